@@ -1,0 +1,61 @@
+# ACVS — every command bootstraps what it needs: uv (from PyPI), Python deps (uv.lock), Chromium for browser tests.
+SHELL := /bin/bash
+export PATH := $(HOME)/.local/bin:$(PATH)
+export UV_PYTHON_DOWNLOADS := never
+UV := uv
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/acvs
+
+.PHONY: run demo test test-sqlite test-postgres lint format messages bench uv deps chromium
+
+## run: install, create the SQLite database with the demo network and serve on http://127.0.0.1:$(PORT)
+run: demo
+	$(UV) run python manage.py runserver 127.0.0.1:$(PORT)
+
+demo: deps
+	$(UV) run python manage.py migrate --no-input -v0
+	$(UV) run python manage.py compilemessages -v0 --ignore=.venv
+	$(UV) run python manage.py load_reference
+	$(UV) run python manage.py load_demo
+
+## test: the whole suite (lint, catalogues, unit and browser tests) on SQLite and, when reachable, PostgreSQL
+test: deps chromium lint
+	$(UV) run python manage.py compilemessages -v0 --ignore=.venv
+	$(UV) run pytest -p no:cacheprovider
+	@if pg_isready -q -h 127.0.0.1 -p 5432; then \
+		DATABASE_URL=$(PG_URL) $(UV) run pytest -p no:cacheprovider; \
+	else echo "PostgreSQL not reachable on 127.0.0.1:5432: PostgreSQL run skipped"; fi
+
+test-sqlite: deps
+	$(UV) run pytest -p no:cacheprovider $(ARGS)
+
+test-postgres: deps
+	DATABASE_URL=$(PG_URL) $(UV) run pytest -p no:cacheprovider $(ARGS)
+
+lint: deps
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+
+format: deps
+	$(UV) run ruff check --fix .
+	$(UV) run ruff format .
+
+## messages: refresh the French catalogue after changing translatable strings
+messages: deps
+	$(UV) run python manage.py makemessages -l fr --no-location --ignore=.venv --ignore=var --ignore=bench
+	$(UV) run python manage.py compilemessages --ignore=.venv
+
+bench: deps
+	$(UV) run python bench/search.py $(ARGS)
+
+uv:
+	@command -v uv >/dev/null || python3 -m pip install --quiet --user uv
+
+deps: uv
+	@$(UV) sync --frozen --quiet
+
+# Browser tests drive Debian's Chromium (never a downloaded browser).
+chromium:
+	@command -v chromium >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else echo "Install Debian's chromium package (sudo apt-get install chromium)"; exit 1; fi; }

@@ -1,0 +1,11 @@
+from . import rules
+
+
+def office(request):
+    m = getattr(request, "membership", None)
+    return {
+        "current_membership": m,
+        "current_office": getattr(request, "office", None),
+        "user_memberships": getattr(request, "memberships", []),
+        "can_manage_network": rules.can_manage_network(m),
+    }

@@ -1,0 +1,35 @@
+"""Resolve the office a user acts for, once per request."""
+
+from .models import Membership
+
+SESSION_KEY = "acvs_office_id"
+
+
+def active_memberships(user):
+    return (
+        Membership.objects.filter(user=user, is_active=True, office__is_active=True)
+        .select_related("office", "office__department")
+        .order_by("office__name")
+    )
+
+
+class OfficeMiddleware:
+    """Sets request.membership (the user's role in the current office) and request.office."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.membership = None
+        request.office = None
+        if request.user.is_authenticated:
+            memberships = list(active_memberships(request.user))
+            request.memberships = memberships
+            wanted = request.session.get(SESSION_KEY)
+            current = next((m for m in memberships if m.office_id == wanted), None)
+            if current is None and memberships:
+                current = memberships[0]
+            if current is not None:
+                request.membership = current
+                request.office = current.office
+        return self.get_response(request)

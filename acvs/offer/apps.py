@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OfferConfig(AppConfig):
+    name = "acvs.offer"
+    verbose_name = _("Offer base")

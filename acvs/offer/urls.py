@@ -1,0 +1,2 @@
+app_name = "offer"
+urlpatterns: list = []

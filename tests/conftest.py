@@ -1,0 +1,102 @@
+"""A small network for every test: two Var offices, one office in Alpes-de-Haute-Provence, the CDT, each role."""
+
+import pytest
+from django.core.management import call_command
+
+from acvs.network.models import Commune, Department, Membership, Office, Role, User
+
+PASSWORD = "acvs-test-password"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_reference", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def make_office(name, slug, department, communes, kind=Office.Kind.OT):
+    office = Office.objects.create(name=name, slug=slug, kind=kind, department=department)
+    office.territory.set(Commune.objects.filter(insee__in=communes))
+    return office
+
+
+def make_user(username, office, role, **extra):
+    user = User.objects.create_user(username=username, password=PASSWORD, first_name=username.title(), **extra)
+    Membership.objects.create(user=user, office=office, role=role)
+    return user
+
+
+@pytest.fixture
+def var(db):
+    return Department.objects.get(code="83")
+
+
+@pytest.fixture
+def ahp(db):
+    return Department.objects.get(code="04")
+
+
+@pytest.fixture
+def cavalaire(var):
+    # Cavalaire-sur-Mer
+    return make_office("Office de tourisme de Cavalaire", "cavalaire", var, ["83036"])
+
+
+@pytest.fixture
+def croix_valmer(var):
+    # La Croix-Valmer
+    return make_office("Office de tourisme de La Croix-Valmer", "la-croix-valmer", var, ["83048"])
+
+
+@pytest.fixture
+def greoux(ahp):
+    return make_office("Office de tourisme de Gréoux-les-Bains", "greoux-les-bains", ahp, ["04094"])
+
+
+@pytest.fixture
+def cdt_var(var):
+    return make_office("Var Tourisme (CDT)", "cdt-var", var, [], kind=Office.Kind.CDT)
+
+
+@pytest.fixture
+def network_office(cdt_var):
+    return cdt_var
+
+
+@pytest.fixture
+def agent(cavalaire):
+    return make_user("agent", cavalaire, Role.AGENT)
+
+
+@pytest.fixture
+def manager(cavalaire):
+    return make_user("manager", cavalaire, Role.MANAGER)
+
+
+@pytest.fixture
+def partner(cavalaire):
+    return make_user("partner", cavalaire, Role.PARTNER)
+
+
+@pytest.fixture
+def other_agent(croix_valmer):
+    return make_user("other", croix_valmer, Role.AGENT)
+
+
+@pytest.fixture
+def department_admin(cdt_var):
+    return make_user("depadmin", cdt_var, Role.DEPARTMENT_ADMIN)
+
+
+@pytest.fixture
+def network_admin(cdt_var):
+    return make_user("netadmin", cdt_var, Role.NETWORK_ADMIN)
+
+
+@pytest.fixture
+def ahp_agent(greoux):
+    return make_user("greoux", greoux, Role.AGENT)
+
+
+def membership(user) -> Membership:
+    return Membership.objects.select_related("office", "office__department", "user").get(user=user)
