@@ -100,3 +100,17 @@ def ahp_agent(greoux):
 
 def membership(user) -> Membership:
     return Membership.objects.select_related("office", "office__department", "user").get(user=user)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remove_sqlite_side_files():
+    """SQLite's WAL side files outlive the test database Django deletes."""
+    yield
+    from pathlib import Path
+
+    from django.conf import settings
+
+    name = settings.DATABASES["default"].get("TEST", {}).get("NAME")
+    if name:
+        for suffix in ("-wal", "-shm"):
+            Path(f"{name}{suffix}").unlink(missing_ok=True)

@@ -1,0 +1,233 @@
+from django import forms
+from django.conf import global_settings
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from acvs.network.models import Commune, Office
+
+from .models import Feature, Label, Offer, OfferPhoto, OfferType, OpeningPeriod, Price, Status
+from .models.offer import WEEKDAYS
+from .selectors import OfferQuery
+
+SPOKEN_LANGUAGES = ["fr", "en", "de", "it", "es", "nl", "pt", "ru", "zh-hans", "ja", "ar", "pl", "sv", "da"]
+
+
+def language_choices():
+    names = dict(global_settings.LANGUAGES)
+    return [(code.split("-")[0], _(names[code])) for code in SPOKEN_LANGUAGES]
+
+
+class CommuneField(forms.CharField):
+    """A commune typed as its INSEE code, "Name (postcode)" or its exact name; a datalist helps typing."""
+
+    default_error_messages = {
+        "unknown": _("Unknown commune: pick one from the list (name and postcode)."),
+        "ambiguous": _("Several communes have this name: add the postcode, e.g. “%(example)s”."),
+    }
+
+    def to_python(self, value):
+        value = super().to_python(value).strip()
+        if not value:
+            return None
+        if value.isdigit() or value[:2] in {"2A", "2B"} and len(value) == 5:
+            commune = Commune.objects.filter(insee=value).first()
+            if commune:
+                return commune
+        name, _sep, rest = value.partition(" (")
+        postcode = rest.rstrip(")").strip()
+        candidates = list(Commune.objects.filter(name__iexact=name.strip()))
+        if postcode:
+            candidates = [c for c in candidates if postcode in c.postcode_list]
+        if not candidates:
+            raise forms.ValidationError(self.error_messages["unknown"], code="unknown")
+        if len(candidates) > 1:
+            raise forms.ValidationError(
+                self.error_messages["ambiguous"], code="ambiguous", params={"example": str(candidates[0])}
+            )
+        return candidates[0]
+
+    def prepare_value(self, value):
+        if isinstance(value, Commune):
+            return str(value)
+        if isinstance(value, str) and len(value) == 5:
+            commune = Commune.objects.filter(insee=value).first()
+            return str(commune) if commune else value
+        return value
+
+
+def type_choices():
+    """Types grouped under their family, for a select with optgroups."""
+    families = OfferType.objects.filter(is_family=True).prefetch_related("descendants").order_by("position")
+    groups = []
+    for family in families:
+        members = sorted((t for t in family.descendants.all()), key=lambda t: t.label)
+        groups.append((family.label, [(t.pk, t.label) for t in members]))
+    return groups
+
+
+class OfferSearchForm(forms.Form):
+    RADIUS_CHOICES = [("", _("—")), ("2", "2 km"), ("5", "5 km"), ("10", "10 km"), ("20", "20 km"), ("50", "50 km")]
+    ORDER_CHOICES = [
+        ("relevance", _("Relevance")),
+        ("name", _("Name")),
+        ("distance", _("Distance")),
+        ("freshness", _("Recently verified")),
+    ]
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    types = forms.ModelMultipleChoiceField(
+        label=_("Types"), queryset=OfferType.objects.filter(is_family=True), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    subtype = forms.ModelChoiceField(label=_("Precise type"), queryset=OfferType.objects.all(), required=False)
+    commune = CommuneField(label=_("Commune"), required=False)
+    radius = forms.TypedChoiceField(
+        label=_("Within"), choices=RADIUS_CHOICES, coerce=float, empty_value=None, required=False
+    )
+    lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    lon = forms.FloatField(
+        label=_("Longitude"), required=False, min_value=-180, max_value=180, widget=forms.HiddenInput
+    )
+    office = forms.ModelChoiceField(
+        label=_("Office territory"), queryset=Office.objects.filter(is_active=True), required=False
+    )
+    labels = forms.ModelMultipleChoiceField(
+        label=_("Labels and classifications"), queryset=Label.objects.all(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    features = forms.ModelMultipleChoiceField(
+        label=_("Accessibility and amenities"), queryset=Feature.objects.exclude(kind=Feature.Kind.PAYMENT),
+        required=False, widget=forms.CheckboxSelectMultiple,
+    )
+    all_statuses = forms.BooleanField(label=_("Include drafts and archived offers"), required=False)
+    order = forms.ChoiceField(label=_("Sort by"), choices=ORDER_CHOICES, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subtype"].choices = [("", _("All"))] + type_choices()
+
+    def clean(self):
+        data = super().clean()
+        lat, lon = data.get("lat"), data.get("lon")
+        if (lat is None) != (lon is None):
+            raise forms.ValidationError(_("A point needs both a latitude and a longitude."))
+        if data.get("radius") and not data.get("commune") and lat is None:
+            self.add_error("radius", _("Choose a commune or a point on the map to search around."))
+        return data
+
+    def to_query(self) -> OfferQuery:
+        data = self.cleaned_data
+        types = [t.pk for t in data.get("types") or []]
+        if data.get("subtype"):
+            types.append(data["subtype"].pk)
+        point = (data["lat"], data["lon"]) if data.get("lat") is not None else None
+        return OfferQuery(
+            text=data.get("q") or "",
+            types=tuple(types),
+            commune=data.get("commune"),
+            office=data.get("office"),
+            point=point,
+            radius_km=data.get("radius"),
+            labels=tuple(label.pk for label in data.get("labels") or []),
+            features=tuple(f.pk for f in data.get("features") or []),
+            statuses=() if data.get("all_statuses") else (Status.PUBLISHED,),
+            order=data.get("order") or "relevance",
+        )
+
+
+class OfferForm(forms.ModelForm):
+    commune = CommuneField(label=_("Commune"))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages spoken"), choices=language_choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Offer
+        fields = [
+            "name", "types", "status", "provider", "owner_office",
+            "short_description_fr", "description_fr", "short_description_en", "description_en",
+            "short_description_de", "description_de", "short_description_it", "description_it",
+            "short_description_es", "description_es", "short_description_nl", "description_nl",
+            "address", "postcode", "commune", "latitude", "longitude", "phone", "email", "website",
+            "capacity_persons", "capacity_units", "capacity_unit", "labels", "features", "languages", "pets",
+        ]  # fmt: skip
+        widgets = {
+            "types": forms.SelectMultiple(attrs={"size": 8}),
+            "labels": forms.CheckboxSelectMultiple,
+            "features": forms.CheckboxSelectMultiple,
+            "description_fr": forms.Textarea(attrs={"rows": 5}),
+            **{f"description_{lang}": forms.Textarea(attrs={"rows": 3}) for lang in ("en", "de", "it", "es", "nl")},
+        }
+        help_texts = {
+            "latitude": _("Decimal degrees, e.g. 43.1729. Leave empty to use the commune's centre."),
+        }
+
+    def __init__(self, *args, can_choose_owner=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["types"].choices = type_choices()
+        self.fields["provider"].queryset = self.fields["provider"].queryset.order_by("name")
+        self.fields["latitude"].required = False
+        self.fields["longitude"].required = False
+        if not can_choose_owner:
+            del self.fields["owner_office"]
+        else:
+            self.fields["owner_office"].required = False
+            self.fields["owner_office"].help_text = _("Empty: the office whose territory holds the commune.")
+
+    def clean(self):
+        data = super().clean()
+        commune = data.get("commune")
+        lat, lon = data.get("latitude"), data.get("longitude")
+        if (lat is None) != (lon is None):
+            raise forms.ValidationError(_("Give both latitude and longitude, or neither."))
+        if commune and lat is None:
+            data["latitude"], data["longitude"] = commune.latitude, commune.longitude
+        if commune and data.get("postcode") and data["postcode"] not in commune.postcode_list:
+            self.add_error(
+                "postcode",
+                _("%(postcode)s is not a postcode of %(commune)s (%(known)s).")
+                % {"postcode": data["postcode"], "commune": commune.name, "known": ", ".join(commune.postcode_list)},
+            )
+        return data
+
+
+class PeriodForm(forms.ModelForm):
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("Days"), choices=WEEKDAYS, coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = OpeningPeriod
+        fields = ["start_date", "end_date", "weekdays", "opens", "closes", "note"]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "opens": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "closes": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+
+
+class PriceForm(forms.ModelForm):
+    class Meta:
+        model = Price
+        fields = ["label", "min_amount", "max_amount", "unit", "valid_from", "valid_to"]
+        widgets = {
+            "valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "valid_to": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+
+PeriodFormSet = forms.inlineformset_factory(
+    Offer, OpeningPeriod, form=PeriodForm, extra=1, can_delete=True, max_num=60, validate_max=True
+)
+PriceFormSet = forms.inlineformset_factory(
+    Offer, Price, form=PriceForm, extra=1, can_delete=True, max_num=60, validate_max=True
+)
+
+
+class PhotoForm(forms.ModelForm):
+    class Meta:
+        model = OfferPhoto
+        fields = ["image", "credit", "caption"]
+        labels = {"credit": pgettext_lazy("photo", "Credit")}

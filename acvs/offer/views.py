@@ -1,0 +1,207 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from acvs.core.audit import audit_history
+from acvs.network import rules
+from acvs.network.models import Commune
+
+from . import selectors, services
+from .forms import OfferForm, OfferSearchForm, PeriodFormSet, PhotoForm, PriceFormSet
+from .models import Feature, Label, Offer, OfferPhoto, OfferType
+
+
+def search(request):
+    form = OfferSearchForm(request.GET or None)
+    page = facets = centre = radius = None
+    if form.is_bound and form.is_valid():
+        query = form.to_query()
+    elif not form.is_bound:
+        query = selectors.OfferQuery()
+    else:
+        query = None
+    if query is not None:
+        results = selectors.offers_search(query).select_related("commune", "owner_office")
+        paginator = Paginator(results, settings.ACVS_SEARCH_PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        page.object_list = list(page.object_list.prefetch_related("types", "labels"))
+        facets = selectors.offer_facets(results)
+        radius = query.radius_km
+        centre = query.centre if radius else None
+    context = {
+        "form": form,
+        "page": page,
+        "facets": facets and _facet_rows(facets),
+        "centre": centre,
+        "radius": radius,
+        "communes": Commune.objects.order_by("name").only("name", "postcodes"),
+    }
+    context["map_points"] = _map_points(page.object_list if page else [], centre, radius)
+    context["tiles_url"] = settings.ACVS_MAP_TILES_URL
+    template = "offer/_body.html" if request.htmx and request.htmx.target == "search-body" else "offer/search.html"
+    return render(request, template, context)
+
+
+def _map_points(offers, centre=None, radius=None) -> dict:
+    points = [
+        {"name": o.name, "lat": o.latitude, "lon": o.longitude, "url": reverse("offer:detail", args=[o.pk])}
+        for o in offers
+    ]
+    return {"points": points, "centre": centre, "radius_km": radius}
+
+
+def _facet_rows(facets: dict) -> dict:
+    """Facet counts joined to their names, in display order, zero counts left out."""
+    families = [(t, facets["families"][t.pk]) for t in selectors.offer_type_families() if t.pk in facets["families"]]
+    labels = [(lb, facets["labels"][lb.pk]) for lb in Label.objects.filter(pk__in=facets["labels"])]
+    features = [(f, facets["features"][f.pk]) for f in Feature.objects.filter(pk__in=facets["features"])]
+    return {
+        "families": families,
+        "labels": labels,
+        "accessibility": [(f, n) for f, n in features if f.kind == Feature.Kind.ACCESSIBILITY],
+        "amenities": [(f, n) for f, n in features if f.kind == Feature.Kind.AMENITY],
+        "communes": facets["communes"],
+    }
+
+
+def detail(request, pk):
+    offer = selectors.get_offer(pk)
+    context = {
+        "offer": offer,
+        "can_change": rules.can_change_offer(request.membership, offer),
+        "is_stale": selectors.is_stale(offer),
+        "history": audit_history(offer)[:50],
+        "map_points": _map_points([offer]),
+        "tiles_url": settings.ACVS_MAP_TILES_URL,
+    }
+    return render(request, "offer/detail.html", context)
+
+
+def _child_rows(formset) -> list[dict]:
+    fields = [name for name in formset.form._meta.fields if name != formset.fk.name]
+    return [
+        {name: form.cleaned_data[name] for name in fields}
+        for form in formset.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+
+
+def _offer_data(form, periods, prices) -> services.OfferData:
+    data = dict(form.cleaned_data)
+    m2m = {name: list(data.pop(name) or []) for name in ("types", "labels", "features")}
+    owner = data.pop("owner_office", None)
+    data.pop("version", None)
+    return services.OfferData(
+        fields=data, **m2m, periods=_child_rows(periods), prices=_child_rows(prices), owner_office=owner
+    )
+
+
+def _edit(request, offer: Offer | None):
+    membership = request.membership
+    instance = offer or Offer()
+    form_kwargs = {"instance": instance, "can_choose_owner": rules.can_choose_owner(membership)}
+    if request.method == "POST":
+        form = OfferForm(request.POST, **form_kwargs)
+        periods = PeriodFormSet(request.POST, instance=instance, prefix="periods")
+        prices = PriceFormSet(request.POST, instance=instance, prefix="prices")
+        if form.is_valid() and periods.is_valid() and prices.is_valid():
+            data = _offer_data(form, periods, prices)
+            try:
+                if offer is None:
+                    saved = services.offer_create(membership=membership, data=data)
+                    messages.success(request, _("Offer “%(name)s” created.") % {"name": saved.name})
+                else:
+                    saved = services.offer_update(
+                        offer=offer, membership=membership, version=form.cleaned_data["version"] or 0, data=data
+                    )
+                    messages.success(request, _("Changes saved."))
+                return redirect("offer:detail", saved.pk)
+            except services.ConflictError as conflict:
+                messages.error(request, str(conflict))
+                form.add_error(None, _("Reload the offer to see the other changes, then make yours again."))
+            except ValidationError as error:
+                _attach_errors(form, error)
+    else:
+        form = OfferForm(initial={"version": instance.version}, **form_kwargs)
+        periods = PeriodFormSet(instance=instance, prefix="periods")
+        prices = PriceFormSet(instance=instance, prefix="prices")
+    context = {
+        "form": form,
+        "periods": periods,
+        "prices": prices,
+        "offer": offer,
+        "photo_form": PhotoForm(),
+        "communes": Commune.objects.order_by("name").only("name", "postcodes"),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "offer/edit.html", context, status=status)
+
+
+def _attach_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def create(request):
+    if not rules.can_create_offers(request.membership):
+        raise PermissionDenied
+    return _edit(request, None)
+
+
+def edit(request, pk):
+    offer = selectors.get_offer(pk)
+    if not rules.can_change_offer(request.membership, offer):
+        raise PermissionDenied
+    return _edit(request, offer)
+
+
+@require_POST
+def verify(request, pk):
+    offer = selectors.get_offer(pk)
+    services.offer_verify(offer=offer, membership=request.membership)
+    if request.htmx:
+        return HttpResponse(
+            f'<tr><td colspan="4" role="status">{_("“%(name)s” marked as verified.") % {"name": offer.name}}</td></tr>'
+        )
+    messages.success(request, _("“%(name)s” marked as verified.") % {"name": offer.name})
+    return redirect(request.POST.get("next") or reverse("offer:detail", args=[pk]))
+
+
+@require_POST
+def photo_add(request, pk):
+    offer = selectors.get_offer(pk)
+    if not rules.can_change_offer(request.membership, offer):
+        raise PermissionDenied
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        services.offer_photo_add(offer=offer, membership=request.membership, **form.cleaned_data)
+        messages.success(request, _("Photo added."))
+    else:
+        errors = "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items() if f in form.fields)
+        messages.error(request, _("The photo was not added. %(errors)s") % {"errors": errors})
+    return redirect("offer:edit", pk)
+
+
+@require_POST
+@transaction.atomic
+def photo_delete(request, pk, photo_pk):
+    photo = get_object_or_404(OfferPhoto.objects.select_related("offer__owner_office"), pk=photo_pk, offer_id=pk)
+    services.offer_photo_delete(photo=photo, membership=request.membership)
+    messages.success(request, _("Photo deleted."))
+    return redirect("offer:edit", pk)
+
+
+def type_tree(request):
+    """The DATAtourisme classification, for reference."""
+    families = OfferType.objects.filter(is_family=True).prefetch_related("descendants").order_by("position")
+    return render(request, "offer/types.html", {"families": families})

@@ -1,0 +1,120 @@
+import pytest
+
+from acvs.network.models import Commune
+from acvs.offer.models import Feature, Label, OfferType
+from acvs.offer.selectors import OfferQuery, offer_facets, offers_search
+from tests.factories import OfferFactory
+
+
+def names(query: OfferQuery) -> set[str]:
+    return set(offers_search(query).values_list("name", flat=True))
+
+
+@pytest.fixture
+def offers(cavalaire, croix_valmer, greoux):
+    cav = Commune.objects.get(insee="83036")
+    lcv = Commune.objects.get(insee="83048")
+    gre = Commune.objects.get(insee="04094")
+    return {
+        "camping": OfferFactory(
+            name="Camping Les Pins Parasols", commune=cav, owner_office=cavalaire, types=["Camping"],
+            short_description_fr="Emplacements ombragés près des plages.",
+        ),
+        "hotel": OfferFactory(
+            name="Hôtel de la Plage", commune=lcv, owner_office=croix_valmer, types=["Hotel"],
+            short_description_fr="Chambres avec vue sur la mer.",
+        ),
+        "museum": OfferFactory(
+            name="Musée des Arts et Traditions", commune=gre, owner_office=greoux, types=["Museum"],
+            short_description_fr="Les traditions provençales.",
+        ),
+    }  # fmt: skip
+
+
+def test_text_ignores_accents_case_and_plural(offers):
+    assert names(OfferQuery(text="HOTELS")) == {"Hôtel de la Plage"}
+    assert names(OfferQuery(text="campings")) == {"Camping Les Pins Parasols"}
+    assert names(OfferQuery(text="musée tradition")) == {"Musée des Arts et Traditions"}
+    assert names(OfferQuery(text="plage")) == {"Hôtel de la Plage", "Camping Les Pins Parasols"}
+
+
+def test_text_with_only_stop_words_finds_nothing(offers):
+    assert names(OfferQuery(text="de la")) == set()
+
+
+def test_family_type_finds_subtypes(offers):
+    accommodation = OfferType.objects.get(code="Accommodation").pk
+    assert names(OfferQuery(types=(accommodation,))) == {"Camping Les Pins Parasols", "Hôtel de la Plage"}
+    # The family label is part of the text index too.
+    assert names(OfferQuery(text="hébergement")) == {"Camping Les Pins Parasols", "Hôtel de la Plage"}
+
+
+def test_commune_and_office_territory(offers, croix_valmer):
+    assert names(OfferQuery(commune=Commune.objects.get(insee="83048"))) == {"Hôtel de la Plage"}
+    assert names(OfferQuery(office=croix_valmer)) == {"Hôtel de la Plage"}
+
+
+def test_distance_around_a_commune(offers):
+    cavalaire = Commune.objects.get(insee="83036")
+    near = offers_search(OfferQuery(commune=cavalaire, radius_km=10))
+    assert {o.name: round(o.distance_km) for o in near} == {"Camping Les Pins Parasols": 0, "Hôtel de la Plage": 5}
+    assert [o.name for o in offers_search(OfferQuery(commune=cavalaire, radius_km=10, order="distance"))] == [
+        "Camping Les Pins Parasols",
+        "Hôtel de la Plage",
+    ]
+    far = names(OfferQuery(commune=cavalaire, radius_km=200))
+    assert "Musée des Arts et Traditions" in far
+
+
+def test_distance_around_a_point(offers):
+    gre = Commune.objects.get(insee="04094")
+    assert names(OfferQuery(point=(gre.latitude, gre.longitude), radius_km=5)) == {"Musée des Arts et Traditions"}
+
+
+def test_labels_and_features(offers):
+    stars = Label.objects.get(code="hotel-3-etoiles")
+    wheelchair = Feature.objects.get(code="fauteuil-roulant")
+    offers["hotel"].labels.add(stars)
+    offers["hotel"].features.add(wheelchair)
+    offers["camping"].features.add(wheelchair)
+    assert names(OfferQuery(labels=(stars.pk,))) == {"Hôtel de la Plage"}
+    assert names(OfferQuery(features=(wheelchair.pk,))) == {"Hôtel de la Plage", "Camping Les Pins Parasols"}
+    assert names(OfferQuery(labels=(stars.pk,), features=(wheelchair.pk,))) == {"Hôtel de la Plage"}
+
+
+def test_drafts_are_hidden_unless_asked(offers):
+    offers["museum"].status = "draft"
+    offers["museum"].save()
+    assert "Musée des Arts et Traditions" not in names(OfferQuery())
+    assert "Musée des Arts et Traditions" in names(OfferQuery(statuses=()))
+
+
+def test_relevance_puts_name_matches_first(offers):
+    OfferFactory(
+        name="Restaurant Le Phare",
+        owner_office=offers["camping"].owner_office,
+        short_description_fr="Face à l'hôtel de ville.",
+        types=["Restaurant"],
+    )
+    ranked = [o.name for o in offers_search(OfferQuery(text="hôtel"))]
+    assert ranked[0] == "Hôtel de la Plage"
+    assert set(ranked) == {"Hôtel de la Plage", "Restaurant Le Phare"}
+
+
+def test_facets_count_each_offer_once_per_family(offers):
+    offers["hotel"].types.add(OfferType.objects.get(code="HotelRestaurant"))
+    wheelchair = Feature.objects.get(code="fauteuil-roulant")
+    offers["hotel"].features.add(wheelchair)
+    facets = offer_facets(offers_search(OfferQuery()))
+    accommodation = OfferType.objects.get(code="Accommodation").pk
+    food = OfferType.objects.get(code="FoodEstablishment").pk
+    cultural = OfferType.objects.get(code="CulturalSite").pk
+    assert facets["families"][accommodation] == 2
+    assert facets["families"][cultural] == 1
+    assert facets["families"][food] == 1  # HotelRestaurant is both accommodation and food
+    assert facets["features"] == {wheelchair.pk: 1}
+    assert {row["commune__name"]: row["n"] for row in facets["communes"]} == {
+        "Cavalaire-sur-Mer": 1,
+        "La Croix-Valmer": 1,
+        "Gréoux-les-Bains": 1,
+    }
