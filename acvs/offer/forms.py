@@ -5,7 +5,18 @@ from django.utils.translation import pgettext_lazy
 
 from acvs.network.models import Commune, Office
 
-from .models import Feature, Label, Offer, OfferPhoto, OfferType, OpeningPeriod, Price, Status
+from .models import (
+    Feature,
+    Label,
+    Offer,
+    OfferPhoto,
+    OfferType,
+    OpeningPeriod,
+    Price,
+    Provider,
+    ProviderContact,
+    Status,
+)
 from .models.offer import WEEKDAYS
 from .selectors import OfferQuery
 
@@ -55,6 +66,10 @@ class CommuneField(forms.CharField):
         return value
 
 
+def communes_for_datalist():
+    return Commune.objects.order_by("name").only("name", "postcodes")
+
+
 def type_choices():
     """Types grouped under their family, for a select with optgroups."""
     families = OfferType.objects.filter(is_family=True).prefetch_related("descendants").order_by("position")
@@ -76,7 +91,9 @@ class OfferSearchForm(forms.Form):
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     types = forms.ModelMultipleChoiceField(
-        label=_("Types"), queryset=OfferType.objects.filter(is_family=True), required=False,
+        label=_("Types"),
+        queryset=OfferType.objects.filter(is_family=True),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     subtype = forms.ModelChoiceField(label=_("Precise type"), queryset=OfferType.objects.all(), required=False)
@@ -92,12 +109,16 @@ class OfferSearchForm(forms.Form):
         label=_("Office territory"), queryset=Office.objects.filter(is_active=True), required=False
     )
     labels = forms.ModelMultipleChoiceField(
-        label=_("Labels and classifications"), queryset=Label.objects.all(), required=False,
+        label=_("Labels and classifications"),
+        queryset=Label.objects.all(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     features = forms.ModelMultipleChoiceField(
-        label=_("Accessibility and amenities"), queryset=Feature.objects.exclude(kind=Feature.Kind.PAYMENT),
-        required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Accessibility and amenities"),
+        queryset=Feature.objects.exclude(kind=Feature.Kind.PAYMENT),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     all_statuses = forms.BooleanField(label=_("Include drafts and archived offers"), required=False)
     order = forms.ChoiceField(label=_("Sort by"), choices=ORDER_CHOICES, required=False)
@@ -231,3 +252,22 @@ class PhotoForm(forms.ModelForm):
         model = OfferPhoto
         fields = ["image", "credit", "caption"]
         labels = {"credit": pgettext_lazy("photo", "Credit")}
+
+
+class ProviderForm(forms.ModelForm):
+    commune = CommuneField(label=_("Commune"), required=False)
+
+    class Meta:
+        model = Provider
+        fields = ["name", "legal_name", "siret", "address", "commune", "phone", "email", "website"]
+
+    def clean_siret(self):
+        siret = self.cleaned_data["siret"].replace(" ", "")
+        if siret and (len(siret) != 14 or not siret.isdigit()):
+            raise forms.ValidationError(_("A SIRET number has 14 digits."))
+        return siret
+
+
+ContactFormSet = forms.inlineformset_factory(
+    Provider, ProviderContact, fields=["name", "role", "phone", "email"], extra=1, can_delete=True, max_num=30
+)

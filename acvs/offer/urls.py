@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import provider_views, views
 
 app_name = "offer"
 urlpatterns = [
@@ -12,4 +12,8 @@ urlpatterns = [
     path("<int:pk>/verify/", views.verify, name="verify"),
     path("<int:pk>/photos/", views.photo_add, name="photo_add"),
     path("<int:pk>/photos/<int:photo_pk>/delete/", views.photo_delete, name="photo_delete"),
+    path("providers/", provider_views.provider_list, name="providers"),
+    path("providers/new/", provider_views.provider_create, name="provider_create"),
+    path("providers/<int:pk>/", provider_views.provider_detail, name="provider_detail"),
+    path("providers/<int:pk>/edit/", provider_views.provider_edit, name="provider_edit"),
 ]

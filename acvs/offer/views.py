@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from acvs.core.audit import audit_history
+from acvs.core.forms import attach_errors, formset_rows
 from acvs.network import rules
-from acvs.network.models import Commune
 
 from . import selectors, services
-from .forms import OfferForm, OfferSearchForm, PeriodFormSet, PhotoForm, PriceFormSet
+from .forms import OfferForm, OfferSearchForm, PeriodFormSet, PhotoForm, PriceFormSet, communes_for_datalist
 from .models import Feature, Label, Offer, OfferPhoto, OfferType
 
 
@@ -41,7 +41,7 @@ def search(request):
         "facets": facets and _facet_rows(facets),
         "centre": centre,
         "radius": radius,
-        "communes": Commune.objects.order_by("name").only("name", "postcodes"),
+        "communes": communes_for_datalist(),
     }
     context["map_points"] = _map_points(page.object_list if page else [], centre, radius)
     context["tiles_url"] = settings.ACVS_MAP_TILES_URL
@@ -84,22 +84,13 @@ def detail(request, pk):
     return render(request, "offer/detail.html", context)
 
 
-def _child_rows(formset) -> list[dict]:
-    fields = [name for name in formset.form._meta.fields if name != formset.fk.name]
-    return [
-        {name: form.cleaned_data[name] for name in fields}
-        for form in formset.forms
-        if form.cleaned_data and not form.cleaned_data.get("DELETE")
-    ]
-
-
 def _offer_data(form, periods, prices) -> services.OfferData:
     data = dict(form.cleaned_data)
     m2m = {name: list(data.pop(name) or []) for name in ("types", "labels", "features")}
     owner = data.pop("owner_office", None)
     data.pop("version", None)
     return services.OfferData(
-        fields=data, **m2m, periods=_child_rows(periods), prices=_child_rows(prices), owner_office=owner
+        fields=data, **m2m, periods=formset_rows(periods), prices=formset_rows(prices), owner_office=owner
     )
 
 
@@ -127,7 +118,7 @@ def _edit(request, offer: Offer | None):
                 messages.error(request, str(conflict))
                 form.add_error(None, _("Reload the offer to see the other changes, then make yours again."))
             except ValidationError as error:
-                _attach_errors(form, error)
+                attach_errors(form, error)
     else:
         form = OfferForm(initial={"version": instance.version}, **form_kwargs)
         periods = PeriodFormSet(instance=instance, prefix="periods")
@@ -138,18 +129,10 @@ def _edit(request, offer: Offer | None):
         "prices": prices,
         "offer": offer,
         "photo_form": PhotoForm(),
-        "communes": Commune.objects.order_by("name").only("name", "postcodes"),
+        "communes": communes_for_datalist(),
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "offer/edit.html", context, status=status)
-
-
-def _attach_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def create(request):

@@ -1,0 +1,66 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from acvs.core.audit import audit_history
+from acvs.core.forms import attach_errors, formset_rows
+from acvs.network import rules
+
+from . import providers
+from .forms import ContactFormSet, ProviderForm, communes_for_datalist
+from .models import Provider
+
+
+def provider_list(request):
+    text = request.GET.get("q", "").strip()[:100]
+    page = Paginator(providers.providers_search(text), 30).get_page(request.GET.get("page"))
+    return render(request, "offer/provider_list.html", {"page": page, "q": text})
+
+
+def provider_detail(request, pk):
+    provider = providers.get_provider(pk)
+    context = {
+        "provider": provider,
+        "offers": provider.offers.select_related("commune").order_by("name"),
+        "can_change": providers.can_change_provider(request.membership, provider),
+        "history": audit_history(provider)[:30],
+    }
+    return render(request, "offer/provider_detail.html", context)
+
+
+def _edit(request, provider: Provider | None):
+    instance = provider or Provider()
+    if request.method == "POST":
+        form = ProviderForm(request.POST, instance=instance)
+        contacts = ContactFormSet(request.POST, instance=instance, prefix="contacts")
+        if form.is_valid() and contacts.is_valid():
+            try:
+                saved = providers.provider_save(
+                    membership=request.membership, provider=provider, fields=form.cleaned_data,
+                    contacts=formset_rows(contacts),
+                )  # fmt: skip
+                messages.success(request, _("Provider “%(name)s” saved.") % {"name": saved.name})
+                return redirect("offer:provider_detail", saved.pk)
+            except ValidationError as error:
+                attach_errors(form, error)
+    else:
+        form = ProviderForm(instance=instance)
+        contacts = ContactFormSet(instance=instance, prefix="contacts")
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "contacts": contacts, "provider": provider, "communes": communes_for_datalist()}
+    return render(request, "offer/provider_edit.html", context, status=status)
+
+
+def provider_create(request):
+    if not rules.can_create_offers(request.membership):
+        raise PermissionDenied
+    return _edit(request, None)
+
+
+def provider_edit(request, pk):
+    provider = providers.get_provider(pk)
+    if not providers.can_change_provider(request.membership, provider):
+        raise PermissionDenied
+    return _edit(request, provider)

@@ -1,0 +1,88 @@
+"""Providers (prestataires): reads and writes, following the same ownership rules as offers."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from acvs.core.audit import audit_record
+from acvs.core.models import AuditEntry
+from acvs.network import rules
+from acvs.network.models import Membership
+
+from .models import Provider, ProviderContact
+
+FIELDS = ["name", "legal_name", "siret", "address", "commune", "phone", "email", "website"]
+
+
+def providers_search(text: str = "") -> QuerySet[Provider]:
+    qs = Provider.objects.select_related("commune", "owner_office").annotate(offer_count=Count("offers"))
+    if text:
+        qs = qs.filter(Q(name__icontains=text) | Q(legal_name__icontains=text) | Q(siret=text))
+    return qs.order_by("name", "pk")
+
+
+def get_provider(pk: int) -> Provider:
+    return get_object_or_404(
+        Provider.objects.select_related("commune", "owner_office", "updated_by").prefetch_related("contacts"), pk=pk
+    )
+
+
+def can_change_provider(m: Membership | None, provider: Provider) -> bool:
+    owner = provider.owner_office
+    return rules.can_write_for_office(m, owner.pk, owner.department_id)
+
+
+def _snapshot(provider: Provider) -> dict:
+    snap = {name: str(getattr(provider, name) or "") for name in FIELDS}
+    snap["contacts"] = "\n".join(
+        " · ".join(str(v) for v in (c.name, c.role, c.phone, c.email) if v) for c in provider.contacts.all()
+    )
+    return snap
+
+
+def _changes(before: dict, after: dict) -> list[dict]:
+    labels = {name: str(Provider._meta.get_field(name).verbose_name) for name in FIELDS}
+    labels["contacts"] = str(ProviderContact._meta.verbose_name_plural)
+    return [
+        {"field": key, "label": labels[key], "old": before.get(key, ""), "new": value}
+        for key, value in after.items()
+        if before.get(key, "") != value
+    ]
+
+
+def _write_contacts(provider: Provider, contacts: list[dict]) -> None:
+    provider.contacts.all().delete()
+    rows = [ProviderContact(provider=provider, **row) for row in contacts]
+    for row in rows:
+        row.full_clean(exclude=["provider"])
+    ProviderContact.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def provider_save(
+    *, membership: Membership, fields: dict, contacts: list[dict], provider: Provider | None = None
+) -> Provider:
+    """Create (provider=None) or update a provider and its contacts; the acting office owns a new one."""
+    if provider is None:
+        if not rules.can_create_offers(membership):
+            raise PermissionDenied(_("Your role does not allow creating providers."))
+        provider, before = Provider(owner_office=membership.office), {}
+        action = AuditEntry.Action.CREATE
+    else:
+        provider = Provider.objects.select_for_update().get(pk=provider.pk)
+        if not can_change_provider(membership, provider):
+            raise PermissionDenied(_("Only the owning office can change this provider."))
+        before, action = _snapshot(provider), AuditEntry.Action.UPDATE
+        provider.version += 1
+    for name, value in fields.items():
+        setattr(provider, name, value)
+    provider.updated_by = membership.user
+    provider.full_clean()
+    provider.save()
+    _write_contacts(provider, contacts)
+    changes = _changes(before, _snapshot(provider))
+    if changes:
+        audit_record(instance=provider, action=action, user=membership.user, office=membership.office, changes=changes)
+    return provider
