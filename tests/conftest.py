@@ -1,5 +1,7 @@
 """A small network for every test: two Var offices, one office in Alpes-de-Haute-Provence, the CDT, each role."""
 
+import os
+
 import pytest
 from django.core.management import call_command
 
@@ -11,7 +13,25 @@ PASSWORD = "acvs-test-password"
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        call_command("load_reference", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        call_command("load_reference", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+@pytest.fixture(autouse=True)
+def fast_tests(settings):
+    # The default hasher costs tenths of a second per user; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Otherwise WhiteNoise scans every static file each time a test client builds its middleware.
+    settings.WHITENOISE_AUTOREFRESH = True
+
+
+@pytest.fixture(autouse=True)
+def reference_data(request):
+    """Transactional tests (browser journeys, concurrency) flush the database: load the reference data again."""
+    marker = request.node.get_closest_marker("django_db")
+    if "transactional_db" in request.fixturenames or (marker and marker.kwargs.get("transaction")):
+        request.getfixturevalue("_django_db_helper")
+        if not Department.objects.exists():
+            call_command("load_reference", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 
 def make_office(name, slug, department, communes, kind=Office.Kind.OT):

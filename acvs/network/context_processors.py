@@ -8,4 +8,5 @@ def office(request):
         "current_office": getattr(request, "office", None),
         "user_memberships": getattr(request, "memberships", []),
         "can_manage_network": rules.can_manage_network(m),
+        "can_manage_departments": rules.can_manage_departments(m),
     }

@@ -4,9 +4,11 @@ Every view, form, API endpoint and service asks here; nothing else decides right
 Everyone in the network reads every offer; writing follows ownership and role.
 """
 
-from .models import Membership, Office, Role
+from .models import Department, Membership, Office, Role
 
 ADMIN_ROLES = {Role.NETWORK_ADMIN, Role.DEPARTMENT_ADMIN}
+# Roles that manage people or offices: losing the last of them locks a person out of these pages.
+MANAGING_ROLES = ADMIN_ROLES | {Role.MANAGER}
 EDITOR_ROLES = {Role.NETWORK_ADMIN, Role.DEPARTMENT_ADMIN, Role.MANAGER, Role.AGENT}
 
 # Which roles each role may grant.
@@ -55,12 +57,21 @@ def can_choose_owner(m: Membership | None) -> bool:
 
 
 def can_manage_network(m: Membership | None) -> bool:
-    """Sees the network management pages (départements, offices, users)."""
-    return m is not None and m.role in ADMIN_ROLES
+    """Sees the network management pages; an office manager sees them for their own office only."""
+    return m is not None and m.role in MANAGING_ROLES
 
 
 def can_manage_departments(m: Membership | None) -> bool:
     return is_network_admin(m)
+
+
+def departments_managed(m: Membership | None):
+    """Départements where this membership may create offices or move them to."""
+    if is_network_admin(m):
+        return Department.objects.all()
+    if m is not None and m.role == Role.DEPARTMENT_ADMIN:
+        return Department.objects.filter(pk=m.office.department_id)
+    return Department.objects.none()
 
 
 def can_create_office(m: Membership | None, department_id: int | None = None) -> bool:
@@ -112,3 +123,29 @@ def offices_managed(m: Membership | None):
     if m.role == Role.MANAGER:
         return qs.filter(pk=m.office_id)
     return qs.none()
+
+
+def can_change_membership(m: Membership | None, target: Membership) -> bool:
+    """Change the role of, or deactivate, `target`: only someone who could have granted its current role."""
+    return target.role in grantable_roles(m, target.office)
+
+
+def keeps_management(
+    m: Membership | None, *, membership: Membership | None = None, role: str | None = None, office: Office | None = None
+) -> bool:
+    """False when a change would leave the acting person without any managing role, locking them out by mistake.
+
+    The change is either `membership` taking `role` (None: deactivated) or `office` being deactivated.
+    """
+    if m is None:
+        return False
+    if membership is not None and (membership.user_id != m.user_id or role in MANAGING_ROLES):
+        return True
+    remaining = Membership.objects.filter(
+        user_id=m.user_id, is_active=True, office__is_active=True, role__in=MANAGING_ROLES
+    )
+    if membership is not None:
+        remaining = remaining.exclude(pk=membership.pk)
+    if office is not None:
+        remaining = remaining.exclude(office=office)
+    return remaining.exists()

@@ -1,9 +1,23 @@
 from django.urls import path
 
-from . import views
+from .views import departments, offices, people, switch
 
 app_name = "network"
 urlpatterns = [
-    path("switch/", views.switch_office, name="switch_office"),
-    path("offices/", views.office_list, name="offices"),
+    path("switch/", switch.switch_office, name="switch_office"),
+    path("departments/", departments.department_list, name="departments"),
+    path("departments/new/", departments.department_create, name="department_create"),
+    path("departments/<int:pk>/edit/", departments.department_edit, name="department_edit"),
+    path("offices/", offices.office_list, name="offices"),
+    path("offices/new/", offices.office_create, name="office_create"),
+    path("offices/<int:pk>/", offices.office_detail, name="office_detail"),
+    path("offices/<int:pk>/edit/", offices.office_edit, name="office_edit"),
+    path("offices/<int:pk>/deactivate/", offices.office_deactivate, name="office_deactivate"),
+    path("offices/<int:pk>/members/add/", offices.member_add, name="member_add"),
+    path("users/", people.user_list, name="users"),
+    path("users/new/", people.user_create, name="user_create"),
+    path("users/<int:pk>/", people.user_detail, name="user_detail"),
+    path("users/<int:pk>/offices/add/", people.user_office_add, name="user_office_add"),
+    path("memberships/<int:pk>/edit/", people.membership_edit, name="membership_edit"),
+    path("memberships/<int:pk>/deactivate/", people.membership_deactivate, name="membership_deactivate"),
 ]

@@ -1,12 +1,10 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import rules
-from .middleware import SESSION_KEY
+from ..middleware import SESSION_KEY
 
 
 @require_POST
@@ -23,9 +21,3 @@ def switch_office(request):
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "/"
     return redirect(target)
-
-
-def office_list(request):
-    if not rules.can_manage_network(request.membership):
-        raise PermissionDenied
-    return render(request, "network/office_list.html", {"offices": rules.offices_managed(request.membership)})

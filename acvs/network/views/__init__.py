@@ -1,0 +1,1 @@
+"""Network management pages: départements, offices, people and memberships; plus the office switcher."""
