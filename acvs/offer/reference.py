@@ -1,5 +1,6 @@
 """Load the offer reference data: DATAtourisme types, labels, amenities, accessibility, payment methods."""
 
+import functools
 from pathlib import Path
 
 import rdflib
@@ -35,14 +36,12 @@ FAMILIES = [
 ]
 
 
-@transaction.atomic
-def load_offer_types(path: Path = TTL) -> int:
-    """Import the PointOfInterest sub-tree of the DATAtourisme ontology, with labels in every content language."""
+@functools.cache
+def read_ontology(path: Path = TTL) -> tuple[dict[str, set[str]], dict[str, dict[str, str]]]:
+    """The PointOfInterest sub-tree of the ontology: parents per class code, and labels per language."""
     graph = rdflib.Graph()
     graph.parse(path)
     ns = rdflib.Namespace(DATATOURISME_CORE)
-    languages = settings.MODELTRANSLATION_LANGUAGES
-
     parents: dict[str, set[str]] = {ROOT: set()}
     frontier = [ROOT]
     while frontier:
@@ -53,13 +52,21 @@ def load_offer_types(path: Path = TTL) -> int:
                 parents[code] = set()
                 frontier.append(code)
             parents[code].add(current)
+    labels = {
+        code: {lit.language: str(lit) for lit in graph.objects(ns[code], RDFS.label) if lit.language}
+        for code in parents
+    }
+    return parents, labels
 
+
+@transaction.atomic
+def load_offer_types(path: Path = TTL) -> int:
+    """Import the DATAtourisme PointOfInterest class tree, with labels in every content language."""
+    parents, labels = read_ontology(path)
     types = {}
     for code in parents:
-        labels = {lit.language: str(lit) for lit in graph.objects(ns[code], RDFS.label) if lit.language}
-        defaults = {f"label_{lang}": labels.get(lang, "") for lang in languages}
-        defaults["label"] = labels.get("fr") or code
-        defaults["label_fr"] = defaults["label"]
+        defaults = {f"label_{lang}": labels[code].get(lang, "") for lang in settings.MODELTRANSLATION_LANGUAGES}
+        defaults["label"] = defaults["label_fr"] = labels[code].get("fr") or code
         defaults["is_family"] = code in FAMILIES
         defaults["position"] = FAMILIES.index(code) if code in FAMILIES else len(FAMILIES)
         types[code], _ = OfferType.objects.update_or_create(code=code, defaults=defaults)
