@@ -30,9 +30,9 @@
       bounds.push([p.lat, p.lon]);
     });
     if (payload.centre && payload.radius_km) {
-      var circle = L.circle(payload.centre, { radius: payload.radius_km * 1000, color: "#b45309", fill: false });
-      circle.addTo(map);
-      bounds.push(circle.getBounds().getNorthEast(), circle.getBounds().getSouthWest());
+      L.circle(payload.centre, { radius: payload.radius_km * 1000, color: "#b45309", fill: false }).addTo(map);
+      var area = L.latLng(payload.centre).toBounds(payload.radius_km * 2000);
+      bounds.push(area.getNorthEast(), area.getSouthWest());
     }
     if (bounds.length) {
       map.fitBounds(bounds, { padding: [20, 20], maxZoom: 14 });
