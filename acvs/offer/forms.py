@@ -89,7 +89,7 @@ class OfferSearchForm(forms.Form):
         ("freshness", _("Recently verified")),
     ]
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    q = forms.CharField(label=pgettext_lazy("search field", "Search"), required=False, max_length=200)
     types = forms.ModelMultipleChoiceField(
         label=_("Types"),
         queryset=OfferType.objects.filter(is_family=True),

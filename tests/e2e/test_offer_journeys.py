@@ -9,6 +9,8 @@ from tests.conftest import PASSWORD
 from tests.e2e.conftest import login
 from tests.factories import OfferFactory
 
+NAME_LABEL = re.compile(r"^Nom\W*$")
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
@@ -29,7 +31,7 @@ def campsites(cavalaire, croix_valmer, greoux):
 def test_agent_finds_campsites_near_cavalaire_and_sees_one_on_the_map(page, agent, campsites):
     login(page, "agent", PASSWORD)
     page.get_by_role("link", name="Offres", exact=True).first.click()
-    page.get_by_label("Recherche").fill("camping")
+    page.get_by_role("textbox", name="Recherche").fill("camping")
     page.get_by_label("Commune").fill("Cavalaire-sur-Mer (83240)")
     page.get_by_label("Dans un rayon de").select_option("10")
     page.get_by_role("button", name="Rechercher").click()
@@ -53,7 +55,7 @@ def test_agent_of_another_office_cannot_change_an_offer(page, other_agent, agent
     login(page, "other", PASSWORD)
     page.goto(f"/offers/{offer.pk}/")
     expect(page.locator("#read-only-notice")).to_contain_text("Office de tourisme de Cavalaire")
-    expect(page.get_by_role("link", name="Modifier")).to_have_count(0)
+    expect(page.get_by_role("button", name="Modifier")).to_have_count(0)
     response = page.goto(f"/offers/{offer.pk}/edit/")
     assert response.status == 403
     offer.refresh_from_db()
@@ -64,8 +66,8 @@ def test_owner_edits_an_offer_and_sees_the_history(page, agent, campsites):
     offer = campsites[0]
     login(page, "agent", PASSWORD)
     page.goto(f"/offers/{offer.pk}/")
-    page.get_by_role("link", name="Modifier").click()
-    page.get_by_label("Nom", exact=True).fill("Camping La Baie — Plage")
+    page.get_by_role("button", name="Modifier").click()
+    page.get_by_label(NAME_LABEL).fill("Camping La Baie — Plage")
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_text("Modifications enregistrées.")).to_be_visible()
     expect(page.locator("#history")).to_contain_text("Camping La Baie — Plage")
@@ -82,11 +84,11 @@ def test_second_concurrent_save_is_refused(browser, live_server, agent, manager,
         page.goto(f"/offers/{offer.pk}/edit/")
         pages.append(page)
     first, second = pages
-    first.get_by_label("Nom", exact=True).fill("Version of the agent")
+    first.get_by_label(NAME_LABEL).fill("Version of the agent")
     first.get_by_role("button", name="Enregistrer").click()
     expect(first.get_by_text("Modifications enregistrées.")).to_be_visible()
-    second.get_by_label("Nom", exact=True).fill("Version of the manager")
+    second.get_by_label(NAME_LABEL).fill("Version of the manager")
     second.get_by_role("button", name="Enregistrer").click()
     expect(second.get_by_text(re.compile("Vos modifications n’ont pas été enregistrées"))).to_be_visible()
-    expect(second.get_by_label("Nom", exact=True)).to_have_value("Version of the manager")
+    expect(second.get_by_label(NAME_LABEL)).to_have_value("Version of the manager")
     assert Offer.objects.get(pk=offer.pk).name == "Version of the agent"

@@ -1,0 +1,100 @@
+"""The French catalogue is complete, up to date with the sources, and used when rendering in French."""
+
+import ast
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.utils import translation
+from django.utils.translation import gettext, ngettext, pgettext
+
+ROOT = Path(__file__).resolve().parents[2]
+PO = ROOT / "acvs" / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+# The options of `make messages` (see the Makefile).
+MAKEMESSAGES = ["makemessages", "-l", "fr", "--no-location", "--ignore=.venv", "--ignore=var", "--ignore=bench"]
+
+needs_gettext = pytest.mark.skipif(
+    not (shutil.which("msgfmt") and shutil.which("xgettext")), reason="GNU gettext tools are not installed"
+)
+
+
+def msgids(po: Path) -> set[tuple[str | None, str, str | None]]:
+    """(msgctxt, msgid, msgid_plural) of every entry but the header, multi-line strings joined."""
+    entries, current, key = [], {}, None
+    for line in po.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line.startswith("#~"):  # obsolete entries are not part of the catalogue
+            continue
+        if not line or line.startswith("#"):
+            if not line and current:
+                entries.append(current)
+                current, key = {}, None
+            continue
+        match = re.match(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s+(".*")$', line)
+        if match:
+            key = match.group(1)
+            current[key] = ast.literal_eval(match.group(2))
+        else:
+            current[key] += ast.literal_eval(line)
+    if current:
+        entries.append(current)
+    return {(e.get("msgctxt"), e["msgid"], e.get("msgid_plural")) for e in entries if e.get("msgid")}
+
+
+@needs_gettext
+def test_catalogue_has_no_untranslated_or_fuzzy_entry():
+    result = subprocess.run(
+        ["msgfmt", "--check", "--statistics", "-o", os.devnull, str(PO)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    statistics = result.stderr.strip().splitlines()[-1]
+    assert re.fullmatch(r"\d+ translated messages?\.", statistics), (
+        f"{PO.relative_to(ROOT)}: {statistics.rstrip('.')}. Translate every entry and remove the '#, fuzzy' flags."
+    )
+
+
+@needs_gettext
+def test_catalogue_is_up_to_date_with_the_sources(tmp_path):
+    shutil.copytree(ROOT / "acvs", tmp_path / "acvs", ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.mo"))
+    shutil.copy2(ROOT / "manage.py", tmp_path / "manage.py")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "acvs.settings"}
+    env.pop("PYTHONPATH", None)  # import the copy, not the working tree
+    result = subprocess.run(
+        [sys.executable, "manage.py", *MAKEMESSAGES, "-v0"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    committed, fresh = msgids(PO), msgids(tmp_path / PO.relative_to(ROOT))
+    missing, extra = sorted(fresh - committed, key=str), sorted(committed - fresh, key=str)
+    assert (missing, extra) == ([], []), (
+        "The French catalogue is stale: run `make messages`, translate the new entries and commit "
+        "acvs/locale/fr/LC_MESSAGES/django.po and django.mo.\n"
+        f"Missing from the catalogue ({len(missing)}): {missing}\n"
+        f"No longer in the sources ({len(extra)}): {extra}"
+    )
+
+
+def test_french_is_rendered():
+    with translation.override("fr"):
+        assert gettext("Log in") == "Se connecter"
+        assert gettext("Save") == "Enregistrer"
+        assert gettext("Changes saved.") == "Modifications enregistrées."
+        assert gettext("Verified, nothing changed") == "Vérifié, rien n’a changé"
+        assert gettext("Within") == "Dans un rayon de"
+        assert gettext("Search") == "Rechercher"
+        assert pgettext("search field", "Search") == "Recherche"
+        assert gettext("Counter agent") == "Agent d’accueil"
+        offers = "%(counter)s offer", "%(counter)s offers"
+        assert ngettext(*offers, 1) % {"counter": 1} == "1 offre"
+        assert ngettext(*offers, 2) % {"counter": 2} == "2 offres"
+    with translation.override("en"):
+        assert gettext("Log in") == "Log in"
