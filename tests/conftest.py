@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from acvs.network.models import Commune, Department, Membership, Office, Role, User
@@ -22,6 +23,7 @@ def fast_tests(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Otherwise WhiteNoise scans every static file each time a test client builds its middleware.
     settings.WHITENOISE_AUTOREFRESH = True
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,16 +1,17 @@
 """Full-text index of offers, French-aware on both databases.
 
-PostgreSQL: a GIN index on to_tsvector('acvs_french', search_document), where acvs_french = unaccent + Snowball
-French stemmer (created by migration 0002). SQLite: an FTS5 table fed with the same document, stemmed in Python
-by the same Snowball algorithm (offer.text). Both give: accents, case and singular/plural do not matter.
+PostgreSQL: to_tsvector('acvs_french', search_document), where acvs_french = unaccent + Snowball French stemmer
+(migration 0002), stored in the generated column offer_offer.search_vector with a GIN index (migration 0003).
+SQLite: an FTS5 table fed with the same document, stemmed in Python by the same Snowball algorithm (offer.text).
+Both give: accents, case and singular/plural do not matter.
 """
 
 from collections.abc import Iterable
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import F, FloatField, Func, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import F, FloatField, Func, Lookup, QuerySet, Value
+from django.db.models.expressions import Col, Expression, RawSQL
 
 from .text import stems
 
@@ -19,10 +20,36 @@ PG_CONFIG = "acvs_french"
 
 
 class FrenchVector(Func):
-    """Must stay identical to the expression of the GIN index created in migration 0002."""
+    """The expression the stored column search_vector is generated from (migration 0003)."""
 
     template = f"to_tsvector('{PG_CONFIG}'::regconfig, %(expressions)s)"
     output_field = SearchVectorField()
+
+
+class StoredVector(Expression):
+    """offer_offer.search_vector (PostgreSQL): FrenchVector(search_document), computed once on write by the database.
+
+    The model does not declare the column (a generated column PostgreSQL-only); this expression names it next to
+    search_document, under whatever alias the query gives the offer table (subqueries relabel it).
+    """
+
+    output_field = SearchVectorField()
+
+    def __init__(self, document=None):
+        super().__init__()
+        self.document = document if document is not None else F("search_document")
+
+    def get_source_expressions(self):
+        return [self.document]
+
+    def set_source_expressions(self, exprs):
+        (self.document,) = exprs
+
+    def as_sql(self, compiler, connection):
+        col = self.document
+        if not isinstance(col, Col) or col.target.column != "search_document":
+            raise ValueError("StoredVector works on the offer table's search_document column only")
+        return f"{compiler.quote_name(col.alias)}.{connection.ops.quote_name('search_vector')}", []
 
 
 def build_document(offer) -> str:
@@ -82,16 +109,31 @@ def filter_text(qs: QuerySet, text: str) -> QuerySet:
     """Keep offers matching `text`; annotate `rank` (higher is better)."""
     if connection.vendor == "postgresql":
         query = SearchQuery(text, config=PG_CONFIG, search_type="websearch")
-        vector = FrenchVector(F("search_document"))
-        return qs.annotate(fts=vector).filter(fts=query).annotate(rank=SearchRank(vector, query))
+        # alias, not annotate: the vector is a filter, never a value to send back with each row.
+        return qs.alias(fts=StoredVector()).filter(fts=query).annotate(rank=SearchRank(StoredVector(), query))
     match = _fts5_query(text)
-    if match is None:
-        return qs.none()
+    if match is None:  # only stop words: nothing to look for
+        return qs.none().annotate(rank=Value(0.0, output_field=FloatField()))
+    # The FTS5 table joins the query (one full-text scan gives the matches and their bm25), rather than a
+    # correlated bm25 subquery, which re-ran the full-text query for every matching offer (40x slower).
     # bm25 is lower for better matches: negate it so that "higher rank is better" holds on both databases.
-    rank = RawSQL(
-        f"(SELECT -bm25({FTS_TABLE}) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid = offer_offer.id)",
-        [match],
-        output_field=FloatField(),
-    )
-    ids = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
-    return qs.filter(pk__in=ids).annotate(rank=rank)
+    rank = RawSQL(f"-bm25({FTS_TABLE})", [], output_field=FloatField())
+    return qs.extra(tables=[FTS_TABLE]).filter(Fts5Match(match)).annotate(rank=rank)
+
+
+class Fts5Match(Lookup):
+    """SQLite: the FTS5 row of the offer (a table added by extra(tables=...)) matches the FTS5 query `rhs`.
+
+    A lookup, so that SQLite takes it as a WHERE condition as it is (MATCH cannot be compared to TRUE), and the
+    offer's id (`lhs`) is a resolved column that follows the table's alias when the queryset is used as a subquery.
+    """
+
+    lookup_name = "fts5_match"
+    prepare_rhs = False
+
+    def __init__(self, match: str):
+        super().__init__(F("pk"), match)
+
+    def as_sql(self, compiler, connection):
+        lhs_sql, lhs_params = self.process_lhs(compiler, connection)
+        return f"({FTS_TABLE}.rowid = {lhs_sql} AND {FTS_TABLE} MATCH %s)", [*lhs_params, self.rhs]

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -17,6 +18,8 @@ from . import selectors, services
 from .forms import OfferForm, OfferSearchForm, PeriodFormSet, PhotoForm, PriceFormSet, communes_for_datalist
 from .models import Feature, Label, Offer, OfferPhoto, OfferType
 
+FACETS_CACHE_SECONDS = 300
+
 
 def search(request):
     form = OfferSearchForm(request.GET or None)
@@ -32,7 +35,7 @@ def search(request):
         paginator = Paginator(results, settings.ACVS_SEARCH_PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
         page.object_list = list(page.object_list.prefetch_related("types", "labels"))
-        facets = selectors.offer_facets(results)
+        facets = _facets(query, results)
         radius = query.radius_km
         centre = query.centre if radius else None
     context = {
@@ -47,6 +50,13 @@ def search(request):
     context["tiles_url"] = settings.ACVS_MAP_TILES_URL
     template = "offer/_body.html" if request.htmx and request.htmx.target == "search-body" else "offer/search.html"
     return render(request, template, context)
+
+
+def _facets(query, results) -> dict:
+    """The unfiltered search is the landing page and the costliest to count: its facets are cached briefly."""
+    if query != selectors.OfferQuery():
+        return selectors.offer_facets(results)
+    return cache.get_or_set("offer:facets:all", lambda: selectors.offer_facets(results), FACETS_CACHE_SECONDS)
 
 
 def _map_points(offers, centre=None, radius=None) -> dict:

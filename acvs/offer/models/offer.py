@@ -110,6 +110,8 @@ class Offer(models.Model):
             models.Index(fields=["latitude", "longitude"], name="offer_latlon"),
             models.Index(fields=["owner_office", "verified_at"], name="offer_owner_verified"),
             models.Index(fields=["commune", "name"], name="offer_commune_name"),
+            # The default listing (published offers by name) without reading the whole table.
+            models.Index(fields=["name", "id"], condition=Q(status="published"), name="offer_published_name"),
         ]
         constraints = [
             models.CheckConstraint(
