@@ -1,7 +1,7 @@
 """Reads of the shared offer base. Everyone in the network reads every offer."""
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -13,7 +13,7 @@ from django.utils import timezone
 from acvs.network.models import Commune, Office
 
 from . import search
-from .models import Label, Offer, OfferType, Status
+from .models import Offer, OfferType, Status
 
 EARTH_RADIUS_KM = 6371.0
 
@@ -32,7 +32,6 @@ class OfferQuery:
     features: tuple[int, ...] = ()
     statuses: tuple[str, ...] = (Status.PUBLISHED,)
     order: str = "relevance"
-    extra: dict = field(default_factory=dict, compare=False)
 
     @property
     def centre(self) -> tuple[float, float] | None:
@@ -234,7 +233,3 @@ def offers_to_verify(office: Office) -> QuerySet[Offer]:
         .select_related("commune")
         .order_by(F("verified_at").asc(nulls_first=True), "name")
     )
-
-
-def labels_by_scheme() -> list[Label]:
-    return list(Label.objects.all())
