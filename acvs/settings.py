@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "acvs.core",
     "acvs.network",
     "acvs.offer",
+    "acvs.desk",
 ]
 
 MIDDLEWARE = [

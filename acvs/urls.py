@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("network/", include("acvs.network.urls")),
     path("offers/", include("acvs.offer.urls")),
+    path("desk/", include("acvs.desk.urls")),
     path("admin/", admin.site.urls),
 ]
 if settings.SERVE_MEDIA:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from acvs.core.audit import audit_record
+from acvs.core.exceptions import ConflictError
 from acvs.core.models import AuditEntry
 from acvs.network import rules
 from acvs.network.models import Commune, Membership, Office
@@ -15,10 +16,6 @@ from acvs.network.models import Commune, Membership, Office
 from . import search
 from .models import Offer, OfferPhoto, OpeningPeriod, Price
 from .snapshot import offer_snapshot, snapshot_diff
-
-
-class ConflictError(Exception):
-    """Someone else saved the record since it was loaded: the save is refused, nothing is lost silently."""
 
 
 @dataclass

@@ -1,0 +1,297 @@
+"""Forms of the counter: the quick counter form, the full form of written requests, list filters."""
+
+import re
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
+
+from acvs.network.models import Commune, Department, Office
+
+from . import reference, selectors
+from .models import Channel, Origin, Outcome, Profile, RequestStatus, Theme, VisitorRequest
+from .services import RequestData
+
+POSTCODE = re.compile(r"^\d{5}$")
+
+
+def _count_field(label, initial):
+    return forms.IntegerField(
+        label=label,
+        initial=initial,
+        min_value=0,
+        max_value=999,
+        error_messages={
+            "min_value": _("A number of people cannot be negative."),
+            "max_value": _("Type at most 999 people; record a larger party as a group."),
+            "invalid": _("Type a whole number."),
+            "required": _("Type a number of people (0 if none)."),
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "stepper-input"}),
+    )
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class CounterForm(forms.Form):
+    """A walk-in request in a handful of taps: origin, party, profile, themes, types, stay, language, outcome."""
+
+    origin_pick = forms.ChoiceField(label=_("Origin"), required=False, widget=forms.RadioSelect)
+    postcode = forms.CharField(
+        label=_("French postcode"),
+        required=False,
+        max_length=5,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "size": 5, "placeholder": "75001"}
+        ),
+    )
+    country = forms.ChoiceField(
+        label=_("Other country"),
+        required=False,
+        error_messages={"invalid_choice": _("Unknown country: %(value)s.")},
+    )
+    adults = _count_field(_("Adults"), 1)
+    children = _count_field(_("Children"), 0)
+    is_group = forms.BooleanField(label=_("Group"), required=False)
+    group_size = forms.IntegerField(
+        label=_("Group size"),
+        required=False,
+        min_value=1,
+        max_value=9999,
+        error_messages={"min_value": _("A group counts at least one person.")},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    profile = forms.ChoiceField(label=_("Profile"), required=False, choices=Profile.choices, widget=forms.RadioSelect)
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Themes"), required=False, queryset=Theme.objects.all(), widget=forms.CheckboxSelectMultiple
+    )
+    requested_types = forms.ModelMultipleChoiceField(
+        label=_("Looking for"), required=False, queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    stay_start = forms.DateField(label=_("Stay from"), required=False, widget=DateInput())
+    stay_end = forms.DateField(label=_("until"), required=False, widget=DateInput())
+    stay_label = forms.CharField(
+        label=_("or stay period"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. a week in August")}),
+    )
+    language = forms.ChoiceField(label=_("Visitor’s language"), initial="fr")
+    outcome = forms.ChoiceField(
+        label=_("Answer"), choices=Outcome.choices, initial=Outcome.FULLY, widget=forms.RadioSelect
+    )
+    missing_types = forms.ModelMultipleChoiceField(
+        label=_("Missing"), required=False, queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, office: Office, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.office = office
+        self.quick_departments = selectors.quick_departments(office)
+        self.quick_countries = selectors.quick_countries(office)
+        self.fields["origin_pick"].choices = [(f"dep:{d.code}", d.name) for d in self.quick_departments] + [
+            (f"country:{code}", name) for code, name in self.quick_countries
+        ]
+        self.fields["country"].choices = [("", "—")] + reference.country_choices()
+        self.fields["language"].choices = reference.language_choices()
+        types = selectors.family_types()
+        self.fields["requested_types"].queryset = types
+        self.fields["missing_types"].queryset = types
+
+    def quick_country_language(self, code: str) -> str:
+        return reference.COUNTRY_LANGUAGE.get(code, "")
+
+    def clean_postcode(self):
+        postcode = self.cleaned_data["postcode"].strip()
+        if postcode and not POSTCODE.match(postcode):
+            raise forms.ValidationError(_("A French postcode has 5 digits."))
+        return postcode
+
+    def _resolve_postcode(self, postcode: str) -> dict:
+        candidates = [
+            c
+            for c in Commune.objects.filter(postcodes__contains=postcode).select_related("department")
+            if postcode in c.postcode_list
+        ]
+        if candidates:
+            commune = max(candidates, key=lambda c: c.population)
+            return {"origin": Origin.FRANCE, "department": commune.department, "commune": commune}
+        department = Department.objects.filter(code=reference.department_code_for_postcode(postcode)).first()
+        # Communes are loaded for some départements only: elsewhere the postcode gives the département.
+        if department is None or department.communes.exists():
+            raise forms.ValidationError({"postcode": _("Unknown postcode: %(code)s.") % {"code": postcode}})
+        return {"origin": Origin.FRANCE, "department": department, "commune": None}
+
+    def _resolve_origin(self, data) -> dict:
+        postcode = data.get("postcode")
+        if postcode:
+            return {**self._resolve_postcode(postcode), "postcode": postcode, "country": ""}
+        if data.get("country"):
+            return {"origin": Origin.ABROAD, "country": data["country"]}
+        pick = data.get("origin_pick") or ""
+        kind, _sep, code = pick.partition(":")
+        if kind == "dep":
+            department = Department.objects.filter(code=code).first()
+            if department:
+                return {"origin": Origin.FRANCE, "department": department, "commune": None, "postcode": ""}
+        if kind == "country" and code in reference.countries():
+            return {"origin": Origin.ABROAD, "country": code}
+        raise forms.ValidationError(
+            {"origin_pick": _("Where does the visitor come from? Tap a button, type a postcode or choose a country.")}
+        )
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        data.update(self._resolve_origin(data))
+        if data.get("adults") == 0 and data.get("children") == 0 and not data.get("is_group"):
+            self.add_error("adults", _("Count at least one person."))
+        if data.get("is_group") and not data.get("group_size"):
+            self.add_error("group_size", _("Give the size of the group."))
+        start, end = data.get("stay_start"), data.get("stay_end")
+        if start and end and end < start:
+            self.add_error("stay_end", _("The end of the stay cannot be before its start."))
+        if data.get("outcome") == Outcome.FULLY and data.get("missing_types"):
+            self.add_error("missing_types", _("Missing types only apply when the visitor was not fully satisfied."))
+        return data
+
+    model_fields = [
+        "origin", "department", "commune", "postcode", "country", "adults", "children", "is_group", "group_size",
+        "profile", "stay_start", "stay_end", "stay_label", "language", "outcome",
+    ]  # fmt: skip
+
+    def request_data(self) -> RequestData:
+        data = self.cleaned_data
+        fields = {name: data.get(name) for name in self.model_fields if name in data}
+        fields.setdefault("department", None)
+        fields.setdefault("commune", None)
+        fields.setdefault("postcode", "")
+        fields.setdefault("country", "")
+        if fields.get("adults") == 0 and fields.get("children") == 0 and fields.get("is_group"):
+            fields["adults"] = 1  # a group counted by its size only
+        if not fields.get("is_group"):
+            fields["group_size"] = None
+        fields.update(self.extra_fields())
+        return RequestData(
+            fields=fields,
+            themes=list(data.get("themes") or []),
+            requested_types=list(data.get("requested_types") or []),
+            missing_types=list(data.get("missing_types") or []),
+        )
+
+    def extra_fields(self) -> dict:
+        return {"channel": Channel.COUNTER}
+
+
+class RequestForm(CounterForm):
+    """Every field: phone calls, letters, emails, web forms and social networks, with their follow-up."""
+
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE, widget=forms.RadioSelect
+    )
+    received_at = forms.DateTimeField(
+        label=_("Received"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Empty: now."),
+    )
+    due_date = forms.DateField(
+        label=_("Answer due"), required=False, widget=DateInput(), help_text=_("Empty: the office’s usual delay.")
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=RequestStatus.choices, initial=RequestStatus.TO_HANDLE)
+    assignee = forms.ModelChoiceField(label=_("Assigned to"), required=False, queryset=None)
+    name = forms.CharField(label=_("Visitor name"), required=False, max_length=150)
+    email = forms.EmailField(label=_("Email"), required=False)
+    address = forms.CharField(label=_("Postal address"), required=False, max_length=300)
+    phone = PhoneNumberField(label=_("Phone"), required=False)
+    consent_newsletter = forms.BooleanField(label=_("Agrees to receive the newsletter"), required=False)
+    consent_contact = forms.BooleanField(label=_("Agrees to be contacted"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, office: Office, **kwargs):
+        super().__init__(*args, office=office, **kwargs)
+        self.fields["assignee"].queryset = selectors.office_members(office)
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("consent_newsletter") and not data.get("email")) and "email" not in self.errors:
+            self.add_error("email", _("Give an email address to send the newsletter to."))
+        return data
+
+    def extra_fields(self) -> dict:
+        data = self.cleaned_data
+        names = ["channel", "received_at", "due_date", "status", "assignee", "name", "email", "address", "phone"]
+        fields = {name: data.get(name) for name in names}
+        fields["phone"] = fields["phone"] or ""
+        fields["consent_newsletter"] = bool(data.get("consent_newsletter"))
+        fields["consent_contact"] = bool(data.get("consent_contact"))
+        return fields
+
+
+def initial_from_request(obj: VisitorRequest) -> dict:
+    initial = {
+        name: getattr(obj, name)
+        for name in [
+            "adults", "children", "is_group", "group_size", "profile", "stay_start", "stay_end", "stay_label",
+            "language", "outcome", "channel", "due_date", "status", "name", "email", "address", "phone",
+            "consent_newsletter", "consent_contact", "version",
+        ]
+    }  # fmt: skip
+    initial["received_at"] = timezone.localtime(obj.received_at)
+    initial["assignee"] = obj.assignee_id
+    initial["themes"] = list(obj.themes.all())
+    initial["requested_types"] = list(obj.requested_types.all())
+    initial["missing_types"] = list(obj.missing_types.all())
+    if obj.origin == Origin.ABROAD:
+        initial["country"] = obj.country
+    elif obj.postcode:
+        initial["postcode"] = obj.postcode
+    elif obj.department_id:
+        initial["origin_pick"] = f"dep:{obj.department.code}"
+    return initial
+
+
+class FilterForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[("", _("All"))] + Channel.choices)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All"))] + RequestStatus.choices)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    assignee = forms.ModelChoiceField(label=_("Assigned to"), required=False, queryset=None)
+
+    def __init__(self, *args, office: Office, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = selectors.office_members(office)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", _("The end date cannot be before the start date."))
+        return data
+
+    def criteria(self) -> selectors.RequestFilter:
+        data = self.cleaned_data if self.is_valid() else {}
+        return selectors.RequestFilter(
+            channel=data.get("channel") or "",
+            status=data.get("status") or "",
+            overdue=bool(data.get("overdue")),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            assignee=data.get("assignee"),
+        )
+
+
+class CountSetForm(forms.Form):
+    value = forms.IntegerField(
+        label=_("Today’s visitors"),
+        min_value=0,
+        max_value=100000,
+        error_messages={"min_value": _("The number of visitors cannot be negative.")},
+    )

@@ -1,0 +1,95 @@
+"""Reference lists of the counter: countries, languages, themes, neighbouring départements, working days."""
+
+import csv
+import datetime
+from functools import cache
+from pathlib import Path
+
+from django.utils.translation import gettext_noop
+
+DATA = Path(__file__).parent / "data"
+
+# The most frequent foreign origins, offered as one-tap buttons (then the full list in a select).
+FREQUENT_COUNTRIES = ["DE", "BE", "NL", "GB", "IT", "CH", "ES", "US"]
+# The language a visitor from these countries most likely speaks (pre-selected, the agent may change it).
+COUNTRY_LANGUAGE = {"DE": "de", "BE": "fr", "NL": "nl", "GB": "en", "IT": "it", "CH": "de", "ES": "es", "US": "en"}
+FREQUENT_LANGUAGES = ["fr", "en", "de", "nl", "it", "es"]
+
+# Bordering départements (metropolitan France, the regions the network covers first).
+NEIGHBOURS = {
+    "04": ["05", "06", "13", "26", "83", "84"],
+    "05": ["04", "26", "38", "73"],
+    "06": ["04", "83"],
+    "13": ["04", "30", "83", "84"],
+    "83": ["04", "06", "13", "84"],
+    "84": ["04", "13", "26", "30"],
+}
+
+# (code, label): the themes visitors ask about. Loaded by a data migration, codes kept stable for statistics.
+# Labels are English msgids translated by the catalogue (French: randonnée, patrimoine, plages et baignade...).
+THEMES = [
+    ("hiking", gettext_noop("Hiking")),
+    ("heritage", gettext_noop("Heritage")),
+    ("beaches", gettext_noop("Beaches and swimming")),
+    ("food-wine", gettext_noop("Food and wine")),
+    ("water-sports", gettext_noop("Water sports")),
+    ("cycling", gettext_noop("Cycling")),
+    ("nature", gettext_noop("Nature")),
+    ("culture-festivals", gettext_noop("Culture and festivals")),
+    ("wellness", gettext_noop("Wellness")),
+    ("ski-mountain", gettext_noop("Skiing and mountains")),
+    ("shopping-markets", gettext_noop("Shopping and markets")),
+    ("children-family", gettext_noop("Children and family")),
+]
+
+
+@cache
+def countries() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 code → French name."""
+    with open(DATA / "countries_fr.csv", encoding="utf-8") as f:
+        return {row["alpha_2"]: row["name_fr"] for row in csv.DictReader(f)}
+
+
+@cache
+def languages() -> dict[str, str]:
+    """ISO 639-1 code → French name."""
+    with open(DATA / "languages_fr.csv", encoding="utf-8") as f:
+        return {row["alpha_2"]: row["name_fr"] for row in csv.DictReader(f)}
+
+
+def country_choices() -> list[tuple[str, str]]:
+    return sorted(((code, name) for code, name in countries().items() if code != "FR"), key=lambda c: c[1])
+
+
+def language_choices() -> list[tuple[str, str]]:
+    names = languages()
+    frequent = [(code, names[code]) for code in FREQUENT_LANGUAGES]
+    others = sorted(((c, n) for c, n in names.items() if c not in FREQUENT_LANGUAGES), key=lambda c: c[1])
+    return frequent + others
+
+
+def add_working_days(start: datetime.date, days: int) -> datetime.date:
+    """`start` plus `days` working days, skipping Saturdays and Sundays."""
+    current = start
+    added = 0
+    while added < days:
+        current += datetime.timedelta(days=1)
+        if current.weekday() < 5:
+            added += 1
+    return current
+
+
+def department_code_for_postcode(postcode: str) -> str:
+    """The département code a French postcode belongs to (Corsica and overseas included)."""
+    if postcode.startswith("20"):
+        return "2A" if postcode < "20200" else "2B"
+    if postcode.startswith("97"):
+        return postcode[:3]
+    return postcode[:2]
+
+
+def ensure_themes(theme_model) -> int:
+    """Create the missing themes; returns how many exist. Used by the data migration and by tests after a flush."""
+    for position, (code, label) in enumerate(THEMES):
+        theme_model.objects.get_or_create(code=code, defaults={"label": label, "position": position})
+    return theme_model.objects.count()

@@ -1,0 +1,247 @@
+"""Writes of the counter: requests and the visitor counter. Views, the API and imports all go through here."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from acvs.core.audit import audit_record
+from acvs.core.exceptions import ConflictError
+from acvs.core.models import AuditEntry
+from acvs.network.models import Membership, Office
+
+from . import reference, rules, selectors
+from .models import Channel, Outcome, RequestStatus, VisitorCount, VisitorCountCorrection, VisitorRequest
+
+
+@dataclass
+class RequestData:
+    """Everything a request form or API payload carries, already validated field by field."""
+
+    fields: dict
+    themes: list = field(default_factory=list)
+    requested_types: list = field(default_factory=list)
+    missing_types: list = field(default_factory=list)
+
+
+M2M = ("themes", "requested_types", "missing_types")
+AUDITED = [
+    "channel", "received_at", "origin", "department", "commune", "postcode", "country", "adults", "children",
+    "is_group", "group_size", "profile", "stay_start", "stay_end", "stay_label", "language", "outcome", "due_date",
+    "status", "assignee", "name", "email", "address", "phone", "consent_newsletter", "consent_contact",
+]  # fmt: skip
+
+
+def _display(obj: VisitorRequest, name: str) -> str:
+    value = getattr(obj, name)
+    if value is None or value == "":
+        return ""
+    model_field = obj._meta.get_field(name)
+    if model_field.choices:
+        return str(getattr(obj, f"get_{name}_display")())
+    if name == "country":
+        return reference.countries().get(value, value)
+    if name == "language":
+        return reference.languages().get(value, value)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, datetime.datetime):
+        return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)
+
+
+def request_snapshot(obj: VisitorRequest) -> dict:
+    """Readable values of every audited field, collections included, keyed by field name."""
+    snap = {name: (str(obj._meta.get_field(name).verbose_name), _display(obj, name)) for name in AUDITED}
+    for name in M2M:
+        labels = sorted(str(x) for x in getattr(obj, name).all())
+        snap[name] = (str(obj._meta.get_field(name).verbose_name), ", ".join(labels))
+    return snap
+
+
+def snapshot_diff(before: dict, after: dict) -> list[dict]:
+    changes = []
+    for name, (label, new) in after.items():
+        old = before.get(name, (label, ""))[1]
+        if old != new:
+            changes.append({"field": name, "label": label, "old": old, "new": new})
+    return changes
+
+
+def due_date_for(office: Office, received: datetime.date) -> datetime.date:
+    return reference.add_working_days(received, selectors.desk_settings(office).due_days)
+
+
+def _check_assignee(office: Office, assignee) -> None:
+    if assignee is not None and not selectors.office_members(office).filter(pk=assignee.pk).exists():
+        raise ValidationError({"assignee": _("Assign the request to a member of your office.")})
+
+
+def _apply(obj: VisitorRequest, data: RequestData, membership: Membership, *, creating: bool) -> None:
+    had_consent = obj.consent_newsletter or obj.consent_contact
+    for name, value in data.fields.items():
+        setattr(obj, name, value)
+    if obj.channel == Channel.COUNTER and creating:
+        # Answered on the spot: nothing to follow up.
+        obj.status = RequestStatus.CLOSED
+        obj.due_date = None
+    elif creating and obj.due_date is None:
+        obj.due_date = due_date_for(obj.office, timezone.localdate(obj.received_at))
+    if obj.outcome == Outcome.FULLY and data.missing_types:
+        raise ValidationError(
+            {"missing_types": _("Missing types only apply when the visitor was not fully satisfied.")}
+        )
+    if (obj.consent_newsletter or obj.consent_contact) and not had_consent:
+        obj.consent_at = timezone.now()
+    elif not (obj.consent_newsletter or obj.consent_contact):
+        obj.consent_at = None
+    if obj.origin == "abroad":
+        obj.department = obj.commune = None
+        obj.postcode = ""
+    else:
+        obj.country = ""
+    _check_assignee(obj.office, obj.assignee)
+    obj.updated_by = membership.user
+    obj.full_clean(exclude=["office", "recorded_by", "updated_by", *M2M])
+
+
+def _write_children(obj: VisitorRequest, data: RequestData) -> None:
+    obj.themes.set(data.themes)
+    obj.requested_types.set(data.requested_types)
+    obj.missing_types.set(data.missing_types if obj.outcome != Outcome.FULLY else [])
+
+
+@transaction.atomic
+def request_create(*, membership: Membership, data: RequestData) -> VisitorRequest:
+    """Record a request for the membership's office (the tenant is never taken from the payload)."""
+    if not rules.can_record_requests(membership):
+        raise PermissionDenied(_("Your role does not allow recording requests."))
+    obj = VisitorRequest(office=membership.office, recorded_by=membership.user)
+    if not data.fields.get("received_at"):
+        data.fields["received_at"] = timezone.now()
+    _apply(obj, data, membership, creating=True)
+    obj.save()
+    _write_children(obj, data)
+    audit_record(
+        instance=obj,
+        action=AuditEntry.Action.CREATE,
+        user=membership.user,
+        office=membership.office,
+        changes=snapshot_diff({}, request_snapshot(obj)),
+    )
+    return obj
+
+
+@transaction.atomic
+def request_update(*, visitor_request: VisitorRequest, membership: Membership, version: int, data: RequestData):
+    """Apply `data` if nobody saved the request since `version` was read; record what changed."""
+    locked = VisitorRequest.objects.select_for_update().get(pk=visitor_request.pk, office=visitor_request.office_id)
+    if not rules.can_change_request(membership, locked):
+        raise PermissionDenied(_("Only the office that recorded this request can change it."))
+    if locked.version != version:
+        raise ConflictError(
+            _("%(user)s saved this request at %(time)s, after you opened it. Your changes were not saved.")
+            % {
+                "user": locked.updated_by or _("Someone"),
+                "time": timezone.localtime(locked.updated_at).strftime("%H:%M:%S"),
+            }
+        )
+    before = request_snapshot(locked)
+    if not data.fields.get("received_at"):
+        data.fields.pop("received_at", None)
+    _apply(locked, data, membership, creating=False)
+    locked.version += 1
+    locked.save()
+    _write_children(locked, data)
+    changes = snapshot_diff(before, request_snapshot(locked))
+    if changes:
+        audit_record(
+            instance=locked,
+            action=AuditEntry.Action.UPDATE,
+            user=membership.user,
+            office=membership.office,
+            changes=changes,
+        )
+    return locked
+
+
+@transaction.atomic
+def request_delete(*, visitor_request: VisitorRequest, membership: Membership) -> None:
+    """Undo a request recorded by mistake; the history keeps what it was."""
+    if not rules.can_delete_request(membership, visitor_request):
+        raise PermissionDenied(_("Only the agent who recorded this request or a manager can delete it."))
+    audit_record(
+        instance=visitor_request,
+        action=AuditEntry.Action.DELETE,
+        user=membership.user,
+        office=membership.office,
+        changes=snapshot_diff(request_snapshot(visitor_request), {}),
+    )
+    visitor_request.delete()
+
+
+def _current_hour() -> datetime.datetime:
+    return timezone.localtime().replace(minute=0, second=0, microsecond=0)
+
+
+def _check_counter(membership: Membership) -> None:
+    if not rules.can_count_visitors(membership):
+        raise PermissionDenied(_("Your role does not allow counting visitors."))
+
+
+@transaction.atomic
+def visitor_count_increment(*, membership: Membership) -> int:
+    """One person entered: +1 in the current hour. Returns today's total."""
+    _check_counter(membership)
+    office = membership.office
+    hour = _current_hour()
+    bucket, created = VisitorCount.objects.select_for_update().get_or_create(
+        office=office, hour=hour, defaults={"count": 1}
+    )
+    if not created:
+        VisitorCount.objects.filter(pk=bucket.pk).update(count=F("count") + 1)
+    return selectors.visitors_on(office)
+
+
+@transaction.atomic
+def visitor_count_set(*, membership: Membership, value: int | None = None, delta: int | None = None) -> int:
+    """Correct today's total to `value`, or by `delta` (−1). Leaves a trace: who, when, before, after."""
+    _check_counter(membership)
+    if value is not None and value < 0:
+        raise ValidationError({"value": _("The number of visitors cannot be negative.")})
+    office = membership.office
+    start, end = selectors.today_bounds()
+    buckets = list(
+        VisitorCount.objects.select_for_update().filter(office=office, hour__gte=start, hour__lt=end).order_by("-hour")
+    )
+    old = sum(b.count for b in buckets)
+    if delta is not None:
+        value = max(old + delta, 0)
+    if old == value:
+        return old
+    if value > old:
+        bucket, _created = VisitorCount.objects.get_or_create(office=office, hour=_current_hour())
+        VisitorCount.objects.filter(pk=bucket.pk).update(count=F("count") + (value - old))
+    else:
+        to_remove = old - value
+        for bucket in buckets:  # latest hours first
+            taken = min(bucket.count, to_remove)
+            if taken:
+                VisitorCount.objects.filter(pk=bucket.pk).update(count=F("count") - taken)
+                to_remove -= taken
+            if not to_remove:
+                break
+    VisitorCountCorrection.objects.create(
+        office=office, day=timezone.localdate(), user=membership.user, old_value=old, new_value=value
+    )
+    return value
+
+
+def visitor_count_decrement(*, membership: Membership) -> int:
+    return visitor_count_set(membership=membership, delta=-1)

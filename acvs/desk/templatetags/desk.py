@@ -1,0 +1,34 @@
+from django import template
+
+from acvs.desk import reference, rules, selectors
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def desk_overdue(context, limit: int = 10) -> dict:
+    """Overdue requests of the current office, for its home page (nothing for roles without the counter)."""
+    request = context.get("request")
+    membership = getattr(request, "membership", None)
+    if not rules.can_use_desk(membership):
+        return {"visible": False, "rows": [], "count": 0}
+    qs = selectors.overdue_requests(membership.office)
+    rows = list(qs[:limit])
+    count = len(rows) if len(rows) < limit else qs.count()
+    return {"visible": True, "rows": rows, "count": count}
+
+
+@register.filter
+def country_language(pick: str) -> str:
+    """ "country:DE" → "de": the language pre-selected when that country is tapped."""
+    return reference.COUNTRY_LANGUAGE.get(pick.partition(":")[2], "")
+
+
+@register.filter
+def split_words(value: str) -> list[str]:
+    return value.split()
+
+
+@register.simple_tag
+def form_field(form, name: str):
+    return form[name]

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "desk"
+
+urlpatterns = [
+    path("", views.counter, name="counter"),
+    path("count/add/", views.count_increment, name="count_add"),
+    path("count/remove/", views.count_decrement, name="count_remove"),
+    path("count/set/", views.count_set, name="count_set"),
+    path("requests/", views.request_list, name="list"),
+    path("requests/new/", views.request_create, name="create"),
+    path("requests/<int:pk>/", views.request_detail, name="detail"),
+    path("requests/<int:pk>/edit/", views.request_edit, name="edit"),
+    path("requests/<int:pk>/delete/", views.request_delete, name="delete"),
+]

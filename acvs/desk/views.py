@@ -1,0 +1,185 @@
+"""Thin views of the counter. Requests are read only through `selectors` (always filtered on the office)."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from acvs.core.forms import attach_errors
+
+from . import rules, selectors, services
+from .forms import CounterForm, CountSetForm, FilterForm, RequestForm, initial_from_request
+from .models import RequestStatus
+
+PAGE_SIZE = 25
+
+
+def desk_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not rules.can_use_desk(request.membership):
+            raise PermissionDenied(_("Your role does not give access to the counter."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _count_context(request) -> dict:
+    return {
+        "visitors_today": selectors.visitors_on(request.office),
+        "count_corrections": selectors.count_corrections(request.office)[:5],
+        "count_form": CountSetForm(),
+    }
+
+
+@desk_required
+def counter(request):
+    status = 200
+    if request.method == "POST":
+        form = CounterForm(request.POST, office=request.office)
+        if form.is_valid():
+            try:
+                created = services.request_create(membership=request.membership, data=form.request_data())
+            except ValidationError as error:
+                attach_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    format_html(
+                        '{} <a href="{}">{}</a>',
+                        _("Request recorded."),
+                        reverse("desk:edit", args=[created.pk]),
+                        _("Correct or undo"),
+                    ),
+                )
+                return redirect("desk:counter")
+        status = 400
+    else:
+        form = CounterForm(office=request.office)
+    context = {"form": form, **_count_context(request)}
+    return render(request, "desk/counter.html", context, status=status)
+
+
+def _count_response(request):
+    if request.htmx:
+        return render(request, "desk/_count.html", _count_context(request))
+    return redirect("desk:counter")
+
+
+@require_POST
+@desk_required
+def count_increment(request):
+    services.visitor_count_increment(membership=request.membership)
+    return _count_response(request)
+
+
+@require_POST
+@desk_required
+def count_decrement(request):
+    services.visitor_count_decrement(membership=request.membership)
+    return _count_response(request)
+
+
+@require_POST
+@desk_required
+def count_set(request):
+    form = CountSetForm(request.POST)
+    if form.is_valid():
+        services.visitor_count_set(membership=request.membership, value=form.cleaned_data["value"])
+        return _count_response(request)
+    context = {**_count_context(request), "count_form": form}
+    return render(request, "desk/_count.html", context, status=400)
+
+
+@desk_required
+def request_list(request):
+    form = FilterForm(request.GET or None, office=request.office)
+    results = selectors.requests_search(request.office, form.criteria()) if not form.is_bound or form.is_valid() else []
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode(), "today": timezone.localdate()}
+    return render(request, "desk/request_list.html", context, status=200 if not form.errors else 400)
+
+
+@desk_required
+def request_create(request):
+    status = 200
+    if request.method == "POST":
+        form = RequestForm(request.POST, office=request.office)
+        if form.is_valid():
+            try:
+                created = services.request_create(membership=request.membership, data=form.request_data())
+            except ValidationError as error:
+                attach_errors(form, error)
+            else:
+                messages.success(request, _("Request recorded."))
+                return redirect("desk:detail", created.pk)
+        status = 400
+    else:
+        form = RequestForm(office=request.office)
+    return render(request, "desk/request_form.html", {"form": form, "visitor_request": None}, status=status)
+
+
+@desk_required
+def request_detail(request, pk):
+    obj = selectors.get_request_for_office(request.office, pk)
+    context = {
+        "visitor_request": obj,
+        "history": selectors.request_history(obj),
+        "can_change": rules.can_change_request(request.membership, obj),
+        "can_delete": rules.can_delete_request(request.membership, obj),
+        "is_overdue": obj.status in (RequestStatus.TO_HANDLE, RequestStatus.IN_PROGRESS)
+        and obj.due_date is not None
+        and obj.due_date < timezone.localdate(),
+    }
+    return render(request, "desk/request_detail.html", context)
+
+
+@desk_required
+def request_edit(request, pk):
+    obj = selectors.get_request_for_office(request.office, pk)
+    if not rules.can_change_request(request.membership, obj):
+        raise PermissionDenied
+    status = 200
+    if request.method == "POST":
+        form = RequestForm(request.POST, office=request.office)
+        if form.is_valid():
+            try:
+                services.request_update(
+                    visitor_request=obj,
+                    membership=request.membership,
+                    version=form.cleaned_data.get("version") or 0,
+                    data=form.request_data(),
+                )
+            except services.ConflictError as conflict:
+                form.add_error(None, str(conflict))
+                status = 409
+            except ValidationError as error:
+                attach_errors(form, error)
+                status = 400
+            else:
+                messages.success(request, _("Changes saved."))
+                return redirect("desk:detail", obj.pk)
+        else:
+            status = 400
+    else:
+        form = RequestForm(initial=initial_from_request(obj), office=request.office)
+    context = {"form": form, "visitor_request": obj, "can_delete": rules.can_delete_request(request.membership, obj)}
+    return render(request, "desk/request_form.html", context, status=status)
+
+
+@require_POST
+@desk_required
+def request_delete(request, pk):
+    obj = selectors.get_request_for_office(request.office, pk)
+    services.request_delete(visitor_request=obj, membership=request.membership)
+    messages.success(request, _("Request deleted."))
+    return redirect("desk:list")

@@ -1,0 +1,268 @@
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from acvs.core.models import AuditEntry
+from acvs.desk import services
+from acvs.desk.models import VisitorCountCorrection, VisitorRequest
+from tests.conftest import membership
+from tests.desk.conftest import walk_in, written
+
+
+def counter_payload(**changes):
+    payload = {"origin_pick": "country:DE", "adults": 2, "children": 2, "language": "de", "outcome": "fully"}
+    payload.update(changes)
+    return payload
+
+
+def test_counter_records_a_walk_in_and_offers_undo(client, agent, cavalaire, themes):
+    client.force_login(agent)
+    payload = counter_payload(themes=[themes["hiking"].pk, themes["heritage"].pk], profile="family")
+    response = client.post(reverse("desk:counter"), payload, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("desk:counter")
+    obj = VisitorRequest.objects.get()
+    assert (obj.office, obj.country, obj.adults, obj.children, obj.profile) == (cavalaire, "DE", 2, 2, "family")
+    body = response.content.decode()
+    assert reverse("desk:edit", args=[obj.pk]) in body
+    # Back to an empty counter: nothing pre-checked.
+    assert response.context["form"].is_bound is False
+
+
+def test_counter_resolves_postcodes_to_communes(client, agent):
+    client.force_login(agent)
+    client.post(reverse("desk:counter"), counter_payload(origin_pick="", postcode="83240"))
+    obj = VisitorRequest.objects.get()
+    assert (obj.origin, obj.commune.name, obj.department.code) == ("france", "Cavalaire-sur-Mer", "83")
+    # A département whose communes are not loaded: the postcode gives the département.
+    client.post(reverse("desk:counter"), counter_payload(origin_pick="", postcode="75001"))
+    paris = VisitorRequest.objects.latest("id")
+    assert (paris.department.code, paris.commune, paris.postcode) == ("75", None, "75001")
+
+
+def test_counter_quick_department_and_country_select(client, agent):
+    client.force_login(agent)
+    assert client.post(reverse("desk:counter"), counter_payload(origin_pick="dep:06")).status_code == 302
+    assert client.post(reverse("desk:counter"), counter_payload(origin_pick="", country="JP")).status_code == 302
+    origins = list(VisitorRequest.objects.order_by("id").values_list("origin", "department__code", "country"))
+    assert origins == [("france", "06", ""), ("abroad", None, "JP")]
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"adults": -1}, "Un nombre de personnes ne peut pas être négatif."),
+        ({"adults": 0, "children": 0}, "Comptez au moins une personne."),
+        ({"origin_pick": "", "postcode": "83999"}, "Code postal inconnu : 83999."),
+        ({"origin_pick": "", "postcode": "8324"}, "Un code postal français a 5 chiffres."),
+        ({"origin_pick": "", "country": "XX"}, "Pays inconnu : XX."),
+        ({"origin_pick": ""}, "D’où vient le visiteur ?"),
+        ({"stay_start": "2026-07-10", "stay_end": "2026-07-01"}, "La fin du séjour ne peut pas précéder son début."),
+        ({"stay_start": "2026-02-30"}, "Saisissez une date valide."),
+    ],
+)
+def test_counter_refuses_bad_input_in_french_and_keeps_what_was_typed(client, agent, changes, message):
+    client.force_login(agent)
+    response = client.post(reverse("desk:counter"), counter_payload(**changes))
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert message in body
+    assert "La demande n’a pas été enregistrée" in body
+    for value in changes.values():
+        if value not in ("", 0, "XX"):
+            assert f'value="{value}"' in body
+    assert not VisitorRequest.objects.exists()
+
+
+def test_partner_has_no_counter(client, partner):
+    client.force_login(partner)
+    assert client.get(reverse("desk:counter")).status_code == 403
+    assert client.post(reverse("desk:counter"), counter_payload()).status_code == 403
+    assert client.get(reverse("desk:list")).status_code == 403
+    assert not VisitorRequest.objects.exists()
+    assert reverse("desk:counter") not in client.get(reverse("home")).content.decode()
+
+
+def test_another_office_gets_404_and_nothing_changes(client, agent, other_agent, make_request):
+    obj = make_request(data=written(name="Anna Schmidt"))
+    client.force_login(other_agent)
+    assert client.get(reverse("desk:detail", args=[obj.pk])).status_code == 404
+    assert client.get(reverse("desk:edit", args=[obj.pk])).status_code == 404
+    response = client.post(reverse("desk:edit", args=[obj.pk]), {"version": 1, "adults": 9})
+    assert response.status_code == 404
+    assert client.post(reverse("desk:delete", args=[obj.pk])).status_code == 404
+    listing = client.get(reverse("desk:list"))
+    assert listing.context["page"].paginator.count == 0
+    assert "Anna Schmidt" not in listing.content.decode()
+    obj.refresh_from_db()
+    assert (obj.version, obj.adults) == (1, 1)
+    assert AuditEntry.objects.filter(object_id=obj.pk).count() == 1
+
+
+def test_unknown_request_is_404(client, agent):
+    client.force_login(agent)
+    assert client.get(reverse("desk:detail", args=[999999])).status_code == 404
+
+
+def test_list_filters_and_query_count(client, agent, manager, make_request, django_assert_max_num_queries, themes):
+    old = timezone.now() - datetime.timedelta(days=10)
+    for _ in range(30):
+        data = walk_in()
+        data.themes = [themes["hiking"], themes["nature"]]
+        make_request(data=data)
+    late = make_request(data=written(received_at=old, assignee=manager, name="En retard"))
+    make_request(data=written(channel="phone"))
+    client.force_login(agent)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("desk:list"))
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 32
+    assert len(response.context["page"].object_list) == 25
+    assert client.get(reverse("desk:list"), {"page": 2}).context["page"].number == 2
+    overdue = client.get(reverse("desk:list"), {"overdue": "on"}).context["page"].object_list
+    assert list(overdue) == [late]
+    assert client.get(reverse("desk:list"), {"channel": "phone"}).context["page"].paginator.count == 1
+    assert client.get(reverse("desk:list"), {"assignee": manager.pk}).context["page"].paginator.count == 1
+    today = timezone.localdate().isoformat()
+    by_date = client.get(reverse("desk:list"), {"date_from": today, "date_to": today})
+    assert by_date.context["page"].paginator.count == 31
+    reversed_dates = client.get(reverse("desk:list"), {"date_from": today, "date_to": "2000-01-01"})
+    assert reversed_dates.status_code == 400
+    assert "La date de fin ne peut pas précéder la date de début." in reversed_dates.content.decode()
+
+
+def test_full_form_records_an_email_with_due_date_and_assignee(client, agent, manager):
+    client.force_login(agent)
+    page = client.get(reverse("desk:create")).content.decode()
+    assert 'type="radio" name="channel" value="phone"' in page
+    assert re.search(r'<input type="radio" name="channel" value="phone"[^>]* checked', page)
+    payload = {
+        "channel": "email",
+        "status": "to_handle",
+        "assignee": manager.pk,
+        "origin_pick": "country:BE",
+        "adults": 2,
+        "children": 0,
+        "language": "fr",
+        "outcome": "fully",
+        "name": "Claire Dupont",
+        "email": "claire@example.be",
+        "consent_newsletter": "on",
+    }
+    response = client.post(reverse("desk:create"), payload)
+    assert response.status_code == 302
+    obj = VisitorRequest.objects.get()
+    assert (obj.channel, obj.assignee, obj.country) == ("email", manager, "BE")
+    assert obj.due_date is not None
+    assert obj.consent_at is not None
+    detail = client.get(response.url)
+    assert "Claire Dupont" in detail.content.decode()
+    assert 'id="history"' in detail.content.decode()
+
+
+def test_edit_shows_history_and_refuses_stale_version(client, agent, make_request):
+    obj = make_request(data=written())
+    client.force_login(agent)
+    form = client.get(reverse("desk:edit", args=[obj.pk])).context["form"]
+    payload = {k: v for k, v in form.initial.items() if v not in (None, "")}
+    payload.update(
+        {
+            "themes": [],
+            "requested_types": [],
+            "missing_types": [],
+            "status": "answered",
+            "origin_pick": "dep:83",
+            "received_at": "",
+            "due_date": obj.due_date.isoformat(),
+        }
+    )
+    response = client.post(reverse("desk:edit", args=[obj.pk]), payload)
+    assert response.status_code == 302, response.context["form"].errors
+    obj.refresh_from_db()
+    assert (obj.status, obj.version) == ("answered", 2)
+    detail = client.get(reverse("desk:detail", args=[obj.pk])).content.decode()
+    assert "Répondue" in detail
+    stale = client.post(reverse("desk:edit", args=[obj.pk]), {**payload, "status": "closed", "version": 1})
+    assert stale.status_code == 409
+    assert "Vos modifications n’ont pas été enregistrées." in stale.content.decode()
+
+
+def test_visitor_counter_buttons_with_htmx(client, agent, cavalaire):
+    client.force_login(agent)
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    for _ in range(2):
+        response = client.post(reverse("desk:count_add"), **htmx)
+    assert response.status_code == 200
+    assert 'id="visitors-today">2<' in response.content.decode()
+    response = client.post(reverse("desk:count_remove"), **htmx)
+    assert 'id="visitors-today">1<' in response.content.decode()
+    response = client.post(reverse("desk:count_set"), {"value": "-3"}, **htmx)
+    assert response.status_code == 400
+    assert "Le nombre de visiteurs ne peut pas être négatif." in response.content.decode()
+    response = client.post(reverse("desk:count_set"), {"value": "7"}, **htmx)
+    assert 'id="visitors-today">7<' in response.content.decode()
+    assert list(VisitorCountCorrection.objects.values_list("old_value", "new_value")) == [(1, 7), (2, 1)]
+    assert client.get(reverse("desk:count_add")).status_code == 405
+
+
+def test_home_lists_overdue_requests(client, agent, other_agent, make_request):
+    old = timezone.now() - datetime.timedelta(days=10)
+    late = make_request(data=written(received_at=old, name="Lettre de M. Martin"))
+    services.request_create(membership=membership(other_agent), data=written(received_at=old, name="Autre office"))
+    client.force_login(agent)
+    body = client.get(reverse("home")).content.decode()
+    assert 'id="desk-overdue"' in body
+    assert reverse("desk:detail", args=[late.pk]) in body
+    assert "Lettre de M. Martin" in body
+    assert "Autre office" not in body
+
+
+def test_full_form_refuses_reversed_dates_and_unknown_country_in_french(client, agent):
+    client.force_login(agent)
+    payload = {
+        "channel": "phone",
+        "status": "to_handle",
+        "origin_pick": "",
+        "country": "ZZ",
+        "adults": 2,
+        "children": 0,
+        "language": "fr",
+        "outcome": "fully",
+        "stay_start": "2026-08-10",
+        "stay_end": "2026-08-01",
+        "name": "Jean Martin",
+    }
+    response = client.post(reverse("desk:create"), payload)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Pays inconnu : ZZ." in body
+    assert 'value="Jean Martin"' in body
+    assert 'value="2026-08-10"' in body
+    response = client.post(reverse("desk:create"), {**payload, "country": "CH"})
+    assert response.status_code == 400
+    assert "La fin du séjour ne peut pas précéder son début." in response.content.decode()
+    assert not VisitorRequest.objects.exists()
+
+
+def test_counter_link_only_for_roles_that_record(client, agent, partner):
+    client.force_login(agent)
+    assert f'href="{reverse("desk:counter")}"' in client.get(reverse("home")).content.decode()
+    client.force_login(partner)
+    assert f'href="{reverse("desk:counter")}"' not in client.get(reverse("home")).content.decode()
+
+
+def test_views_never_query_requests_directly():
+    """Reads go through desk.selectors, which always filter on the office."""
+    from pathlib import Path
+
+    import acvs.desk.views
+
+    assert "VisitorRequest.objects" not in Path(acvs.desk.views.__file__).read_text()
+
+
+def test_for_office_fails_closed(agent, make_request, cavalaire):
+    make_request()
+    assert VisitorRequest.objects.for_office(None).count() == 0
+    assert VisitorRequest.objects.for_office(cavalaire).count() == 1

@@ -1,0 +1,88 @@
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from acvs.desk.models import Theme, VisitorRequest
+from acvs.desk.reference import ensure_themes
+from tests.conftest import PASSWORD
+from tests.e2e.conftest import login
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def themes(db):
+    # Transactional tests flush the database, themes of the data migration included.
+    ensure_themes(Theme)
+
+
+def test_agent_records_a_german_family_in_at_most_8_interactions(page, agent, other_agent):
+    login(page, "agent", PASSWORD)
+    page.get_by_role("link", name="Accueil", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Accueil")
+
+    interactions = 0
+
+    def tap(locator):
+        nonlocal interactions
+        interactions += 1
+        locator.click()
+
+    def toggle(name):
+        return page.locator("label.toggle").filter(has_text=re.compile(f"^{name}$"))
+
+    tap(toggle("Allemagne"))
+    tap(page.get_by_role("button", name="Adultes : un de plus"))
+    tap(page.get_by_role("button", name="Enfants : un de plus"))
+    tap(page.get_by_role("button", name="Enfants : un de plus"))
+    tap(toggle("Famille"))
+    tap(toggle("Randonnée"))
+    tap(toggle("Patrimoine"))
+    # The language follows the country tapped.
+    expect(page.get_by_label("Langue du visiteur")).to_have_value("de")
+    tap(page.get_by_role("button", name="Enregistrer"))
+    assert interactions <= 8
+
+    expect(page.get_by_text("Demande enregistrée.")).to_be_visible()
+    expect(page.get_by_role("link", name="Corriger ou annuler")).to_be_visible()
+    # Back to an empty counter.
+    expect(page.locator("#id_children")).to_have_value("0")
+    expect(page.locator("input[name=origin_pick]:checked")).to_have_count(0)
+
+    obj = VisitorRequest.objects.get()
+    assert (obj.country, obj.adults, obj.children, obj.profile, obj.language) == ("DE", 2, 2, "family", "de")
+    assert set(obj.themes.values_list("code", flat=True)) == {"hiking", "heritage"}
+
+    page.get_by_role("link", name="Demandes", exact=True).click()
+    row = page.locator(f"#request-{obj.pk}")
+    expect(row).to_contain_text("Allemagne")
+    expect(row).to_contain_text("Randonnée")
+
+    # The visitor counter: one tap, today's count shown without reloading.
+    page.goto("/desk/")
+    page.get_by_role("button", name="+1 visiteur").click()
+    expect(page.locator("#visitors-today")).to_have_text("1")
+
+    # An agent of another office does not see it.
+    page.context.clear_cookies()
+    login(page, "other", PASSWORD)
+    assert page.goto(f"/desk/requests/{obj.pk}/").status == 404
+    page.goto("/desk/requests/")
+    expect(page.locator(f"#request-{obj.pk}")).to_have_count(0)
+
+
+def test_counter_fits_a_1280x800_touch_screen(page, agent, tmp_path):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    login(page, "agent", PASSWORD)
+    page.goto("/desk/")
+    height = page.evaluate("document.documentElement.scrollHeight")
+    page.screenshot(path=tmp_path / "counter-1280x800.png", full_page=True)
+    assert height <= 800, height
+    # Every touch target is at least 44px high.
+    targets = "#counter-form .toggle span, #counter-form button, #visitor-counter button"
+    small = page.evaluate(
+        f"""() => [...document.querySelectorAll('{targets}')]
+        .filter(e => e.offsetParent && e.getBoundingClientRect().height < 44).map(e => e.textContent)"""
+    )
+    assert small == []
