@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone, translation
 
+from acvs.agenda.services import schedules_from_opening_periods
 from acvs.network.models import Office, User
 from acvs.offer import search
 from acvs.offer.models import (
@@ -161,6 +162,7 @@ def _save(builder: Builder) -> None:
         [OpeningPeriod(offer_id=d.offer.pk, **row) for d in drafts for row in d.periods], batch_size=1000
     )
     Price.objects.bulk_create([Price(offer_id=d.offer.pk, **row) for d in drafts for row in d.prices], batch_size=1000)
+    schedules_from_opening_periods([o.pk for o in offers])
     OfferPhoto.objects.bulk_create(
         [
             OfferPhoto(offer_id=d.offer.pk, image=d.photo, credit=photos.CREDIT, caption=d.offer.name[:200])
