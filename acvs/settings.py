@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "acvs.network",
     "acvs.offer",
     "acvs.desk",
+    "acvs.agenda",
+    "acvs.availability",
 ]
 
 MIDDLEWARE = [
@@ -149,6 +151,8 @@ SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 12 * 3600)
 # Business settings of the network.
 ACVS_FRESHNESS_MONTHS = envint("ACVS_FRESHNESS_MONTHS", 12)
 ACVS_SEARCH_PAGE_SIZE = envint("ACVS_SEARCH_PAGE_SIZE", 20)
+# An availability not confirmed for this many days is shown and searched as unknown.
+ACVS_AVAILABILITY_STALE_DAYS = envint("ACVS_AVAILABILITY_STALE_DAYS", 7)
 ACVS_MAP_TILES_URL = envstr("ACVS_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 
 LOGGING = {

@@ -16,6 +16,8 @@ urlpatterns = [
     path("network/", include("acvs.network.urls")),
     path("offers/", include("acvs.offer.urls")),
     path("desk/", include("acvs.desk.urls")),
+    path("agenda/", include("acvs.agenda.urls")),
+    path("availability/", include("acvs.availability.urls")),
     path("admin/", admin.site.urls),
 ]
 if settings.SERVE_MEDIA:

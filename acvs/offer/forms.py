@@ -66,6 +66,13 @@ class CommuneField(forms.CharField):
         return value
 
 
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
 def communes_for_datalist():
     return Commune.objects.order_by("name").only("name", "postcodes")
 
@@ -122,6 +129,10 @@ class OfferSearchForm(forms.Form):
     )
     all_statuses = forms.BooleanField(label=_("Include drafts and archived offers"), required=False)
     order = forms.ChoiceField(label=_("Sort by"), choices=ORDER_CHOICES, required=False)
+    arrival = forms.DateField(label=_("Arrival"), required=False, widget=DateInput())
+    departure = forms.DateField(label=_("Departure"), required=False, widget=DateInput())
+
+    MAX_STAY_NIGHTS = 60
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -134,6 +145,16 @@ class OfferSearchForm(forms.Form):
             raise forms.ValidationError(_("A point needs both a latitude and a longitude."))
         if data.get("radius") and not data.get("commune") and lat is None:
             self.add_error("radius", _("Choose a commune or a point on the map to search around."))
+        arrival, departure = data.get("arrival"), data.get("departure")
+        if arrival and not departure and "departure" not in self.errors:
+            self.add_error("departure", _("Give the departure date too."))
+        elif departure and not arrival and "arrival" not in self.errors:
+            self.add_error("arrival", _("Give the arrival date too."))
+        elif arrival and departure:
+            if departure <= arrival:
+                self.add_error("departure", _("The departure must be after the arrival."))
+            elif (departure - arrival).days > self.MAX_STAY_NIGHTS:
+                self.add_error("departure", _("A stay lasts at most %(max)s nights.") % {"max": self.MAX_STAY_NIGHTS})
         return data
 
     def to_query(self) -> OfferQuery:
@@ -153,6 +174,8 @@ class OfferSearchForm(forms.Form):
             features=tuple(f.pk for f in data.get("features") or []),
             statuses=() if data.get("all_statuses") else (Status.PUBLISHED,),
             order=data.get("order") or "relevance",
+            arrival=data.get("arrival"),
+            departure=data.get("departure"),
         )
 
 

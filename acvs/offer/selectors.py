@@ -2,7 +2,7 @@
 
 import math
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
@@ -32,6 +32,9 @@ class OfferQuery:
     features: tuple[int, ...] = ()
     statuses: tuple[str, ...] = (Status.PUBLISHED,)
     order: str = "relevance"
+    # A stay: only offers available (free or few left, recently confirmed) every night from arrival to departure.
+    arrival: date | None = None
+    departure: date | None = None
 
     @property
     def centre(self) -> tuple[float, float] | None:
@@ -125,6 +128,10 @@ def offers_search(query: OfferQuery) -> QuerySet[Offer]:
         qs = qs.filter(labels=label_id)
     for feature_id in query.features:
         qs = qs.filter(features=feature_id)
+    if query.arrival and query.departure:
+        from acvs.availability.selectors import filter_available  # the availability app builds on offers
+
+        qs = filter_available(qs, query.arrival, query.departure)
     if query.text.strip():
         qs = search.filter_text(qs, query.text)
     return qs.order_by(*_ordering(query, has_text=bool(query.text.strip()), has_centre=bool(centre)))

@@ -1,0 +1,118 @@
+"""Reads of the availability calendar. Everyone in the network reads every offer's availability."""
+
+import calendar
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from acvs.offer.models import Offer, OfferType
+
+from .models import AVAILABLE_STATES, AvailabilityChange, AvailabilityNight
+
+ACCOMMODATION = "Accommodation"
+UNKNOWN = "unknown"
+
+
+def is_accommodation(offer: Offer) -> bool:
+    """True when one of the offer's types descends from the DATAtourisme family Accommodation."""
+    return OfferType.objects.filter(offers=offer, ancestors__code=ACCOMMODATION).exists()
+
+
+def stale_before() -> datetime.datetime:
+    """Availabilities confirmed before this moment are treated as unknown."""
+    return timezone.now() - datetime.timedelta(days=settings.ACVS_AVAILABILITY_STALE_DAYS)
+
+
+@dataclass(frozen=True)
+class Day:
+    date: datetime.date
+    in_month: bool
+    state: str = UNKNOWN
+    units_free: int | None = None
+    updated_at: datetime.datetime | None = None
+    updated_by: object = None
+    stale: bool = False
+
+
+@dataclass(frozen=True)
+class Month:
+    first: datetime.date
+    weeks: list[list[Day]]
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def add_months(first: datetime.date, n: int) -> datetime.date:
+    index = first.year * 12 + first.month - 1 + n
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def calendar_month(offer: Offer, first: datetime.date) -> Month:
+    """The weeks (Monday first) of the month starting at `first`; stale or missing nights are "unknown"."""
+    return calendar_months(offer, first, 1)[0]
+
+
+def calendar_months(offer: Offer, first: datetime.date, count: int) -> list[Month]:
+    first = month_start(first)
+    last = add_months(first, count) - datetime.timedelta(days=1)
+    rows = {
+        row.night: row
+        for row in AvailabilityNight.objects.filter(offer=offer, night__gte=first, night__lte=last).select_related(
+            "updated_by"
+        )
+    }
+    limit = stale_before()
+    months = []
+    for i in range(count):
+        start = add_months(first, i)
+        weeks = []
+        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(start.year, start.month):
+            days = []
+            for date in week:
+                in_month = date.month == start.month
+                row = rows.get(date) if in_month else None
+                if row is None:
+                    days.append(Day(date=date, in_month=in_month))
+                elif row.updated_at < limit:
+                    days.append(Day(date, True, UNKNOWN, None, row.updated_at, row.updated_by, stale=True))
+                else:
+                    days.append(Day(date, True, row.state, row.units_free, row.updated_at, row.updated_by))
+            weeks.append(days)
+        months.append(Month(first=start, weeks=weeks))
+    return months
+
+
+def last_update(offer: Offer) -> AvailabilityNight | None:
+    """The most recently confirmed night of the offer (when and by whom the calendar was last updated)."""
+    return AvailabilityNight.objects.filter(offer=offer).select_related("updated_by").order_by("-updated_at").first()
+
+
+def recent_changes(offer: Offer) -> QuerySet[AvailabilityChange]:
+    return AvailabilityChange.objects.filter(offer=offer).select_related("user", "office").order_by("-at", "-pk")
+
+
+def filter_available(qs: QuerySet[Offer], arrival: datetime.date, departure: datetime.date) -> QuerySet[Offer]:
+    """Offers bookable (free or few left, confirmed recently) for every night from `arrival` to `departure`.
+
+    One uncorrelated subquery: the nights of the stay in a bookable, fresh state are read from the
+    (night, state, offer) index, counted per offer, and only offers with every night qualifying are kept.
+    """
+    nights = (departure - arrival).days
+    if nights <= 0:
+        return qs.none()
+    bookable = (
+        AvailabilityNight.objects.filter(
+            night__gte=arrival, night__lt=departure, state__in=AVAILABLE_STATES, updated_at__gte=stale_before()
+        )
+        .order_by()
+        .values("offer_id")
+        .annotate(nights=Count("pk"))
+        .filter(nights=nights)
+        .values("offer_id")
+    )
+    return qs.filter(pk__in=bookable)
