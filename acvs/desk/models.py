@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
@@ -208,6 +209,9 @@ class VisitorRequest(models.Model):
     def __str__(self):
         return f"{self.get_channel_display()} {self.received_at:%Y-%m-%d %H:%M}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("desk:detail", args=[self.pk])
+
     @property
     def party_size(self) -> int:
         return self.group_size if self.is_group and self.group_size else self.adults + self.children
@@ -280,3 +284,21 @@ class VisitorCountCorrection(models.Model):
 
     def __str__(self):
         return f"{self.day}: {self.old_value} → {self.new_value}"
+
+
+class Suggestion(models.Model):
+    """An offer the agent suggested to the visitor of a request."""
+
+    visitor_request = models.ForeignKey(VisitorRequest, on_delete=models.CASCADE, related_name="suggestions")
+    offer = models.ForeignKey("offer.Offer", verbose_name=_("offer"), on_delete=models.CASCADE, related_name="+")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("suggestion")
+        verbose_name_plural = _("suggestions")
+        ordering = ["added_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["visitor_request", "offer"], name="suggestion_unique_offer")]
+
+    def __str__(self):
+        return str(self.offer)

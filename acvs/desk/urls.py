@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import advice_views, views
 
 app_name = "desk"
 
@@ -14,4 +14,8 @@ urlpatterns = [
     path("requests/<int:pk>/", views.request_detail, name="detail"),
     path("requests/<int:pk>/edit/", views.request_edit, name="edit"),
     path("requests/<int:pk>/delete/", views.request_delete, name="delete"),
+    path("requests/<int:pk>/advise/", advice_views.advise, name="advise"),
+    path("requests/<int:pk>/suggest/", advice_views.suggest, name="suggest"),
+    path("requests/<int:pk>/suggestions/<int:offer_pk>/remove/", advice_views.suggestion_remove, name="unsuggest"),
+    path("requests/<int:pk>/missing-type/", advice_views.missing_type, name="missing_type"),
 ]

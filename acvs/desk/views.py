@@ -136,6 +136,7 @@ def request_detail(request, pk):
         "history": selectors.request_history(obj),
         "can_change": rules.can_change_request(request.membership, obj),
         "can_delete": rules.can_delete_request(request.membership, obj),
+        "family_types": selectors.family_types(),
         "is_overdue": obj.status in (RequestStatus.TO_HANDLE, RequestStatus.IN_PROGRESS)
         and obj.due_date is not None
         and obj.due_date < timezone.localdate(),

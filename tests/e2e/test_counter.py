@@ -86,3 +86,43 @@ def test_counter_fits_a_1280x800_touch_screen(page, agent, tmp_path):
         .filter(e => e.offsetParent && e.getBoundingClientRect().height < 44).map(e => e.textContent)"""
     )
     assert small == []
+
+
+def test_agent_advises_from_the_request_with_available_campsites(page, agent, cavalaire):
+    import datetime
+
+    from acvs.availability.services import availability_set
+    from acvs.desk import services
+    from acvs.offer.models import OfferType
+    from tests.conftest import membership
+    from tests.desk.conftest import walk_in
+    from tests.factories import OfferFactory
+
+    arrival, departure = datetime.date(2027, 7, 10), datetime.date(2027, 7, 13)
+    acting = membership(agent)
+    visitor_request = services.request_create(membership=acting, data=walk_in(stay_start=arrival, stay_end=departure))
+    visitor_request.requested_types.set([OfferType.objects.get(code="Accommodation")])
+    for name, state in (("Camping La Baie", "free"), ("Camping Les Pins", "few"), ("Camping Complet", "full")):
+        offer = OfferFactory(name=name, owner_office=cavalaire, types=["Camping"])
+        availability_set(membership=acting, offer=offer, start=arrival, end=departure, state=state)
+
+    login(page, "agent", PASSWORD)
+    page.goto(f"/desk/requests/{visitor_request.pk}/")
+    page.get_by_role("button", name="Conseiller").click()
+    expect(page.locator("#advice-banner")).to_be_visible()
+    results = page.locator(".result-list > li")
+    expect(results).to_have_count(2)
+    expect(page.locator(".result-list")).not_to_contain_text("Camping Complet")
+    for name in ("Camping La Baie", "Camping Les Pins"):
+        page.get_by_role("button", name=f"Suggérer {name}").click()
+    expect(page.locator(".result-list .badge.ok")).to_have_count(2)
+
+    page.get_by_role("link", name="Retour à la demande").click()
+    expect(page.locator("#suggestions")).to_contain_text("Camping La Baie")
+    expect(page.locator("#suggestions")).to_contain_text("Camping Les Pins")
+    page.get_by_label("Rien à proposer du type").select_option(label="Restauration")
+    page.get_by_role("button", name="Enregistrer comme non satisfait").click()
+    expect(page.locator("#request-facts")).to_contain_text("Restauration")
+    assert [t.code for t in VisitorRequest.objects.get(pk=visitor_request.pk).missing_types.all()] == [
+        "FoodEstablishment"
+    ]

@@ -32,3 +32,19 @@ def split_words(value: str) -> list[str]:
 @register.simple_tag
 def form_field(form, name: str):
     return form[name]
+
+
+@register.simple_tag(takes_context=True)
+def advice_request(context):
+    """The request being advised on (?advice=<pk>) when the current office may advise on it, else None."""
+    request = context.get("request")
+    membership = getattr(request, "membership", None)
+    pk = request.GET.get("advice", "") if request else ""
+    if not pk.isdigit() or not rules.can_use_desk(membership):
+        return None
+    return selectors.requests_for_office(membership.office).filter(pk=pk).prefetch_related("suggestions").first()
+
+
+@register.filter
+def suggested_ids(visitor_request) -> set[int]:
+    return {s.offer_id for s in visitor_request.suggestions.all()} if visitor_request else set()

@@ -1,0 +1,79 @@
+import datetime
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from acvs.availability.services import availability_set
+from acvs.desk import advice
+from acvs.offer.models import OfferType
+from tests.conftest import membership
+from tests.factories import OfferFactory
+
+ARRIVAL = datetime.date(2027, 7, 10)
+DEPARTURE = datetime.date(2027, 7, 13)
+
+
+@pytest.fixture
+def family_request(make_request):
+    visitor_request = make_request(stay_start=ARRIVAL, stay_end=DEPARTURE)
+    visitor_request.requested_types.set([OfferType.objects.get(code="Accommodation")])
+    return visitor_request
+
+
+def test_advice_url_carries_the_request_criteria(family_request, cavalaire):
+    query = parse_qs(urlparse(advice.advice_search_url(family_request)).query)
+    assert query == {
+        "advice": [str(family_request.pk)],
+        "office": [str(cavalaire.pk)],
+        "types": [str(OfferType.objects.get(code="Accommodation").pk)],
+        "arrival": ["2027-07-10"],
+        "departure": ["2027-07-13"],
+    }
+
+
+def test_search_from_a_request_keeps_offers_available_for_its_nights(client, agent, family_request, cavalaire):
+    free = OfferFactory(name="Camping La Baie", owner_office=cavalaire, types=["Camping"])
+    full = OfferFactory(name="Camping Complet", owner_office=cavalaire, types=["Camping"])
+    availability_set(membership=membership(agent), offer=free, start=ARRIVAL, end=DEPARTURE, state="free")
+    availability_set(membership=membership(agent), offer=full, start=ARRIVAL, end=DEPARTURE, state="full")
+    client.force_login(agent)
+    page = client.get(reverse("desk:advise", args=[family_request.pk]), follow=True)
+    assert [o.name for o in page.context["page"].object_list] == ["Camping La Baie"]
+    body = page.content.decode()
+    assert 'id="advice-banner"' in body
+    assert "Ajouter aux suggestions" in body
+
+
+def test_suggestions_and_unmet_types_are_recorded_with_history(client, agent, family_request, cavalaire):
+    offer = OfferFactory(name="Camping La Baie", owner_office=cavalaire, types=["Camping"])
+    client.force_login(agent)
+    url = reverse("desk:suggest", args=[family_request.pk])
+    assert client.post(url, {"offer": offer.pk}, headers={"HX-Request": "true"}).status_code == 200
+    assert client.post(url, {"offer": offer.pk}).status_code == 302  # twice is harmless
+    assert [s.offer for s in family_request.suggestions.all()] == [offer]
+    food = OfferType.objects.get(code="FoodEstablishment")
+    client.post(reverse("desk:missing_type", args=[family_request.pk]), {"type": food.pk})
+    family_request.refresh_from_db()
+    assert list(family_request.missing_types.all()) == [food]
+    assert family_request.outcome == "partly"
+    detail = client.get(reverse("desk:detail", args=[family_request.pk])).content.decode()
+    assert "Camping La Baie" in detail
+    client.post(reverse("desk:unsuggest", args=[family_request.pk, offer.pk]))
+    assert not family_request.suggestions.exists()
+
+
+def test_another_office_cannot_advise_on_the_request(client, other_agent, family_request, cavalaire):
+    offer = OfferFactory(owner_office=cavalaire)
+    client.force_login(other_agent)
+    assert client.get(reverse("desk:advise", args=[family_request.pk])).status_code == 404
+    assert client.post(reverse("desk:suggest", args=[family_request.pk]), {"offer": offer.pk}).status_code == 404
+    food = OfferType.objects.get(code="FoodEstablishment")
+    assert client.post(reverse("desk:missing_type", args=[family_request.pk]), {"type": food.pk}).status_code == 404
+    page = client.get(reverse("offer:search"), {"advice": family_request.pk})
+    assert "advice-banner" not in page.content.decode()
+    assert not family_request.suggestions.exists()
+    assert not family_request.missing_types.exists()
+    with pytest.raises(PermissionDenied):
+        advice.suggestion_add(membership=membership(other_agent), visitor_request=family_request, offer=offer)
