@@ -1,7 +1,7 @@
 import threading
 
 import pytest
-from django.db import close_old_connections
+from django.db import connection
 
 from acvs.network.models import Commune
 from acvs.offer import services
@@ -30,7 +30,7 @@ def test_two_simultaneous_saves_of_the_same_version_one_wins(agent, manager, cav
         except services.ConflictError:
             outcomes[name] = "refused"
         finally:
-            close_old_connections()
+            connection.close()  # this thread's connection, so that the test database can be dropped
 
     threads = [threading.Thread(target=save, args=args) for args in ((agent, "A"), (manager, "B"))]
     for t in threads:
