@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import advice_views, views
+from . import advice_views, settings_views, views
 
 app_name = "desk"
 
 urlpatterns = [
     path("", views.counter, name="counter"),
+    path("settings/", settings_views.desk_settings_view, name="settings"),
     path("count/add/", views.count_increment, name="count_add"),
     path("count/remove/", views.count_decrement, name="count_remove"),
     path("count/set/", views.count_set, name="count_set"),

@@ -17,6 +17,7 @@ from acvs.core.forms import attach_errors
 from . import rules, selectors, services
 from .forms import CounterForm, CountSetForm, FilterForm, RequestForm, initial_from_request
 from .models import RequestStatus
+from .settings_views import can_change_desk_settings
 
 PAGE_SIZE = 25
 
@@ -63,7 +64,11 @@ def counter(request):
         status = 400
     else:
         form = CounterForm(office=request.office)
-    context = {"form": form, **_count_context(request)}
+    context = {
+        "form": form,
+        "can_change_settings": can_change_desk_settings(request.membership),
+        **_count_context(request),
+    }
     return render(request, "desk/counter.html", context, status=status)
 
 

@@ -1,0 +1,39 @@
+import datetime
+
+from django.urls import reverse
+
+from acvs.core.models import AuditEntry
+from acvs.desk import selectors, services
+from acvs.desk.models import DeskSettings
+
+
+def test_manager_pins_choices_and_sets_the_delay(client, manager, cavalaire):
+    client.force_login(manager)
+    response = client.post(reverse("desk:settings"), {"due_days": 3, "countries": ["CH", "DE"], "departments": ["04"]})
+    assert response.status_code == 302
+    settings = DeskSettings.objects.get(office=cavalaire)
+    assert (settings.due_days, settings.quick_choices) == (3, {"countries": ["CH", "DE"], "departments": ["04"]})
+    assert [code for code, _name in selectors.quick_countries(cavalaire)] == ["CH", "DE"]
+    assert [d.code for d in selectors.quick_departments(cavalaire)] == ["04"]
+    assert services.due_date_for(cavalaire, datetime.date(2027, 3, 5)) == datetime.date(2027, 3, 10)  # Fri + 3
+    assert AuditEntry.objects.filter(object_id=settings.pk, action="update").exists()
+    counter = client.get(reverse("desk:counter")).content.decode()
+    assert "Suisse" in counter
+
+
+def test_agents_and_other_offices_cannot_change_settings(client, agent, partner, cavalaire):
+    for user in (agent, partner):
+        client.force_login(user)
+        assert client.get(reverse("desk:settings")).status_code == 403
+        assert client.post(reverse("desk:settings"), {"due_days": 9}).status_code == 403
+    assert not DeskSettings.objects.filter(office=cavalaire).exists()
+
+
+def test_bad_settings_are_refused_and_kept(client, manager, cavalaire):
+    client.force_login(manager)
+    response = client.post(reverse("desk:settings"), {"due_days": 0, "countries": ["ZZ"]})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "supérieure ou égale à 1" in body
+    assert "ZZ" in body
+    assert not DeskSettings.objects.filter(office=cavalaire).exists()
