@@ -22,6 +22,7 @@ from acvs.offer.models import (
     ProviderContact,
 )
 
+from . import availability as demo_availability
 from . import network, photos
 from .geo import TOURISTY, ZONE_WEIGHT, load_places
 from .kinds import catalogue
@@ -67,6 +68,8 @@ def load(count: int = 3000, reset: bool = False, with_photos: bool = True) -> Su
             _landmark(builder, places[mark.insee], mark)
         _spread(builder, places, count)
         _save(builder)
+        editors = {offices[slug].pk: people[0].pk for slug, people in users.items() if people}
+        demo_availability.fill(random.Random(SEED), [d.offer.pk for d in builder.drafts], editors)
     return summary()
 
 
