@@ -100,7 +100,8 @@ def filter_available(qs: QuerySet[Offer], arrival: datetime.date, departure: dat
     """Offers bookable (free or few left, confirmed recently) for every night from `arrival` to `departure`.
 
     One uncorrelated subquery: the nights of the stay in a bookable, fresh state are read from the
-    (night, state, offer) index, counted per offer, and only offers with every night qualifying are kept.
+    (night, state, offer, updated_at) index alone, counted per offer, and only offers with every night
+    qualifying are kept.
     """
     nights = (departure - arrival).days
     if nights <= 0:
