@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from acvs.offer.models import Offer, OfferType
@@ -99,21 +99,23 @@ def recent_changes(offer: Offer) -> QuerySet[AvailabilityChange]:
 def filter_available(qs: QuerySet[Offer], arrival: datetime.date, departure: datetime.date) -> QuerySet[Offer]:
     """Offers bookable (free or few left, confirmed recently) for every night from `arrival` to `departure`.
 
-    One uncorrelated subquery: the nights of the stay in a bookable, fresh state are read from the
-    (night, state, offer, updated_at) index alone, counted per offer, and only offers with every night
-    qualifying are kept.
+    One EXISTS per night, each probing the unique (offer, night) index: PostgreSQL estimates each of them well,
+    so the other criteria (area, type, text) narrow the offers first; a COUNT over the stay's nights was
+    misestimated by orders of magnitude and made it probe tens of thousands of offers.
     """
     nights = (departure - arrival).days
     if nights <= 0:
         return qs.none()
-    bookable = (
-        AvailabilityNight.objects.filter(
-            night__gte=arrival, night__lt=departure, state__in=AVAILABLE_STATES, updated_at__gte=stale_before()
+    cutoff = stale_before()
+    for n in range(nights):
+        qs = qs.filter(
+            Exists(
+                AvailabilityNight.objects.filter(
+                    offer_id=OuterRef("pk"),
+                    night=arrival + datetime.timedelta(days=n),
+                    state__in=AVAILABLE_STATES,
+                    updated_at__gte=cutoff,
+                )
+            )
         )
-        .order_by()
-        .values("offer_id")
-        .annotate(nights=Count("pk"))
-        .filter(nights=nights)
-        .values("offer_id")
-    )
-    return qs.filter(pk__in=bookable)
+    return qs
