@@ -21,3 +21,13 @@ def audit_history(instance: models.Model):
     return AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(instance), object_id=instance.pk
     ).select_related("user", "office")
+
+
+def snapshot_diff(before: dict, after: dict) -> list[dict]:
+    """Changes between two snapshots {field: (label, displayed value)}, in the audit log's format."""
+    changes = []
+    for key, (label, new) in after.items():
+        old = before.get(key, (label, ""))[1]
+        if old != new:
+            changes.append({"field": key, "label": label, "old": old, "new": new})
+    return changes

@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from acvs.core.audit import audit_record
+from acvs.core.audit import audit_record, snapshot_diff
 from acvs.core.exceptions import ConflictError
 from acvs.core.models import AuditEntry
 from acvs.network.models import Membership, Office
@@ -63,15 +63,6 @@ def request_snapshot(obj: VisitorRequest) -> dict:
         labels = sorted(str(x) for x in getattr(obj, name).all())
         snap[name] = (str(obj._meta.get_field(name).verbose_name), ", ".join(labels))
     return snap
-
-
-def snapshot_diff(before: dict, after: dict) -> list[dict]:
-    changes = []
-    for name, (label, new) in after.items():
-        old = before.get(name, (label, ""))[1]
-        if old != new:
-            changes.append({"field": name, "label": label, "old": old, "new": new})
-    return changes
 
 
 def due_date_for(office: Office, received: datetime.date) -> datetime.date:
@@ -176,12 +167,14 @@ def request_delete(*, visitor_request: VisitorRequest, membership: Membership) -
     """Undo a request recorded by mistake; the history keeps what it was."""
     if not rules.can_delete_request(membership, visitor_request):
         raise PermissionDenied(_("Only the agent who recorded this request or a manager can delete it."))
+    before = request_snapshot(visitor_request)
     audit_record(
         instance=visitor_request,
         action=AuditEntry.Action.DELETE,
         user=membership.user,
         office=membership.office,
-        changes=snapshot_diff(request_snapshot(visitor_request), {}),
+        # Every value goes: the trace keeps what was deleted.
+        changes=snapshot_diff(before, {key: (label, "") for key, (label, _value) in before.items()}),
     )
     visitor_request.delete()
 

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from acvs.core.audit import audit_record
+from acvs.core.audit import audit_record, snapshot_diff
 from acvs.core.exceptions import ConflictError
 from acvs.core.models import AuditEntry
 from acvs.network import rules
@@ -15,7 +15,7 @@ from acvs.network.models import Commune, Membership, Office
 
 from . import search
 from .models import Offer, OfferPhoto, OpeningPeriod, Price
-from .snapshot import offer_snapshot, snapshot_diff
+from .snapshot import offer_snapshot
 
 
 @dataclass

@@ -64,12 +64,3 @@ def offer_snapshot(offer: Offer) -> dict[str, tuple[str, str]]:
         "\n".join(_price(p) for p in offer.prices.all()),
     )
     return snap
-
-
-def snapshot_diff(before: dict, after: dict) -> list[dict]:
-    changes = []
-    for key, (label, new) in after.items():
-        old = before.get(key, (label, ""))[1]
-        if old != new:
-            changes.append({"field": key, "label": label, "old": old, "new": new})
-    return changes
