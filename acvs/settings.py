@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "acvs.desk",
     "acvs.agenda",
     "acvs.availability",
+    "acvs.booklet",
+    "acvs.documentation",
 ]
 
 MIDDLEWARE = [
@@ -154,6 +156,19 @@ ACVS_SEARCH_PAGE_SIZE = envint("ACVS_SEARCH_PAGE_SIZE", 20)
 # An availability not confirmed for this many days is shown and searched as unknown.
 ACVS_AVAILABILITY_STALE_DAYS = envint("ACVS_AVAILABILITY_STALE_DAYS", 7)
 ACVS_MAP_TILES_URL = envstr("ACVS_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+
+# Outgoing email (stay booklets, answers) goes to a real SMTP server. To try locally:
+# `uv run python -m aiosmtpd -n -l 127.0.0.1:8025` and EMAIL_PORT=8025.
+EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = envstr("EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
+# Fail fast: the agent is waiting at the counter and gets a clear report.
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "ACVS <no-reply@acvs.example>")
 
 LOGGING = {
     "version": 1,

@@ -18,6 +18,8 @@ urlpatterns = [
     path("desk/", include("acvs.desk.urls")),
     path("agenda/", include("acvs.agenda.urls")),
     path("availability/", include("acvs.availability.urls")),
+    path("booklets/", include("acvs.booklet.urls")),
+    path("documentation/", include("acvs.documentation.urls")),
     path("admin/", admin.site.urls),
 ]
 if settings.SERVE_MEDIA:

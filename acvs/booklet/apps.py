@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BookletConfig(AppConfig):
+    name = "acvs.booklet"
+    verbose_name = _("Stay booklets")
