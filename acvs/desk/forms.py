@@ -51,9 +51,11 @@ class CounterForm(forms.Form):
             attrs={"inputmode": "numeric", "autocomplete": "off", "size": 5, "placeholder": "75001"}
         ),
     )
+    # Callables: the long lists are built once, not copied into every form.
     country = forms.ChoiceField(
         label=_("Other country"),
         required=False,
+        choices=lambda: [("", "—"), *reference.country_choices()],
         error_messages={"invalid_choice": _("Unknown country: %(value)s.")},
     )
     adults = _count_field(_("Adults"), 1)
@@ -82,7 +84,7 @@ class CounterForm(forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. a week in August")}),
     )
-    language = forms.ChoiceField(label=_("Visitor’s language"), initial="fr")
+    language = forms.ChoiceField(label=_("Visitor’s language"), initial="fr", choices=reference.language_choices)
     outcome = forms.ChoiceField(
         label=_("Answer"), choices=Outcome.choices, initial=Outcome.FULLY, widget=forms.RadioSelect
     )
@@ -93,13 +95,12 @@ class CounterForm(forms.Form):
     def __init__(self, *args, office: Office, **kwargs):
         super().__init__(*args, **kwargs)
         self.office = office
-        self.quick_departments = selectors.quick_departments(office)
-        self.quick_countries = selectors.quick_countries(office)
+        settings = selectors.desk_settings(office)
+        self.quick_departments = selectors.quick_departments(office, settings)
+        self.quick_countries = selectors.quick_countries(office, settings)
         self.fields["origin_pick"].choices = [(f"dep:{d.code}", d.name) for d in self.quick_departments] + [
             (f"country:{code}", name) for code, name in self.quick_countries
         ]
-        self.fields["country"].choices = [("", "—")] + reference.country_choices()
-        self.fields["language"].choices = reference.language_choices()
         types = selectors.family_types()
         self.fields["requested_types"].queryset = types
         self.fields["missing_types"].queryset = types

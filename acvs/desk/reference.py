@@ -57,15 +57,17 @@ def languages() -> dict[str, str]:
         return {row["alpha_2"]: row["name_fr"] for row in csv.DictReader(f)}
 
 
-def country_choices() -> list[tuple[str, str]]:
-    return sorted(((code, name) for code, name in countries().items() if code != "FR"), key=lambda c: c[1])
+@cache
+def country_choices() -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(((code, name) for code, name in countries().items() if code != "FR"), key=lambda c: c[1]))
 
 
-def language_choices() -> list[tuple[str, str]]:
+@cache
+def language_choices() -> tuple[tuple[str, str], ...]:
     names = languages()
     frequent = [(code, names[code]) for code in FREQUENT_LANGUAGES]
     others = sorted(((c, n) for c, n in names.items() if c not in FREQUENT_LANGUAGES), key=lambda c: c[1])
-    return frequent + others
+    return (*frequent, *others)
 
 
 def add_working_days(start: datetime.date, days: int) -> datetime.date:

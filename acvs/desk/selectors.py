@@ -91,16 +91,16 @@ def desk_settings(office: Office) -> DeskSettings:
     return found or DeskSettings(office=office)
 
 
-def quick_departments(office: Office) -> list[Department]:
+def quick_departments(office: Office, settings: DeskSettings | None = None) -> list[Department]:
     """The office's département and its neighbours (or the pinned ones), for one-tap origins."""
-    pinned = desk_settings(office).quick_choices.get("departments") if office else None
+    pinned = (settings or desk_settings(office)).quick_choices.get("departments")
     codes = pinned or [office.department.code, *reference.NEIGHBOURS.get(office.department.code, [])]
     found = {d.code: d for d in Department.objects.filter(code__in=codes)}
     return [found[c] for c in codes if c in found]
 
 
-def quick_countries(office: Office) -> list[tuple[str, str]]:
-    pinned = desk_settings(office).quick_choices.get("countries")
+def quick_countries(office: Office, settings: DeskSettings | None = None) -> list[tuple[str, str]]:
+    pinned = (settings or desk_settings(office)).quick_choices.get("countries")
     names = reference.countries()
     return [(code, names[code]) for code in (pinned or reference.FREQUENT_COUNTRIES) if code in names]
 

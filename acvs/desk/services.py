@@ -56,12 +56,15 @@ def _display(obj: VisitorRequest, name: str) -> str:
     return str(value)
 
 
-def request_snapshot(obj: VisitorRequest) -> dict:
-    """Readable values of every audited field, collections included, keyed by field name."""
+def request_snapshot(obj: VisitorRequest, collections: RequestData | None = None) -> dict:
+    """Readable values of every audited field, collections included, keyed by field name.
+
+    `collections` gives the collections just written, sparing a query each to read them back.
+    """
     snap = {name: (str(obj._meta.get_field(name).verbose_name), _display(obj, name)) for name in AUDITED}
     for name in M2M:
-        labels = sorted(str(x) for x in getattr(obj, name).all())
-        snap[name] = (str(obj._meta.get_field(name).verbose_name), ", ".join(labels))
+        items = getattr(collections, name) if collections else getattr(obj, name).all()
+        snap[name] = (str(obj._meta.get_field(name).verbose_name), ", ".join(sorted(str(x) for x in items)))
     return snap
 
 
@@ -99,13 +102,19 @@ def _apply(obj: VisitorRequest, data: RequestData, membership: Membership, *, cr
         obj.country = ""
     _check_assignee(obj.office, obj.assignee)
     obj.updated_by = membership.user
-    obj.full_clean(exclude=["office", "recorded_by", "updated_by", *M2M])
+    # clean() checks in Python what the table's check constraints enforce: no query per constraint.
+    obj.full_clean(exclude=["office", "recorded_by", "updated_by", *M2M], validate_constraints=False)
 
 
-def _write_children(obj: VisitorRequest, data: RequestData) -> None:
-    obj.themes.set(data.themes)
-    obj.requested_types.set(data.requested_types)
-    obj.missing_types.set(data.missing_types if obj.outcome != Outcome.FULLY else [])
+def _write_children(obj: VisitorRequest, data: RequestData, *, creating: bool) -> None:
+    if obj.outcome == Outcome.FULLY:
+        data.missing_types = []
+    for name in M2M:
+        values = getattr(data, name)
+        if not creating:
+            getattr(obj, name).set(values)
+        elif values:  # a new request has nothing to replace
+            getattr(obj, name).add(*values)
 
 
 @transaction.atomic
@@ -118,13 +127,13 @@ def request_create(*, membership: Membership, data: RequestData) -> VisitorReque
         data.fields["received_at"] = timezone.now()
     _apply(obj, data, membership, creating=True)
     obj.save()
-    _write_children(obj, data)
+    _write_children(obj, data, creating=True)
     audit_record(
         instance=obj,
         action=AuditEntry.Action.CREATE,
         user=membership.user,
         office=membership.office,
-        changes=snapshot_diff({}, request_snapshot(obj)),
+        changes=snapshot_diff({}, request_snapshot(obj, collections=data)),
     )
     return obj
 
@@ -149,7 +158,7 @@ def request_update(*, visitor_request: VisitorRequest, membership: Membership, v
     _apply(locked, data, membership, creating=False)
     locked.version += 1
     locked.save()
-    _write_children(locked, data)
+    _write_children(locked, data, creating=False)
     changes = snapshot_diff(before, request_snapshot(locked))
     if changes:
         audit_record(

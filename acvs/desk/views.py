@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import reswap, retarget, trigger_client_event
 
 from acvs.core.forms import attach_errors
 
@@ -51,16 +52,11 @@ def counter(request):
             except ValidationError as error:
                 attach_errors(form, error)
             else:
-                messages.success(
-                    request,
-                    format_html(
-                        '{} <a href="{}">{}</a>',
-                        _("Request recorded."),
-                        reverse("desk:edit", args=[created.pk]),
-                        _("Correct or undo"),
-                    ),
-                )
-                return redirect("desk:counter")
+                return _counter_recorded(request, created)
+        if request.htmx:
+            # Only the form goes back, with its errors and what was typed.
+            response = render(request, "desk/_counter_form.html", {"form": form}, status=422)
+            return reswap(retarget(response, "#counter-form"), "outerHTML")
         status = 400
     else:
         form = CounterForm(office=request.office)
@@ -70,6 +66,23 @@ def counter(request):
         **_count_context(request),
     }
     return render(request, "desk/counter.html", context, status=status)
+
+
+def _counter_recorded(request, created):
+    """With htmx, a one-line answer (the page resets its own form); without, back to an empty counter."""
+    if request.htmx:
+        response = render(request, "desk/_counter_recorded.html", {"visitor_request": created})
+        return trigger_client_event(response, "counter-recorded")
+    messages.success(
+        request,
+        format_html(
+            '{} <a href="{}">{}</a>',
+            _("Request recorded."),
+            reverse("desk:edit", args=[created.pk]),
+            _("Correct or undo"),
+        ),
+    )
+    return redirect("desk:counter")
 
 
 def _count_response(request):

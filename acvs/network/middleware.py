@@ -24,6 +24,8 @@ class OfficeMiddleware:
         request.office = None
         if request.user.is_authenticated:
             memberships = list(active_memberships(request.user))
+            for m in memberships:
+                m.user = request.user  # already loaded: spares a query wherever membership.user is read
             request.memberships = memberships
             wanted = request.session.get(SESSION_KEY)
             current = next((m for m in memberships if m.office_id == wanted), None)

@@ -76,6 +76,30 @@ def test_counter_refuses_bad_input_in_french_and_keeps_what_was_typed(client, ag
     assert not VisitorRequest.objects.exists()
 
 
+def test_counter_with_htmx_answers_one_line_and_lets_the_page_reset_its_form(client, agent, cavalaire):
+    client.force_login(agent)
+    response = client.post(reverse("desk:counter"), counter_payload(), headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert "counter-recorded" in response["HX-Trigger"]
+    obj = VisitorRequest.objects.get()
+    body = response.content.decode()
+    assert "Demande enregistrée." in body
+    assert reverse("desk:edit", args=[obj.pk]) in body
+    assert "<form" not in body  # not the whole page again
+
+
+def test_counter_with_htmx_sends_back_the_form_with_its_errors(client, agent):
+    client.force_login(agent)
+    response = client.post(reverse("desk:counter"), counter_payload(adults=-1), headers={"HX-Request": "true"})
+    assert response.status_code == 422
+    assert (response["HX-Retarget"], response["HX-Reswap"]) == ("#counter-form", "outerHTML")
+    body = response.content.decode()
+    assert body.count('id="counter-form"') == 1
+    assert "Un nombre de personnes ne peut pas être négatif." in body
+    assert 'value="-1"' in body
+    assert not VisitorRequest.objects.exists()
+
+
 def test_partner_has_no_counter(client, partner):
     client.force_login(partner)
     assert client.get(reverse("desk:counter")).status_code == 403

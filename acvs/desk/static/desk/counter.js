@@ -1,36 +1,58 @@
 // The counter screen: steppers, one origin at a time, language suggested from the country, shortcuts.
+// Handlers are delegated to the document: htmx swaps the form (errors) or a fresh copy of it (after recording).
 (function () {
-  const form = document.getElementById("counter-form");
-  if (!form) return;
-  form.addEventListener("click", (event) => {
-    const button = event.target.closest("button[data-step]");
-    if (!button) return;
-    const input = document.getElementById(button.dataset.target);
-    const value = Math.max(0, (parseInt(input.value, 10) || 0) + parseInt(button.dataset.step, 10));
-    input.value = value;
-    input.dispatchEvent(new Event("change", { bubbles: true }));
-  });
-  const postcode = form.querySelector("[name=postcode]");
-  const country = form.querySelector("[name=country]");
-  const language = form.querySelector("[name=language]");
-  const picks = form.querySelectorAll("[name=origin_pick]");
+  const initial = document.getElementById("counter-form");
+  if (!initial) return;
+  // The empty form as the page served it: after each recording the page puts a copy back, without a round trip.
+  const pristine = initial.cloneNode(true);
   let languageTouched = false;
-  if (language) language.addEventListener("change", (e) => { if (e.isTrusted) languageTouched = true; });
+
+  const form = () => document.getElementById("counter-form");
+  const field = (name) => form().querySelector(`[name=${name}]`);
+  const inForm = (element) => element instanceof Element && element.closest("#counter-form");
+
   function suggestLanguage(code) {
+    const language = field("language");
     if (code && language && !languageTouched) language.value = code;
   }
-  picks.forEach((pick) => pick.addEventListener("change", () => {
-    if (postcode) postcode.value = "";
-    if (country) country.value = "";
-    suggestLanguage(pick.dataset.lang);
-  }));
-  function clearPicks() { picks.forEach((pick) => { pick.checked = false; }); }
-  if (postcode) postcode.addEventListener("input", () => { if (postcode.value) { clearPicks(); if (country) country.value = ""; } });
-  if (country) country.addEventListener("change", () => { if (country.value) { clearPicks(); if (postcode) postcode.value = ""; } });
+  function clearPicks() { form().querySelectorAll("[name=origin_pick]").forEach((pick) => { pick.checked = false; }); }
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("#counter-form button[data-step]");
+    if (!button) return;
+    const input = document.getElementById(button.dataset.target);
+    input.value = Math.max(0, (parseInt(input.value, 10) || 0) + parseInt(button.dataset.step, 10));
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+  document.addEventListener("change", (event) => {
+    const target = event.target;
+    if (!inForm(target)) return;
+    if (target.name === "language" && event.isTrusted) languageTouched = true;
+    if (target.name === "origin_pick") {
+      field("postcode").value = "";
+      field("country").value = "";
+      suggestLanguage(target.dataset.lang);
+    }
+    if (target.name === "country" && target.value) { clearPicks(); field("postcode").value = ""; }
+  });
+  document.addEventListener("input", (event) => {
+    if (inForm(event.target) && event.target.name === "postcode" && event.target.value) {
+      clearPicks();
+      field("country").value = "";
+    }
+  });
+  document.addEventListener("counter-recorded", () => {
+    const fresh = pristine.cloneNode(true);
+    form().replaceWith(fresh);
+    htmx.process(fresh);
+    languageTouched = false;
+    const first = fresh.querySelector("[name=origin_pick]");
+    if (first) first.focus();
+  });
   document.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
-      form.requestSubmit();
+      form().requestSubmit();
     } else if (event.key === "F2") {
       event.preventDefault();
       const add = document.getElementById("count-add");
