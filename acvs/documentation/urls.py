@@ -1,3 +1,24 @@
+from django.urls import path, re_path
+
+from . import order_views, views
+
 app_name = "documentation"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.catalogue, name="catalogue"),
+    path("new/", views.document_create, name="create"),
+    path("<int:pk>/", views.document_detail, name="detail"),
+    path("<int:pk>/edit/", views.document_edit, name="edit"),
+    path("<int:pk>/movement/", views.movement_create, name="movement"),
+    path("<int:pk>/move/", views.stock_move, name="move"),
+    path("<int:pk>/threshold/", views.stock_setting, name="threshold"),
+    path("stock/", views.stock, name="stock"),
+    re_path(r"^stock/export\.(?P<fmt>csv|xlsx)$", views.stock_export, name="stock_export"),
+    path("movements/", views.movement_list, name="movements"),
+    re_path(r"^movements/export\.(?P<fmt>csv|xlsx)$", views.movement_export, name="movement_export"),
+    path("handout/<int:request_pk>/", views.handout, name="handout"),
+    path("orders/", order_views.order_list, name="orders"),
+    path("orders/new/", order_views.order_create, name="order_create"),
+    path("orders/<int:pk>/", order_views.order_detail, name="order"),
+    path("orders/<int:pk>/<slug:step>/", order_views.order_step, name="order_step"),
+]

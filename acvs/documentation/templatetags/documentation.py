@@ -1,0 +1,65 @@
+"""The documentation parts of other pages: the request page's hand-out section and the counter's hand-out fields."""
+
+from django import template
+
+from acvs.desk import rules as desk_rules
+
+from .. import rules, selectors
+from ..forms import handout_field_name
+
+register = template.Library()
+
+
+def handout_rows(office, data=None, errors=None, limit: int = 12) -> list:
+    """The counter documents of `office`, each with its field name, the value typed and its error."""
+    data, errors = data or {}, errors or {}
+    rows = selectors.counter_documents(office, limit=limit)
+    for document in rows:
+        document.field_name = handout_field_name(document)
+        document.field_value = data.get(document.field_name, "")
+        document.field_error = errors.get(document.field_name, "")
+    return rows
+
+
+def request_section_context(request, visitor_request, data=None, errors=None) -> dict:
+    membership = getattr(request, "membership", None)
+    visible = (
+        visitor_request is not None
+        and desk_rules.can_use_desk(membership)
+        and visitor_request.office_id == membership.office_id
+    )
+    if not visible:
+        return {"visible": False}
+    can_hand_out = rules.can_change_stock(membership, membership.office)
+    return {
+        "visible": True,
+        "visitor_request": visitor_request,
+        "handed": selectors.request_handouts(visitor_request),
+        "can_hand_out": can_hand_out,
+        "documents": handout_rows(membership.office, data, errors) if can_hand_out else [],
+        "errors": [message for name, message in (errors or {}).items() if not name.startswith("doc-")],
+    }
+
+
+@register.inclusion_tag("documentation/_request_handouts.html", takes_context=True)
+def request_documentation(context, visitor_request):
+    """Brochures handed out for a request, and the form to hand out more from the counter stock."""
+    result = request_section_context(context.get("request"), visitor_request)
+    result["csrf_token"] = context.get("csrf_token")
+    return result
+
+
+@register.inclusion_tag("documentation/_handout_fields.html", takes_context=True)
+def handout_fields(context, data=None, errors=None, limit: int = 12):
+    """The counter screen's hand-out inputs (``doc-<id>`` fields) for the acting office; put them in its form."""
+    request = context.get("request")
+    membership = getattr(request, "membership", None)
+    if not rules.can_change_stock(membership, getattr(membership, "office", None)):
+        return {"documents": []}
+    return {"documents": handout_rows(membership.office, data, errors, limit)}
+
+
+@register.filter
+def copies(quantity: int) -> int:
+    """A movement's number of copies, without its sign."""
+    return abs(quantity)

@@ -1,0 +1,37 @@
+import random
+import time
+
+import pytest
+from django.db.models import Sum
+
+from acvs.demo import documentation as demo_documentation
+from acvs.demo import network
+from acvs.desk.models import Theme
+from acvs.desk.reference import ensure_themes
+from acvs.documentation import selectors
+from acvs.documentation.models import Document, Movement, Order, OrderStatus, Stock
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_catalogue_stocks_and_orders_are_consistent():
+    ensure_themes(Theme)
+    offices = network.create_offices()
+    users = network.create_users(random.Random(1), offices)
+    start = time.perf_counter()
+    count = demo_documentation.fill(random.Random(2026), offices, users)
+    assert time.perf_counter() - start < 1.5
+    assert 15 <= count == Document.objects.count() <= 25
+    assert set(Document.objects.values_list("language", flat=True)) == {"fr", "en", "de", "it"}
+    assert Document.objects.filter(publisher__isnull=True).count() >= 2
+    # Every local office and CDT holds documents; the movements add up to each stock, balances included.
+    for slug in ("cavalaire", "greoux-les-bains", "var-tourisme", "barcelonnette"):
+        assert Stock.objects.filter(office=offices[slug], quantity__gt=0).exists(), slug
+    for stock in Stock.objects.all():
+        moves = Movement.objects.filter(office=stock.office, document=stock.document, place=stock.place)
+        assert moves.aggregate(total=Sum("quantity"))["total"] == stock.quantity
+        assert moves.order_by("at", "pk").last().balance_after == stock.quantity
+    assert list(selectors.to_reorder(offices["cavalaire"]))
+    assert selectors.counter_documents(offices["cavalaire"])
+    statuses = set(Order.objects.values_list("status", flat=True))
+    assert statuses == {OrderStatus.REQUESTED, OrderStatus.ACCEPTED}
