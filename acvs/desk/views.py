@@ -5,6 +5,7 @@ from functools import wraps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +15,8 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from acvs.core.forms import attach_errors
+from acvs.documentation.forms import parse_handout
+from acvs.documentation.services import handout
 
 from . import rules, selectors, services
 from .forms import CounterForm, CountSetForm, FilterForm, RequestForm, initial_from_request
@@ -44,34 +47,49 @@ def _count_context(request) -> dict:
 @desk_required
 def counter(request):
     status = 200
+    handout_errors = {}
     if request.method == "POST":
         form = CounterForm(request.POST, office=request.office)
-        if form.is_valid():
+        lines, handout_errors = parse_handout(request.POST, request.office)
+        if form.is_valid() and not handout_errors:
             try:
-                created = services.request_create(membership=request.membership, data=form.request_data())
+                created = _record_at_counter(request.membership, form.request_data(), lines)
             except ValidationError as error:
                 attach_errors(form, error)
             else:
-                return _counter_recorded(request, created)
+                return _counter_recorded(request, created, handed_out=bool(lines))
+        context = {"form": form, "handout_errors": handout_errors}
         if request.htmx:
             # Only the form goes back, with its errors and what was typed.
-            response = render(request, "desk/_counter_form.html", {"form": form}, status=422)
+            response = render(request, "desk/_counter_form.html", context, status=422)
             return reswap(retarget(response, "#counter-form"), "outerHTML")
         status = 400
     else:
         form = CounterForm(office=request.office)
     context = {
         "form": form,
+        "handout_errors": handout_errors,
         "can_change_settings": can_change_desk_settings(request.membership),
         **_count_context(request),
     }
     return render(request, "desk/counter.html", context, status=status)
 
 
-def _counter_recorded(request, created):
+@transaction.atomic
+def _record_at_counter(membership, data, lines):
+    """The request and the brochures handed to the visitor: one step, all or nothing."""
+    created = services.request_create(membership=membership, data=data)
+    if lines:
+        handout(membership=membership, visitor_request=created, lines=lines)
+    return created
+
+
+def _counter_recorded(request, created, handed_out: bool):
     """With htmx, a one-line answer (the page resets its own form); without, back to an empty counter."""
     if request.htmx:
-        response = render(request, "desk/_counter_recorded.html", {"visitor_request": created})
+        # After a hand-out the counter stock changed: the answer also refreshes the brochure fields.
+        context = {"visitor_request": created, "refresh_handout": handed_out}
+        response = render(request, "desk/_counter_recorded.html", context)
         return trigger_client_event(response, "counter-recorded")
     messages.success(
         request,

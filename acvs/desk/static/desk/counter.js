@@ -49,6 +49,12 @@
     const first = fresh.querySelector("[name=origin_pick]");
     if (first) first.focus();
   });
+  // The answer to a hand-out refreshes the brochure fields (stock left): keep them for the next reset too.
+  document.addEventListener("htmx:oobAfterSwap", () => {
+    const fresh = document.getElementById("handout-fields");
+    const old = pristine.querySelector("#handout-fields");
+    if (fresh && old) old.replaceWith(fresh.cloneNode(true));
+  });
   document.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
