@@ -6,7 +6,7 @@ UV := uv
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/acvs
 
-.PHONY: run demo test test-sqlite test-postgres lint format messages bench bench-availability bench-counter uv deps chromium
+.PHONY: run demo test test-sqlite test-postgres lint format messages bench bench-availability bench-counter bench-booklet uv deps chromium
 
 ## run: install, create the SQLite database with the demo network and serve on http://127.0.0.1:$(PORT)
 run: demo
@@ -53,6 +53,9 @@ bench-availability: deps
 
 bench-counter: deps
 	$(UV) run python bench/counter.py $(ARGS)
+
+bench-booklet: deps
+	$(UV) run python bench/booklet.py $(ARGS)
 
 uv:
 	@command -v uv >/dev/null || python3 -m pip install --quiet --user uv

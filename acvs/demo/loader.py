@@ -23,6 +23,7 @@ from acvs.offer.models import (
 )
 
 from . import availability as demo_availability
+from . import booklets as demo_booklets
 from . import documentation as demo_documentation
 from . import network, photos
 from .geo import TOURISTY, ZONE_WEIGHT, load_places
@@ -71,6 +72,7 @@ def load(count: int = 3000, reset: bool = False, with_photos: bool = True) -> Su
         _save(builder)
         editors = {offices[slug].pk: people[0].pk for slug, people in users.items() if people}
         demo_availability.fill(random.Random(SEED), [d.offer.pk for d in builder.drafts], editors)
+        demo_booklets.fill(offices, users)
         demo_documentation.fill(random.Random(SEED), offices, users)
     return summary()
 

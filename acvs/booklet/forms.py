@@ -1,0 +1,45 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Booklet, Branding
+
+
+class BookletForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Booklet
+        fields = ["title", "language", "layout", "stay_start", "stay_end", "greeting", "closing", "recipient"]
+        widgets = {
+            "stay_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "stay_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "greeting": forms.Textarea(attrs={"rows": 3}),
+            "closing": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+
+class ItemForm(forms.Form):
+    day = forms.IntegerField(label=_("Day"), required=False, min_value=1, max_value=60)
+    note = forms.CharField(label=_("Personal note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SendForm(forms.Form):
+    # A plain text field: the service validates the address and says clearly what is wrong.
+    to = forms.CharField(label=_("Visitor’s email"), max_length=254)
+    with_pdf = forms.BooleanField(label=_("Attach the PDF"), required=False, initial=True)
+
+
+class BrandingForm(forms.ModelForm):
+    class Meta:
+        model = Branding
+        fields = ["primary_colour", "accent_colour", "default_layout", "opening_hours", "footer"]
+        widgets = {
+            "primary_colour": forms.TextInput(attrs={"type": "color"}),
+            "accent_colour": forms.TextInput(attrs={"type": "color"}),
+            "opening_hours": forms.Textarea(attrs={"rows": 4}),
+        }

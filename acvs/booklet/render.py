@@ -1,0 +1,412 @@
+"""Rendering of a booklet: one context shared by the PDF (WeasyPrint) and the web version, the map, the QR codes.
+
+Everything a booklet shows is read in a fixed number of queries (no N+1), texts are taken in the booklet's language
+with a visible fallback to French, and WeasyPrint reads stylesheets and pictures from disk only (never the network).
+"""
+
+import base64
+import datetime
+import hashlib
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import segno
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from acvs.network.models import Commune
+from acvs.offer.models import OfferPhoto, OpeningPeriod, Price
+
+from . import selectors
+from .models import Booklet, Branding
+
+THUMB_FOLDER = "booklet/thumbs"
+THUMB_SIZE = (800, 800)
+MAP_SIZE = (640, 420)
+
+
+@dataclass
+class Entry:
+    """One offer as the booklet shows it."""
+
+    number: int
+    item: object
+    offer: object
+    short: str
+    description: str
+    fallback: bool
+    periods: list
+    closed_during_stay: bool
+    prices: list
+    photo: object | None
+    photo_file: str = ""  # file:// URI of the thumbnail, for WeasyPrint
+    photo_url: str = ""  # /media/... of the thumbnail, for the web
+    link: str = ""  # where the QR code leads
+    qr: str = ""  # data: URI of the QR code (PDF only)
+    phone: str = ""
+
+    @property
+    def anchor(self) -> str:
+        return f"offer-{self.offer.pk}"
+
+
+@dataclass
+class Day:
+    number: int | None
+    date: datetime.date | None
+    entries: list = field(default_factory=list)
+
+
+# Texts ---------------------------------------------------------------------------------------------------------
+
+
+def offer_texts(offer, language: str) -> tuple[str, str, bool]:
+    """(short description, description, fell back to French) in `language`."""
+    short = getattr(offer, f"short_description_{language}", "") or ""
+    long = getattr(offer, f"description_{language}", "") or ""
+    if short or long or language == "fr":
+        return short, long, False
+    short = offer.short_description_fr or ""
+    long = offer.description_fr or ""
+    return short, long, bool(short or long)
+
+
+def _overlaps(start, end, first, last) -> bool:
+    return (start is None or last is None or start <= last) and (end is None or first is None or end >= first)
+
+
+def stay_periods(offer, stay_start, stay_end) -> tuple[list, bool]:
+    """Opening periods during the stay (or from today without stay dates); True when none falls in the stay."""
+    periods = list(offer.periods.all())
+    if stay_start or stay_end:
+        first, last = stay_start or stay_end, stay_end or stay_start
+        kept = [p for p in periods if p.start_date <= last and p.end_date >= first]
+        return kept, bool(periods) and not kept
+    today = timezone.localdate()
+    return [p for p in periods if p.end_date >= today][:6], False
+
+
+def stay_prices(offer, stay_start, stay_end) -> list:
+    return [p for p in offer.prices.all() if _overlaps(p.valid_from, p.valid_to, stay_start, stay_end)]
+
+
+# Pictures ------------------------------------------------------------------------------------------------------
+
+
+def thumbnail(photo: OfferPhoto) -> tuple[Path, str] | None:
+    """A small JPEG of the photo (made once, kept in MEDIA_ROOT), as (path, url); None when the file is missing."""
+    name = photo.image.name
+    if not name:
+        return None
+    digest = hashlib.sha1(name.encode()).hexdigest()[:20]
+    relative = f"{THUMB_FOLDER}/{digest}.jpg"
+    target = Path(settings.MEDIA_ROOT) / relative
+    if not target.exists():
+        source = Path(settings.MEDIA_ROOT) / name
+        if not source.exists():
+            return None
+        from PIL import Image
+
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with Image.open(source) as image:
+            image = image.convert("RGB")
+            image.thumbnail(THUMB_SIZE)
+            partial = target.with_suffix(".part")
+            image.save(partial, "JPEG", quality=78, optimize=True)
+            partial.replace(target)
+    return target, settings.MEDIA_URL + relative
+
+
+@lru_cache(maxsize=1024)
+def qr_data_uri(url: str) -> str:
+    """A PNG QR code (WeasyPrint draws raster images far faster than SVG paths)."""
+    return segno.make(url, error="m").png_data_uri(scale=5, border=0)
+
+
+# Map -----------------------------------------------------------------------------------------------------------
+
+NICE_KM = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200]
+KM_PER_DEGREE = 111.32
+
+
+def map_svg(points: list[tuple[int, float, float, str]], communes: list, colour: str, accent: str) -> str:
+    """An SVG map of numbered markers (number, lat, lon, name), with surrounding commune names and a scale bar.
+
+    Equirectangular projection with a cos(latitude) correction: right at the scale of a stay (tens of km).
+    """
+    width, height = MAP_SIZE
+    margin = 36
+    if not points:
+        return ""
+    lat0 = sum(p[1] for p in points) / len(points)
+    k = math.cos(math.radians(lat0))
+    xs = [p[2] * k for p in points]
+    ys = [p[1] for p in points]
+    cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+    span_x = max(max(xs) - min(xs), 0.03)
+    span_y = max(max(ys) - min(ys), 0.02)
+    scale = min((width - 2 * margin) / span_x, (height - 2 * margin) / span_y)  # pixels per degree
+
+    def project(lat, lon):
+        return width / 2 + (lon * k - cx) * scale, height / 2 - (lat - cy) * scale
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="booklet-map" role="img" '
+        f'aria-label="{escape(_("Map of the places in this booklet"))}">',
+        f'<rect width="{width}" height="{height}" fill="#f4f1ea"/>',
+    ]
+    for i in range(1, 6):  # a light graticule-like grid
+        parts.append(f'<line x1="{i * width / 6:.0f}" y1="0" x2="{i * width / 6:.0f}" y2="{height}" class="grid"/>')
+        parts.append(f'<line x1="0" y1="{i * height / 6:.0f}" x2="{width}" y2="{i * height / 6:.0f}" class="grid"/>')
+    markers = []
+    for number, lat, lon, _name in points:
+        x, y = project(lat, lon)
+        step = 0
+        while any((x - mx) ** 2 + (y - my) ** 2 < 15**2 for _n, mx, my in markers) and step < 60:
+            step += 1  # spread markers at the same place on a small spiral
+            angle = step * 2.39996
+            radius = 16 + 3 * step
+            x0, y0 = project(lat, lon)
+            x, y = x0 + radius * math.cos(angle), y0 + radius * math.sin(angle)
+        markers.append((number, x, y))
+    placed = []
+    for commune in communes:
+        x, y = project(commune.latitude, commune.longitude)
+        if not (12 < x < width - 60 and 14 < y < height - 30):
+            continue
+        if any(abs(x - px) < 70 and abs(y - py) < 16 for px, py in placed):
+            continue
+        if any((x - mx) ** 2 + (y - my) ** 2 < 18**2 for _n, mx, my in markers):
+            continue
+        placed.append((x, y))
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="#78716c"/>')
+        parts.append(f'<text x="{x + 5:.1f}" y="{y - 4:.1f}" class="commune">{escape(commune.name)}</text>')
+        if len(placed) >= 8:
+            break
+    for number, x, y in markers:
+        parts.append(
+            f'<g class="marker"><circle cx="{x:.1f}" cy="{y:.1f}" r="11" fill="{colour}" stroke="#fff" '
+            f'stroke-width="2"/><text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle" fill="#fff" '
+            f'font-size="11" font-weight="bold">{number}</text></g>'
+        )
+    # Scale bar: a round distance about a quarter of the width.
+    km_per_px = KM_PER_DEGREE / scale
+    wanted = km_per_px * width / 4
+    km = max((n for n in NICE_KM if n <= wanted), default=NICE_KM[0])
+    bar = km / km_per_px
+    label = f"{km:g} km" if km >= 1 else f"{km * 1000:g} m"
+    x0, y0 = 16, height - 16
+    parts.append(
+        f'<g class="scale"><rect x="{x0 - 6}" y="{y0 - 22}" width="{bar + 12:.1f}" height="30" fill="#fff" '
+        f'opacity=".8"/><line x1="{x0}" y1="{y0}" x2="{x0 + bar:.1f}" y2="{y0}" stroke="#1c1917" stroke-width="3"/>'
+        f'<line x1="{x0}" y1="{y0 - 5}" x2="{x0}" y2="{y0 + 1}" stroke="#1c1917" stroke-width="2"/>'
+        f'<line x1="{x0 + bar:.1f}" y1="{y0 - 5}" x2="{x0 + bar:.1f}" y2="{y0 + 1}" stroke="#1c1917" '
+        f'stroke-width="2"/><text x="{x0}" y="{y0 - 8}" class="commune">{label}</text></g>'
+    )
+    parts.append(
+        f'<text x="{width - 10}" y="{height - 10}" text-anchor="end" class="north" fill="{accent}">N ↑</text></svg>'
+    )
+    style = (
+        "<style>.grid{stroke:#e7e1d5;stroke-width:1}.commune{font:11px sans-serif;fill:#44403c}"
+        ".north{font:bold 12px sans-serif}</style>"
+    )
+    svg = parts[0] + style + "".join(parts[1:])
+    return mark_safe(svg)  # noqa: S308 — every text above is escaped
+
+
+def nearby_communes(points, department_ids) -> list:
+    """Communes around the places, the most populated first, to name the surroundings on the map."""
+    if not points:
+        return []
+    lats = [p[1] for p in points]
+    lons = [p[2] for p in points]
+    pad_lat = max((max(lats) - min(lats)) * 0.6, 0.06)
+    pad_lon = max((max(lons) - min(lons)) * 0.6, 0.08)
+    return list(
+        Commune.objects.filter(
+            department_id__in=department_ids,
+            latitude__range=(min(lats) - pad_lat, max(lats) + pad_lat),
+            longitude__range=(min(lons) - pad_lon, max(lons) + pad_lon),
+        )
+        .only("name", "latitude", "longitude")
+        .order_by("-population")[:30]
+    )
+
+
+# Context -------------------------------------------------------------------------------------------------------
+
+
+def items_with_offers(booklet: Booklet) -> list:
+    return list(
+        selectors.booklet_items(booklet).prefetch_related(
+            Prefetch("offer__periods", queryset=OpeningPeriod.objects.order_by("start_date", "opens")),
+            Prefetch("offer__prices", queryset=Price.objects.order_by("min_amount")),
+            Prefetch("offer__photos", queryset=OfferPhoto.objects.order_by("position", "id")),
+        )
+    )
+
+
+def group_by_day(items: list) -> list[tuple[int | None, list]]:
+    """Items in display order: the days in order (by position within a day), then the items without a day."""
+    days = sorted({i.day for i in items if i.day})
+    groups = [(d, [i for i in items if i.day == d]) for d in days]
+    rest = [i for i in items if not i.day]
+    if rest:
+        groups.append((None, rest))
+    return groups
+
+
+def booklet_context(booklet: Booklet, *, site_url: str, for_pdf: bool) -> dict:
+    """Everything the PDF and web templates show. Call inside translation.override(booklet.language)."""
+    office = booklet.office
+    branding = Branding.objects.filter(office=office).first() or Branding(office=office)
+    items = items_with_offers(booklet)
+    public_url = site_url.rstrip("/") + booklet.get_public_path()
+    days, points, number = [], [], 0
+    for day_number, group in group_by_day(items):
+        day = Day(
+            number=day_number,
+            date=booklet.stay_start + datetime.timedelta(days=day_number - 1)
+            if day_number and booklet.stay_start
+            else None,
+        )
+        for item in group:
+            number += 1
+            offer = item.offer
+            short, description, fallback = offer_texts(offer, booklet.language)
+            periods, closed = stay_periods(offer, booklet.stay_start, booklet.stay_end)
+            photos = list(offer.photos.all())
+            entry = Entry(
+                number=number,
+                item=item,
+                offer=offer,
+                short=short,
+                description=description,
+                fallback=fallback,
+                periods=periods,
+                closed_during_stay=closed,
+                prices=stay_prices(offer, booklet.stay_start, booklet.stay_end),
+                photo=photos[0] if photos else None,
+                phone=offer.phone.as_international if offer.phone else "",
+            )
+            entry.link = offer.website or f"{public_url}#{entry.anchor}"
+            if entry.photo:
+                thumb = thumbnail(entry.photo)
+                if thumb:
+                    entry.photo_file, entry.photo_url = thumb[0].as_uri(), thumb[1]
+            if for_pdf:
+                entry.qr = qr_data_uri(entry.link)
+            day.entries.append(entry)
+            points.append((number, offer.latitude, offer.longitude, offer.name))
+        days.append(day)
+    departments = {i.offer.commune.department_id for i in items}
+    communes = nearby_communes(points, departments) if points else []
+    entries = [e for d in days for e in d.entries]
+    logo_file = logo_url = ""
+    if office.logo:
+        try:
+            path = Path(office.logo.path)
+            if path.exists():
+                logo_file, logo_url = path.as_uri(), office.logo.url
+        except (ValueError, NotImplementedError):
+            pass
+    cover = next((e for e in entries if e.photo_file), None)
+    svg = map_svg(points, communes, branding.primary_colour, branding.accent_colour)
+    return {
+        "booklet": booklet,
+        "office": office,
+        "branding": branding,
+        "days": days,
+        "entries": entries,
+        "has_days": any(d.number for d in days),
+        # Inline on the web; an image in the PDF (WeasyPrint lays out inline SVG text twice as slowly as the page).
+        "map": svg,
+        "map_uri": ("data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()) if for_pdf and svg else "",
+        "public_url": public_url,
+        "booklet_qr": qr_data_uri(public_url) if for_pdf else "",
+        "logo_file": logo_file,
+        "logo_url": logo_url,
+        "cover": cover,
+        "layout": booklet.layout,
+        "language": booklet.language,
+        "for_pdf": for_pdf,
+    }
+
+
+# Output --------------------------------------------------------------------------------------------------------
+
+
+@lru_cache
+def _static_path(name: str) -> Path:
+    found = finders.find(name)
+    if not found:
+        raise FileNotFoundError(name)
+    return Path(found)
+
+
+def stylesheet(name: str) -> str:
+    return _static_path(name).read_text(encoding="utf-8")
+
+
+def render_web(booklet: Booklet, *, site_url: str, preview: bool = False) -> str:
+    with translation.override(booklet.language):
+        context = booklet_context(booklet, site_url=site_url, for_pdf=False)
+        context["preview"] = preview
+        return render_to_string("booklet/web.html", context)
+
+
+def pdf_html(booklet: Booklet, *, site_url: str) -> str:
+    with translation.override(booklet.language):
+        context = booklet_context(booklet, site_url=site_url, for_pdf=True)
+        context["css"] = mark_safe(  # noqa: S308 — our own stylesheets
+            stylesheet("booklet/pdf.css") + "\n" + stylesheet(f"booklet/pdf-{booklet.layout}.css")
+        )
+        return render_to_string("booklet/pdf.html", context)
+
+
+def _local_roots() -> list[Path]:
+    roots = [Path(settings.MEDIA_ROOT).resolve(), Path(settings.STATIC_ROOT).resolve()]
+    roots += [Path(d).resolve() for d in settings.STATICFILES_DIRS]
+    roots.append((Path(__file__).parent / "static").resolve())
+    return roots
+
+
+def url_fetcher():
+    """WeasyPrint may read pictures and stylesheets from the media and static folders only: no HTTP, no other file."""
+    from urllib.parse import unquote, urlsplit
+
+    from weasyprint.urls import URLFetcher
+
+    roots = _local_roots()
+
+    class LocalFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith("file:"):
+                path = Path(unquote(urlsplit(url).path)).resolve()
+                if not any(path.is_relative_to(root) for root in roots):
+                    raise ValueError(f"Refused to read {path}")
+            return super().fetch(url, headers)
+
+    return LocalFetcher(allowed_protocols={"file", "data"}, timeout=5)
+
+
+def render_pdf(booklet: Booklet, *, site_url: str) -> bytes:
+    from weasyprint import HTML
+
+    html = pdf_html(booklet, site_url=site_url)
+    base = Path(settings.MEDIA_ROOT).resolve().as_uri() + "/"
+    return HTML(string=html, base_url=base, url_fetcher=url_fetcher()).write_pdf()
+
+
+def pdf_filename(booklet: Booklet) -> str:
+    slug = slugify(booklet.title)[:60] or "booklet"
+    return f"{slug}-{booklet.pk}.pdf"

@@ -1,0 +1,307 @@
+"""Writes of stay booklets: building, branding, sending by email, first opening (keyword-only, membership first)."""
+
+import smtplib
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from acvs.core.audit import audit_record
+from acvs.core.exceptions import ConflictError
+from acvs.core.models import AuditEntry
+from acvs.desk.models import Suggestion, VisitorRequest
+from acvs.network.models import Membership, Office
+from acvs.offer.models import Offer
+
+from . import render, rules
+from .models import LANGUAGE_CODES, Booklet, BookletItem, BookletSending, Branding, Layout
+
+
+class BookletSendError(Exception):
+    """The mail server could not be reached or refused the message: the booklet stays unsent, the attempt recorded."""
+
+
+BOOKLET_FIELDS = ("title", "greeting", "closing", "language", "layout", "stay_start", "stay_end", "recipient")
+BRANDING_FIELDS = ("primary_colour", "accent_colour", "opening_hours", "footer", "default_layout")
+
+
+def _check_change(membership: Membership, booklet: Booklet) -> None:
+    if not rules.can_change_booklet(membership, booklet):
+        raise PermissionDenied(_("Only the office that made this booklet can change it."))
+
+
+def _default_layout(office: Office) -> str:
+    branding = Branding.objects.filter(office=office).only("default_layout").first()
+    return branding.default_layout if branding else Layout.CLASSIC
+
+
+@transaction.atomic
+def booklet_create(
+    *, membership: Membership, visitor_request: VisitorRequest | None = None, title: str = ""
+) -> Booklet:
+    """A new booklet of the membership's office; from a request, with its suggestions in order, dates and language."""
+    if not rules.can_build_booklets(membership):
+        raise PermissionDenied(_("Your role does not allow building stay booklets."))
+    office = membership.office
+    booklet = Booklet(office=office, created_by=membership.user, layout=_default_layout(office))
+    offers = []
+    if visitor_request is not None:
+        if visitor_request.office_id != office.pk:
+            raise PermissionDenied(_("This request belongs to another office."))
+        booklet.visitor_request = visitor_request
+        # The visitor's language when offers can be written in it, else English.
+        booklet.language = visitor_request.language if visitor_request.language in LANGUAGE_CODES else "en"
+        booklet.stay_start, booklet.stay_end = visitor_request.stay_start, visitor_request.stay_end
+        booklet.recipient = visitor_request.email
+        offers = [
+            s.offer_id for s in Suggestion.objects.filter(visitor_request=visitor_request).order_by("added_at", "pk")
+        ]
+        with translation.override(booklet.language):
+            greeting_name = visitor_request.name or ""
+            booklet.title = title or _("Your stay")
+            booklet.greeting = (
+                _("Hello %(name)s, here is the selection we prepared for your stay.") % {"name": greeting_name}
+                if greeting_name
+                else _("Hello, here is the selection we prepared for your stay.")
+            )
+            booklet.closing = _("Have a wonderful stay! We are glad to help at the office.")
+    else:
+        with translation.override(booklet.language):
+            booklet.title = title or _("Your stay")
+    booklet.full_clean(exclude=["office", "visitor_request", "created_by", "token"])
+    booklet.save()
+    BookletItem.objects.bulk_create(
+        BookletItem(booklet=booklet, offer_id=offer_id, position=i) for i, offer_id in enumerate(offers, start=1)
+    )
+    return booklet
+
+
+def _touch(booklet: Booklet) -> None:
+    Booklet.objects.filter(pk=booklet.pk).update(updated_at=timezone.now())
+
+
+def _next_position(booklet: Booklet) -> int:
+    return (BookletItem.objects.filter(booklet=booklet).aggregate(top=Max("position"))["top"] or 0) + 1
+
+
+@transaction.atomic
+def item_add(*, membership: Membership, booklet: Booklet, offer: Offer, note: str = "", day=None) -> BookletItem:
+    """Add an offer at the end; adding it twice keeps the first."""
+    _check_change(membership, booklet)
+    item, created = BookletItem.objects.get_or_create(
+        booklet=booklet, offer=offer, defaults={"position": _next_position(booklet), "note": note, "day": day}
+    )
+    if created:
+        _touch(booklet)
+    return item
+
+
+def _item(booklet: Booklet, item_id) -> BookletItem:
+    try:
+        return BookletItem.objects.select_for_update().get(booklet=booklet, pk=item_id)
+    except (BookletItem.DoesNotExist, ValueError, TypeError):
+        raise ValidationError(_("This offer is no longer in the booklet.")) from None
+
+
+@transaction.atomic
+def item_remove(*, membership: Membership, booklet: Booklet, item_id: int) -> None:
+    _check_change(membership, booklet)
+    _item(booklet, item_id).delete()
+    _touch(booklet)
+
+
+@transaction.atomic
+def item_move(*, membership: Membership, booklet: Booklet, item_id: int, delta: int) -> None:
+    """Move an offer one place up (delta −1) or down (+1); positions are renumbered 1..n."""
+    _check_change(membership, booklet)
+    items = list(BookletItem.objects.select_for_update().filter(booklet=booklet).order_by("position", "pk"))
+    index = next((i for i, it in enumerate(items) if it.pk == int(item_id)), None)
+    if index is None:
+        raise ValidationError(_("This offer is no longer in the booklet."))
+    target = index + (1 if delta > 0 else -1)
+    if 0 <= target < len(items):
+        items[index], items[target] = items[target], items[index]
+    for position, it in enumerate(items, start=1):
+        it.position = position
+    BookletItem.objects.bulk_update(items, ["position"])
+    _touch(booklet)
+
+
+@transaction.atomic
+def item_update(*, membership: Membership, booklet: Booklet, item_id: int, day: int | None, note: str) -> BookletItem:
+    _check_change(membership, booklet)
+    item = _item(booklet, item_id)
+    if day is not None and not 1 <= day <= 60:
+        raise ValidationError({"day": _("Choose a day between 1 and 60.")})
+    item.day, item.note = day, note.strip()
+    item.save(update_fields=["day", "note"])
+    _touch(booklet)
+    return item
+
+
+@transaction.atomic
+def booklet_update(*, membership: Membership, booklet: Booklet, version: int, data: dict) -> Booklet:
+    """Save the booklet's settings if nobody saved it since `version` was read."""
+    locked = Booklet.objects.select_for_update().get(pk=booklet.pk, office=booklet.office_id)
+    _check_change(membership, locked)
+    if locked.version != version:
+        raise ConflictError(_("Someone saved this booklet after you opened it. Your changes were not saved."))
+    for name in BOOKLET_FIELDS:
+        if name in data:
+            value = data[name]
+            setattr(locked, name, "" if value is None and not name.startswith("stay") else value)
+    if locked.stay_start and locked.stay_end and locked.stay_end < locked.stay_start:
+        raise ValidationError({"stay_end": _("The end of the stay cannot be before its start.")})
+    locked.full_clean(exclude=["office", "visitor_request", "created_by", "token"])
+    locked.version += 1
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def booklet_delete(*, membership: Membership, booklet: Booklet) -> None:
+    _check_change(membership, booklet)
+    booklet.delete()
+
+
+@transaction.atomic
+def branding_update(*, membership: Membership, office: Office, data: dict) -> Branding:
+    if not rules.can_change_branding(membership, office):
+        raise PermissionDenied(_("Only the office’s manager or its administrators can change its branding."))
+    branding = Branding.objects.select_for_update().filter(office=office).first() or Branding(office=office)
+    for name in BRANDING_FIELDS:
+        if name in data:
+            setattr(branding, name, data[name])
+    branding.primary_colour = branding.primary_colour.lower()
+    branding.accent_colour = branding.accent_colour.lower()
+    branding.full_clean(exclude=["office"])
+    branding.save()
+    return branding
+
+
+# Sending -------------------------------------------------------------------------------------------------------
+
+
+def smtp_reason(error: Exception) -> str:
+    """A readable reason for a failed sending, for the agent and the record."""
+    options = settings.MAILERS["default"].get("OPTIONS", {})
+    host = f"{options.get('host', 'localhost')}:{options.get('port', 25)}"
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        refused = "; ".join(
+            f"{address}: {code} {message.decode(errors='replace') if isinstance(message, bytes) else message}"
+            for address, (code, message) in error.recipients.items()
+        )
+        return _("The mail server refused the address (%(details)s).") % {"details": refused}
+    if isinstance(error, smtplib.SMTPResponseException):
+        message = error.smtp_error
+        message = message.decode(errors="replace") if isinstance(message, bytes) else str(message)
+        return _("The mail server refused the message: %(code)s %(message)s.") % {
+            "code": error.smtp_code,
+            "message": message,
+        }
+    if isinstance(error, smtplib.SMTPException):
+        return _("The mail server failed: %(error)s.") % {"error": error}
+    return _("The mail server (%(host)s) could not be reached: %(error)s.") % {
+        "host": host,
+        "error": getattr(error, "strerror", None) or error,
+    }
+
+
+def build_message(booklet: Booklet, *, to: str, public_url: str, pdf: bytes | None) -> EmailMultiAlternatives:
+    office = booklet.office
+    with translation.override(booklet.language):
+        context = {"booklet": booklet, "office": office, "public_url": public_url, "with_pdf": pdf is not None}
+        subject = " ".join(render_to_string("booklet/email/subject.txt", context).split())
+        text = render_to_string("booklet/email/body.txt", context)
+        html = render_to_string("booklet/email/body.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        reply_to=[office.email] if office.email else None,
+    )
+    message.attach_alternative(html, "text/html")
+    if pdf is not None:
+        message.attach(render.pdf_filename(booklet), pdf, "application/pdf")
+    return message
+
+
+def booklet_send(*, membership: Membership, booklet: Booklet, to: str, with_pdf: bool, site_url: str) -> BookletSending:
+    """Email the booklet's link (and optionally its PDF) to the visitor; every attempt is recorded.
+
+    Raises ValidationError before anything is sent (empty booklet, malformed address) and BookletSendError when the
+    mail server is down or refuses: the failed attempt is recorded with its reason and the booklet can be sent again.
+    """
+    if not rules.can_send_booklet(membership, booklet):
+        raise PermissionDenied(_("Only the office that made this booklet can send it."))
+    to = (to or "").strip()
+    if not BookletItem.objects.filter(booklet=booklet).exists():
+        raise ValidationError(_("This booklet is empty: add at least one offer before sending it."))
+    try:
+        validate_email(to)
+    except ValidationError:
+        raise ValidationError(
+            {
+                "to": _("“%(address)s” is not a valid email address.") % {"address": to}
+                if to
+                else _("Give an email address.")
+            }
+        ) from None
+    public_url = site_url.rstrip("/") + booklet.get_public_path()
+    pdf = render.render_pdf(booklet, site_url=site_url) if with_pdf else None
+    message = build_message(booklet, to=to, public_url=public_url, pdf=pdf)
+    sending = BookletSending(booklet=booklet, to=to, with_pdf=with_pdf, by=membership.user)
+    try:
+        message.send(fail_silently=False)
+    except (smtplib.SMTPException, OSError) as error:
+        sending.ok = False
+        sending.error = smtp_reason(error)
+        sending.save()
+        raise BookletSendError(sending.error) from error
+    sending.ok = True
+    with transaction.atomic():
+        sending.save()
+        if booklet.recipient != to:
+            Booklet.objects.filter(pk=booklet.pk).update(recipient=to)
+            booklet.recipient = to
+        if booklet.visitor_request_id:
+            # The request's history shows that the booklet went out.
+            audit_record(
+                instance=booklet.visitor_request,
+                action=AuditEntry.Action.UPDATE,
+                user=membership.user,
+                office=membership.office,
+                changes=[
+                    {
+                        "field": "booklet",
+                        "label": str(Booklet._meta.verbose_name),
+                        "old": "",
+                        "new": _("“%(title)s” sent to %(to)s") % {"title": booklet.title, "to": to},
+                    }
+                ],
+            )
+    return sending
+
+
+def record_first_opening(*, booklet: Booklet, user=None) -> bool:
+    """Note when the visitor first opened the web version (once). Members of the office previewing do not count."""
+    if booklet.first_opened_at is not None:
+        return False
+    if (
+        user is not None
+        and user.is_authenticated
+        and Membership.objects.filter(user=user, office_id=booklet.office_id, is_active=True).exists()
+    ):
+        return False
+    now = timezone.now()
+    updated = Booklet.objects.filter(pk=booklet.pk, first_opened_at__isnull=True).update(first_opened_at=now)
+    if updated:
+        booklet.first_opened_at = now
+    return bool(updated)

@@ -1,0 +1,283 @@
+"""Thin views of stay booklets. Staff reach booklets only through `selectors` (always filtered on the office)."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from acvs.core.exceptions import ConflictError
+from acvs.core.forms import attach_errors
+from acvs.desk import selectors as desk_selectors
+from acvs.desk.models import Suggestion
+from acvs.offer.models import Offer
+from acvs.offer.selectors import OfferQuery, offers_search
+
+from . import render as booklet_render
+from . import rules, selectors, services
+from .forms import BookletForm, BrandingForm, ItemForm, SendForm
+
+SEARCH_RESULTS = 12
+
+
+def booklets_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not rules.can_build_booklets(request.membership):
+            raise PermissionDenied(_("Your role does not allow building stay booklets."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def site_url(request) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+@booklets_required
+def booklet_list(request):
+    booklets = selectors.booklets_for_office(request.office)[:100]
+    context = {
+        "booklets": booklets,
+        "can_change_branding": rules.can_change_branding(request.membership, request.office),
+    }
+    return render(request, "booklet/list.html", context)
+
+
+@require_POST
+@booklets_required
+def booklet_new(request):
+    booklet = services.booklet_create(membership=request.membership)
+    return redirect(booklet)
+
+
+@require_POST
+@booklets_required
+def booklet_from_request(request, request_pk):
+    visitor_request = desk_selectors.get_request_for_office(request.office, request_pk)
+    booklet = services.booklet_create(membership=request.membership, visitor_request=visitor_request)
+    messages.success(request, _("Stay booklet created from the request’s suggestions."))
+    return redirect(booklet)
+
+
+def _editor_context(request, booklet, form=None) -> dict:
+    items = list(selectors.booklet_items(booklet))
+    in_booklet = {i.offer_id for i in items}
+    suggestions = []
+    if booklet.visitor_request_id:
+        suggestions = [
+            s.offer
+            for s in Suggestion.objects.filter(visitor_request_id=booklet.visitor_request_id)
+            .select_related("offer", "offer__commune")
+            .order_by("added_at", "pk")
+            if s.offer_id not in in_booklet
+        ]
+    q = request.GET.get("q", "").strip()
+    results = []
+    if q:
+        results = list(offers_search(OfferQuery(text=q)).select_related("commune")[:SEARCH_RESULTS])
+    return {
+        "booklet": booklet,
+        "form": form or BookletForm(instance=booklet),
+        "items": [(item, ItemForm(initial={"day": item.day, "note": item.note})) for item in items],
+        "in_booklet": in_booklet,
+        "suggestions": suggestions,
+        "q": q,
+        "results": results,
+        "sendings": selectors.booklet_sendings(booklet)[:20],
+        "send_form": SendForm(initial={"to": booklet.recipient, "with_pdf": True}),
+        "day_choices": range(1, 15),
+    }
+
+
+@booklets_required
+def booklet_edit(request, pk):
+    booklet = selectors.get_booklet_for_office(request.office, pk)
+    status, form = 200, None
+    if request.method == "POST":
+        form = BookletForm(request.POST, instance=booklet)
+        if form.is_valid():
+            data = {name: form.cleaned_data[name] for name in services.BOOKLET_FIELDS}
+            try:
+                services.booklet_update(
+                    membership=request.membership, booklet=booklet, version=form.cleaned_data["version"], data=data
+                )
+            except ValidationError as error:
+                attach_errors(form, error)
+            except ConflictError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Booklet saved."))
+                return redirect(booklet)
+        status = 400
+        booklet = selectors.get_booklet_for_office(request.office, pk)
+    return render(request, "booklet/editor.html", _editor_context(request, booklet, form), status=status)
+
+
+def _back(request, booklet):
+    url = booklet.get_absolute_url()
+    q = request.POST.get("q", "").strip()
+    if q:
+        from urllib.parse import urlencode
+
+        url += "?" + urlencode({"q": q})
+    return redirect(url + "#items")
+
+
+@require_POST
+@booklets_required
+def item_add(request, pk):
+    booklet = selectors.get_booklet_for_office(request.office, pk)
+    offer = get_object_or_404(Offer, pk=request.POST.get("offer"))
+    services.item_add(membership=request.membership, booklet=booklet, offer=offer)
+    messages.success(request, _("“%(name)s” added to the booklet.") % {"name": offer.name})
+    return _back(request, booklet)
+
+
+@require_POST
+@booklets_required
+def item_remove(request, pk, item_pk):
+    booklet = selectors.get_booklet_for_office(request.office, pk)
+    try:
+        services.item_remove(membership=request.membership, booklet=booklet, item_id=item_pk)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return _back(request, booklet)
+
+
+@require_POST
+@booklets_required
+def item_move(request, pk, item_pk):
+    booklet = selectors.get_booklet_for_office(request.office, pk)
+    delta = -1 if request.POST.get("direction") == "up" else 1
+    try:
+        services.item_move(membership=request.membership, booklet=booklet, item_id=item_pk, delta=delta)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return _back(request, booklet)
+
+
+@require_POST
+@booklets_required
+def item_update(request, pk, item_pk):
+    booklet = selectors.get_booklet_for_office(request.office, pk)
+    form = ItemForm(request.POST)
+    if form.is_valid():
+        try:
+            services.item_update(
+                membership=request.membership,
+                booklet=booklet,
+                item_id=item_pk,
+                day=form.cleaned_data["day"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Offer updated."))
+    else:
+        messages.error(request, _("Choose a day between 1 and 60."))
+    return _back(request, booklet)
+
+
+@require_POST
+@booklets_required
+def booklet_delete(request, pk):
+    booklet = selectors.get_booklet_for_office(request.office, pk)
+    services.booklet_delete(membership=request.membership, booklet=booklet)
+    messages.success(request, _("Booklet deleted."))
+    return redirect("booklet:list")
+
+
+def _pdf_response(request, booklet, *, attachment: bool) -> HttpResponse:
+    pdf = booklet_render.render_pdf(booklet, site_url=site_url(request))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    disposition = "attachment" if attachment else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{booklet_render.pdf_filename(booklet)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@booklets_required
+def booklet_pdf(request, pk):
+    booklet = selectors.get_booklet_for_office(request.office, pk)
+    return _pdf_response(request, booklet, attachment=True)
+
+
+@booklets_required
+def booklet_print(request, pk):
+    """The PDF shown in the browser, to print it at the counter."""
+    booklet = selectors.get_booklet_for_office(request.office, pk)
+    return _pdf_response(request, booklet, attachment=False)
+
+
+@booklets_required
+def booklet_preview(request, pk):
+    booklet = selectors.get_booklet_for_office(request.office, pk)
+    return HttpResponse(booklet_render.render_web(booklet, site_url=site_url(request), preview=True))
+
+
+@require_POST
+@booklets_required
+def booklet_send(request, pk):
+    booklet = selectors.get_booklet_for_office(request.office, pk)
+    form = SendForm(request.POST)
+    if form.is_valid():
+        try:
+            sending = services.booklet_send(
+                membership=request.membership,
+                booklet=booklet,
+                to=form.cleaned_data["to"],
+                with_pdf=form.cleaned_data["with_pdf"],
+                site_url=site_url(request),
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        except services.BookletSendError as error:
+            messages.error(request, _("The booklet was not sent: %(reason)s You can try again.") % {"reason": error})
+            return redirect(booklet.get_absolute_url() + "#send")
+        else:
+            messages.success(request, _("Booklet sent to %(to)s.") % {"to": sending.to})
+            return redirect(booklet.get_absolute_url() + "#send")
+    booklet = selectors.get_booklet_for_office(request.office, pk)
+    context = _editor_context(request, booklet)
+    context["send_form"] = form
+    return render(request, "booklet/editor.html", context, status=400)
+
+
+@login_not_required
+def public(request, token):
+    """The web version sent to the visitor: anyone with the unguessable link, no log-in."""
+    booklet = selectors.get_booklet_by_token(token)
+    services.record_first_opening(booklet=booklet, user=request.user)
+    response = HttpResponse(booklet_render.render_web(booklet, site_url=site_url(request)))
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def branding(request):
+    office = request.office
+    if not rules.can_change_branding(request.membership, office):
+        raise PermissionDenied(_("Only the office’s manager or its administrators can change its branding."))
+    instance = selectors.branding_for(office)
+    status = 200
+    if request.method == "POST":
+        form = BrandingForm(request.POST, instance=instance)
+        if form.is_valid():
+            try:
+                services.branding_update(membership=request.membership, office=office, data=form.cleaned_data)
+            except ValidationError as error:
+                attach_errors(form, error)
+            else:
+                messages.success(request, _("Booklet branding saved."))
+                return redirect("booklet:branding")
+        status = 400
+    else:
+        form = BrandingForm(instance=instance)
+    return render(request, "booklet/branding.html", {"form": form, "office": office}, status=status)

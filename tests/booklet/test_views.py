@@ -1,0 +1,168 @@
+import re
+
+import pytest
+
+from acvs.booklet import services
+from acvs.booklet.models import Booklet, BookletItem, Branding
+from acvs.desk import advice
+from tests.conftest import membership
+from tests.factories import OfferFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def staff_urls(booklet) -> list[tuple[str, str]]:
+    item = booklet.items.first()
+    base = f"/booklets/{booklet.pk}"
+    return [
+        ("get", f"{base}/"),
+        ("get", f"{base}/pdf/"),
+        ("get", f"{base}/print/"),
+        ("get", f"{base}/preview/"),
+        ("post", f"{base}/"),
+        ("post", f"{base}/send/"),
+        ("post", f"{base}/delete/"),
+        ("post", f"{base}/items/add/"),
+        ("post", f"{base}/items/{item.pk}/"),
+        ("post", f"{base}/items/{item.pk}/move/"),
+        ("post", f"{base}/items/{item.pk}/remove/"),
+    ]
+
+
+def test_another_offices_agent_gets_404_everywhere_and_changes_nothing(client, other_agent, booklet, offers):
+    client.force_login(other_agent)
+    before = list(BookletItem.objects.order_by("pk").values_list("pk", "position", "note"))
+    for method, url in staff_urls(booklet):
+        data = {"offer": offers[0].pk, "to": "x@example.org", "title": "Hacked", "direction": "down"}
+        response = getattr(client, method)(url, data if method == "post" else None)
+        assert response.status_code == 404, (method, url, response.status_code)
+    assert Booklet.objects.get(pk=booklet.pk).title == "Séjour à Cavalaire"
+    assert list(BookletItem.objects.order_by("pk").values_list("pk", "position", "note")) == before
+
+
+def test_a_partner_cannot_build_booklets(client, partner, booklet, make_request):
+    request = make_request()
+    client.force_login(partner)
+    assert client.get("/booklets/").status_code == 403
+    assert client.post("/booklets/new/").status_code == 403
+    assert client.post(f"/booklets/from-request/{request.pk}/").status_code == 403
+    assert client.get(f"/booklets/{booklet.pk}/pdf/").status_code == 403
+    assert Booklet.objects.count() == 1
+
+
+def test_the_branding_page_is_for_managers(client, agent, manager, cavalaire):
+    client.force_login(agent)
+    assert client.get("/booklets/branding/").status_code == 403
+    client.force_login(manager)
+    assert client.get("/booklets/branding/").status_code == 200
+    data = {
+        "primary_colour": "#123456",
+        "accent_colour": "#abcdef",
+        "default_layout": "magazine",
+        "footer": "Bienvenue",
+    }
+    assert client.post("/booklets/branding/", data).status_code == 302
+    assert Branding.objects.get(office=cavalaire).primary_colour == "#123456"
+    response = client.post("/booklets/branding/", {**data, "primary_colour": "blue"})
+    assert response.status_code == 400
+
+
+def test_the_public_web_version_opens_without_login_and_records_the_first_opening(client, agent, booklet):
+    url = f"/booklets/b/{booklet.token}/"
+    client.force_login(agent)  # the office previewing: not counted
+    assert client.get(url).status_code == 200
+    assert Booklet.objects.get(pk=booklet.pk).first_opened_at is None
+
+    client.logout()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert '<meta name="robots" content="noindex, nofollow">' in response.text
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert 'name="viewport"' in response.text
+    for name in ("Plage de Bonporteau", "Musée de la Mer", "Sentier du Littoral"):
+        assert name in response.text
+    assert "<svg" in response.text  # the map
+    first = Booklet.objects.get(pk=booklet.pk).first_opened_at
+    assert first is not None
+    client.get(url)
+    assert Booklet.objects.get(pk=booklet.pk).first_opened_at == first
+
+
+@pytest.mark.parametrize("token", ["unknown-token-of-enough-length", "short", "x" * 80])
+def test_a_wrong_token_is_404(client, booklet, token):
+    assert client.get(f"/booklets/b/{token}/").status_code == 404
+
+
+def test_pdf_download_is_an_attachment_with_a_readable_name(client, agent, booklet):
+    client.force_login(agent)
+    response = client.get(f"/booklets/{booklet.pk}/pdf/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="sejour-a-cavalaire-{booklet.pk}.pdf"'
+    assert response.content.startswith(b"%PDF")
+    response = client.get(f"/booklets/{booklet.pk}/print/")
+    assert response["Content-Disposition"].startswith("inline;")
+
+
+def test_request_page_lists_its_booklets_and_builds_one(client, agent, offers, make_request, smtp):
+    request = make_request()
+    advice.suggestion_add(membership=membership(agent), visitor_request=request, offer=offers[1])
+    client.force_login(agent)
+    page = client.get(f"/desk/requests/{request.pk}/")
+    assert 'id="build-booklet"' in page.text
+
+    response = client.post(f"/booklets/from-request/{request.pk}/")
+    booklet = Booklet.objects.get(visitor_request=request)
+    assert response.status_code == 302
+    assert response["Location"] == f"/booklets/{booklet.pk}/"
+    assert list(booklet.items.values_list("offer__name", flat=True)) == ["Musée de la Mer"]
+
+    services.booklet_send(
+        membership=membership(agent), booklet=booklet, to="ann@example.org", with_pdf=False, site_url="http://t"
+    )
+    page = client.get(f"/desk/requests/{request.pk}/")
+    assert f'id="booklet-{booklet.pk}"' in page.text
+    assert "sent to ann@example.org" in page.text
+    assert "not opened yet" in page.text
+
+
+def test_another_office_cannot_build_from_a_request(client, other_agent, make_request):
+    request = make_request()
+    client.force_login(other_agent)
+    assert client.post(f"/booklets/from-request/{request.pk}/").status_code == 404
+    assert not Booklet.objects.exists()
+
+
+def test_the_editor_searches_offers_and_adds_them(client, agent, booklet, cavalaire):
+    OfferFactory(owner_office=cavalaire, name="Domaine des Pins Parasols")
+    client.force_login(agent)
+    page = client.get(f"/booklets/{booklet.pk}/", {"q": "parasols"})
+    assert page.status_code == 200
+    assert "Domaine des Pins Parasols" in page.text
+    offer_pk = page.context["results"][0].pk
+    response = client.post(f"/booklets/{booklet.pk}/items/add/", {"offer": offer_pk, "q": "parasols"})
+    assert response.status_code == 302
+    assert "q=parasols" in response["Location"]
+    assert booklet.items.order_by("position").last().offer.name == "Domaine des Pins Parasols"
+
+
+def test_the_editor_saves_the_settings_and_reports_errors(client, agent, booklet):
+    client.force_login(agent)
+    data = {"title": "Week-end", "language": "en", "layout": "magazine", "version": booklet.version}
+    assert client.post(f"/booklets/{booklet.pk}/", data).status_code == 302
+    saved = Booklet.objects.get(pk=booklet.pk)
+    assert (saved.title, saved.language, saved.layout) == ("Week-end", "en", "magazine")
+    # A second save based on the old version is refused, nothing lost silently.
+    response = client.post(f"/booklets/{booklet.pk}/", {**data, "title": "Stale"})
+    assert response.status_code == 400
+    assert Booklet.objects.get(pk=booklet.pk).title == "Week-end"
+
+
+def test_the_list_page_runs_a_fixed_number_of_queries(client, agent, offers, django_assert_max_num_queries):
+    for i in range(5):
+        services.booklet_create(membership=membership(agent), title=f"Booklet {i}")
+    client.force_login(agent)
+    client.get("/booklets/")
+    with django_assert_max_num_queries(12):
+        response = client.get("/booklets/")
+    assert len(re.findall(r'id="booklet-\d+"', response.text)) == 5
