@@ -47,7 +47,7 @@ def _count_context(request) -> dict:
 @desk_required
 def counter(request):
     status = 200
-    handout_errors = {}
+    lines, handout_errors = {}, {}
     if request.method == "POST":
         form = CounterForm(request.POST, office=request.office)
         lines, handout_errors = parse_handout(request.POST, request.office)
@@ -58,20 +58,15 @@ def counter(request):
                 attach_errors(form, error)
             else:
                 return _counter_recorded(request, created, handed_out=bool(lines))
-        context = {"form": form, "handout_errors": handout_errors}
-        if request.htmx:
-            # Only the form goes back, with its errors and what was typed.
-            response = render(request, "desk/_counter_form.html", context, status=422)
-            return reswap(retarget(response, "#counter-form"), "outerHTML")
         status = 400
     else:
         form = CounterForm(office=request.office)
-    context = {
-        "form": form,
-        "handout_errors": handout_errors,
-        "can_change_settings": can_change_desk_settings(request.membership),
-        **_count_context(request),
-    }
+    context = {"form": form, "handout_errors": handout_errors, "handout_open": bool(lines or handout_errors)}
+    if status == 400 and request.htmx:
+        # Only the form goes back, with its errors and what was typed.
+        response = render(request, "desk/_counter_form.html", context, status=422)
+        return reswap(retarget(response, "#counter-form"), "outerHTML")
+    context.update(can_change_settings=can_change_desk_settings(request.membership), **_count_context(request))
     return render(request, "desk/counter.html", context, status=status)
 
 

@@ -1,0 +1,57 @@
+"""Brochures at the counter in the browser: handed out with the request, the stock left shown right away."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from acvs.desk.models import Theme, VisitorRequest
+from acvs.desk.reference import ensure_themes
+from acvs.documentation import services
+from acvs.documentation.models import Document, MovementKind, Place, Stock
+from tests.conftest import PASSWORD, membership
+from tests.e2e.conftest import login
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def themes(db):
+    ensure_themes(Theme)
+
+
+def test_agent_hands_brochures_out_at_the_counter_twice(page, agent, cavalaire, cdt_var):
+    guide = Document.objects.create(
+        title="Guide des hébergements du Var", language="fr", edition_year=2026, publisher=cdt_var, managed_by=cdt_var
+    )
+    services.movement_record(
+        membership=membership(agent), document=guide, kind=MovementKind.RECEIVED, quantity=5, place=Place.COUNTER
+    )
+    login(page, "agent", PASSWORD)
+    page.goto("/desk/")
+    page.locator("label.toggle").filter(has_text=re.compile("^Allemagne$")).click()
+    page.get_by_text("Brochures remises").click()
+    field = page.get_by_label(re.compile("Guide des hébergements du Var"))
+    expect(field).to_be_visible()
+    field.fill("2")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("Demande enregistrée.")).to_be_visible()
+
+    obj = VisitorRequest.objects.get()
+    assert obj.country == "DE"
+    assert Stock.objects.get(office=cavalaire, document=guide, place=Place.COUNTER).quantity == 3
+    # The fresh form shows the stock left, without reloading the page, and records again.
+    expect(page.locator("#handout-fields")).to_contain_text("3")
+    expect(page.get_by_label(re.compile("Guide des hébergements du Var"))).to_have_value("")
+    page.locator("label.toggle").filter(has_text=re.compile("^Allemagne$")).click()
+    page.get_by_text("Brochures remises").click()
+    page.get_by_label(re.compile("Guide des hébergements du Var")).fill("4")
+    page.get_by_role("button", name="Enregistrer").click()
+    # Not enough copies left: nothing recorded, what was typed is kept.
+    expect(page.locator(".desk-errors").first).to_be_visible()
+    expect(page.get_by_label(re.compile("Guide des hébergements du Var"))).to_have_value("4")
+    assert VisitorRequest.objects.count() == 1
+    assert Stock.objects.get(office=cavalaire, document=guide, place=Place.COUNTER).quantity == 3
+
+    page.goto(f"/desk/requests/{obj.pk}/")
+    expect(page.locator("main")).to_contain_text("Guide des hébergements du Var")
