@@ -104,6 +104,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # Tests use a file too (not shared-cache memory) so that concurrent writers wait like in production.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3")}
+else:
+    # An availability search adds one EXISTS per night; with the default limits (8) the planner weighs every join
+    # order of them all: 60 ms of planning for 21 ms of execution on a 7-night stay. Smaller sub-problems plan in
+    # 6 ms and give the same plans (docs/performance.md). JIT only costs time on these short OLTP queries.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        "-c join_collapse_limit=4 -c from_collapse_limit=4 -c jit=off"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "network.User"

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import connection
 
+from acvs.core.paginator import OneQueryPaginator
 from acvs.network.models import Commune
 from acvs.offer import search
 from acvs.offer.models import OfferType
@@ -25,7 +26,7 @@ class Case:
     title: str
     kind: str  # "page" or "facets"
     query: OfferQuery
-    sql: list[tuple[str, list]]  # page: [page SQL, count SQL]; facets: [one statement]
+    sql: list[tuple[str, list]]  # page: [the page with the total, COUNT(*) OVER ()]; facets: [one statement]
 
     # --- the application ---------------------------------------------------------------------------------------
 
@@ -33,8 +34,9 @@ class Case:
         qs = offers_search(self.query)
         if self.kind == "facets":
             return offer_facets(qs)
-        page = list(qs.select_related("commune")[:PAGE_SIZE])
-        return [o.pk for o in page], qs.count()
+        # As the search page does: the page and the total in one query.
+        page = OneQueryPaginator(qs.select_related("commune"), PAGE_SIZE).get_page(1)
+        return [o.pk for o in page], page.paginator.count
 
     # --- the floor ---------------------------------------------------------------------------------------------
 
@@ -45,8 +47,7 @@ class Case:
                 return _facets_from_rows(cursor.fetchall())
             cursor.execute(*self.sql[0])
             page = cursor.fetchall()
-            cursor.execute(*self.sql[1])
-            return [row[0] for row in page], cursor.fetchone()[0]
+            return [row[0] for row in page], page[0][-1] if page else 0
 
     def check(self) -> int:
         """Assert that both ways give the same answer; return the number of matching offers."""
@@ -159,11 +160,11 @@ class Sql:
             order, order_params = f"{self.distance}, o.id", self.distance_params
         else:
             order, order_params = "o.name, o.id", []
-        sql = f"SELECT {COLUMNS} FROM {FROM}{self.fts_join} WHERE {self._where()} ORDER BY {order} LIMIT {PAGE_SIZE}"
+        sql = (
+            f"SELECT {COLUMNS}, count(*) OVER () FROM {FROM}{self.fts_join} WHERE {self._where()}"
+            f" ORDER BY {order} LIMIT {PAGE_SIZE}"
+        )
         return sql, [*self.params, *order_params]
-
-    def count(self) -> tuple[str, list]:
-        return f"SELECT count(*) FROM offer_offer o{self.fts_join} WHERE {self._where()}", list(self.params)
 
     def facets(self) -> tuple[str, list]:
         """One statement: the result set once, then the four aggregates over it."""
@@ -199,7 +200,7 @@ def build_cases() -> list[Case]:
     cases = []
 
     def page(key, title, query, sql):
-        cases.append(Case(key, title, "page", query, [sql.page(), sql.count()]))
+        cases.append(Case(key, title, "page", query, [sql.page()]))
 
     for key, text in [("text", "camping"), ("text_two_words", "hôtel piscine"), ("text_plural", "hotels")]:
         page(key, f"text «{text}»", OfferQuery(text=text), Sql().status().text(text))

@@ -2,8 +2,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from acvs.core.audit import audit_history
 from acvs.core.forms import attach_errors, formset_rows
+from acvs.core.paginator import OneQueryPaginator
 from acvs.network import rules
 
 from . import selectors, services
@@ -32,9 +33,9 @@ def search(request):
         query = None
     if query is not None:
         results = selectors.offers_search(query).select_related("commune", "owner_office")
-        paginator = Paginator(results, settings.ACVS_SEARCH_PAGE_SIZE)
+        paginator = OneQueryPaginator(results, settings.ACVS_SEARCH_PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
-        page.object_list = list(page.object_list.prefetch_related("types", "labels"))
+        prefetch_related_objects(page.object_list, "types", "labels")
         facets = _facets(query, results)
         radius = query.radius_km
         centre = query.centre if radius else None
