@@ -1,6 +1,6 @@
 """Counter benchmark: gunicorn serving ACVS on PostgreSQL, N agents recording walk-in requests at once.
 
-    uv run python bench/counter.py                                    # 8 clients, 4 sync workers, 20 s
+    uv run python bench/counter.py                                    # 6 clients, 4 sync workers, 20 s
     uv run python bench/counter.py --clients 16 --workers 3 --threads 4   # gthread workers
     make bench-counter ARGS="--compare bench/baseline-counter.json"
 
@@ -47,10 +47,13 @@ MAX_PER_CLIENT = 100_000  # a bound on top of the duration
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=DEFAULT_URL, help=f"a PostgreSQL database ({DEFAULT_URL})")
-    parser.add_argument("--clients", type=int, default=8, help="concurrent agents (default 8)")
+    parser.add_argument("--clients", type=int, default=6, help="concurrent agents (default 6)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default 4)")
     parser.add_argument("--threads", type=int, default=1, help="threads per worker; > 1 uses gthread (default 1)")
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of recording (default 20)")
+    parser.add_argument(
+        "--redis-url", default="redis://127.0.0.1:6379/15", help="REDIS_URL of the server ('' for none)"
+    )
     parser.add_argument("--conn-max-age", type=int, default=600, help="DB_CONN_MAX_AGE of the server (default 600)")
     parser.add_argument("--save-baseline", metavar="FILE", help="write the figures as JSON")
     parser.add_argument("--compare", metavar="FILE", help="compare with a saved baseline; exit 1 on a regression")
@@ -113,6 +116,7 @@ def start_server(args, port: int) -> subprocess.Popen:
         "DATABASE_URL": args.database_url,
         "DEBUG": "0",
         "DB_CONN_MAX_AGE": str(args.conn_max_age),
+        "REDIS_URL": args.redis_url,
         "LOG_LEVEL": "WARNING",
     }
     command = [sys.executable, "-m", "gunicorn", "acvs.wsgi:application", "--bind", f"127.0.0.1:{port}"]
@@ -273,6 +277,7 @@ def main(argv=None) -> int:
         "worker_class": kind,
         "duration": args.duration,
         "conn_max_age": args.conn_max_age,
+        "redis": bool(args.redis_url),
         "debug": False,
         "date": datetime.now(UTC).strftime("%Y-%m-%d"),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",

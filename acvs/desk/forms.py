@@ -1,6 +1,7 @@
 """Forms of the counter: the quick counter form, the full form of written requests, list filters."""
 
 import re
+from functools import cached_property
 
 from django import forms
 from django.utils import timezone
@@ -39,10 +40,18 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+class OriginPickField(forms.ChoiceField):
+    """The one-tap origins ("dep:83", "country:DE"). Any such value is accepted here and resolved by the form's
+    clean(), so recording a request does not read the office's pinned choices: they only draw the buttons."""
+
+    def valid_value(self, value):
+        return str(value).startswith(("dep:", "country:"))
+
+
 class CounterForm(forms.Form):
     """A walk-in request in a handful of taps: origin, party, profile, themes, types, stay, language, outcome."""
 
-    origin_pick = forms.ChoiceField(label=_("Origin"), required=False, widget=forms.RadioSelect)
+    origin_pick = OriginPickField(label=_("Origin"), required=False, widget=forms.RadioSelect)
     postcode = forms.CharField(
         label=_("French postcode"),
         required=False,
@@ -95,18 +104,20 @@ class CounterForm(forms.Form):
     def __init__(self, *args, office: Office, **kwargs):
         super().__init__(*args, **kwargs)
         self.office = office
-        settings = selectors.desk_settings(office)
-        self.quick_departments = selectors.quick_departments(office, settings)
-        self.quick_countries = selectors.quick_countries(office, settings)
-        self.fields["origin_pick"].choices = [(f"dep:{d.code}", d.name) for d in self.quick_departments] + [
-            (f"country:{code}", name) for code, name in self.quick_countries
-        ]
+        self.fields["origin_pick"].choices = self._origin_choices  # read when drawn, not when validating
         types = selectors.family_types()
         self.fields["requested_types"].queryset = types
         self.fields["missing_types"].queryset = types
 
-    def quick_country_language(self, code: str) -> str:
-        return reference.COUNTRY_LANGUAGE.get(code, "")
+    @cached_property
+    def _quick_choices(self) -> list[tuple[str, str]]:
+        settings = selectors.desk_settings(self.office)
+        departments = selectors.quick_departments(self.office, settings)
+        countries = selectors.quick_countries(self.office, settings)
+        return [(f"dep:{d.code}", d.name) for d in departments] + [(f"country:{c}", n) for c, n in countries]
+
+    def _origin_choices(self) -> list[tuple[str, str]]:
+        return self._quick_choices
 
     def clean_postcode(self):
         postcode = self.cleaned_data["postcode"].strip()
@@ -182,10 +193,14 @@ class CounterForm(forms.Form):
         fields.update(self.extra_fields())
         return RequestData(
             fields=fields,
-            themes=list(data.get("themes") or []),
-            requested_types=list(data.get("requested_types") or []),
-            missing_types=list(data.get("missing_types") or []),
+            themes=self._chosen("themes"),
+            requested_types=self._chosen("requested_types"),
+            missing_types=self._chosen("missing_types"),
         )
+
+    def _chosen(self, name: str) -> list:
+        # Nothing ticked: skip the empty queryset the field returns (evaluating it still compiles a query).
+        return list(self.cleaned_data.get(name) or []) if self.data.get(name) else []
 
     def extra_fields(self) -> dict:
         return {"channel": Channel.COUNTER}

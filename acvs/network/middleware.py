@@ -6,6 +6,7 @@ SESSION_KEY = "acvs_office_id"
 
 
 def active_memberships(user):
+    """`user`: a user or its id."""
     return (
         Membership.objects.filter(user=user, is_active=True, office__is_active=True)
         .select_related("office", "office__department")
@@ -23,9 +24,12 @@ class OfficeMiddleware:
         request.membership = None
         request.office = None
         if request.user.is_authenticated:
-            memberships = list(active_memberships(request.user))
-            for m in memberships:
-                m.user = request.user  # already loaded: spares a query wherever membership.user is read
+            # MembershipBackend read them with the user; other backends (tests' force_login) did not.
+            memberships = getattr(request.user, "active_memberships", None)
+            if memberships is None:
+                memberships = list(active_memberships(request.user))
+                for m in memberships:
+                    m.user = request.user  # already loaded: spares a query wherever membership.user is read
             request.memberships = memberships
             wanted = request.session.get(SESSION_KEY)
             current = next((m for m in memberships if m.office_id == wanted), None)
