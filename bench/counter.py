@@ -6,7 +6,7 @@
 
 Production-like: DEBUG off, persistent connections (DB_CONN_MAX_AGE), gunicorn bound to 127.0.0.1 on a free port,
 a dedicated database (default acvs_bench_counter: migrate, load_reference, one office with a territory and one agent
-per client, created here). Each client (a thread, stdlib http.client with a keep-alive connection and its cookies)
+per client, created here). Each client (a process, stdlib http.client with a keep-alive connection and its cookies)
 logs in once, then for `--duration` seconds posts the counter form (a German family, 2 adults, 2 children, language
 de, answered fully) as the counter page does: with htmx, answered by a one-line confirmation (the page resets its own
 form). Throughput is the number of VisitorRequest rows the office gained, per second. Target: >= 200 recorded/s,
@@ -16,13 +16,13 @@ POST p95 <= 50 ms. The server is always stopped at the end. See docs/performance
 import argparse
 import http.client
 import json
+import multiprocessing
 import os
 import platform
 import re
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.parse
 from datetime import UTC, datetime
@@ -184,43 +184,52 @@ class Client:
         assert self.request("GET", "/desk/").status == 200, "the counter page"
 
 
-def run_clients(port: int, usernames: list[str], duration: float) -> dict:
-    clients = [Client(port) for _ in usernames]
-    for client, username in zip(clients, usernames, strict=True):
+def _agent(port: int, username: str, start, deadline, results) -> None:
+    """One agent in its own process (as real counters are separate browsers): log in, then record until the end."""
+    client = Client(port)
+    posts, errors = [], []
+    try:
         client.login(username)
-    posts: list[list[float]] = [[] for _ in clients]
-    errors: list[list[str]] = [[] for _ in clients]
-    start = threading.Barrier(len(clients) + 1)
-    deadline: list[float] = []
+    except Exception as error:  # reported, not raised: the parent waits for every agent
+        errors.append(f"login {error}")
+    start.wait()
+    for _ in range(MAX_PER_CLIENT if not errors else 0):
+        if time.time() >= deadline.value:
+            break
+        t0 = time.perf_counter()
+        response = client.request("POST", "/desk/", PAYLOAD, htmx=True)
+        t1 = time.perf_counter()
+        if response.status != 200 or "counter-recorded" not in (response.headers.get("HX-Trigger") or ""):
+            errors.append(f"POST {response.status}")
+            continue
+        posts.append((t1 - t0) * 1000)
+    client.conn.close()
+    results.put((posts, errors))
 
-    def work(i: int) -> None:
-        client = clients[i]
-        start.wait()
-        for _ in range(MAX_PER_CLIENT):
-            if time.perf_counter() >= deadline[0]:
-                break
-            t0 = time.perf_counter()
-            response = client.request("POST", "/desk/", PAYLOAD, htmx=True)
-            t1 = time.perf_counter()
-            if response.status != 200 or "counter-recorded" not in (response.headers.get("HX-Trigger") or ""):
-                errors[i].append(f"POST {response.status}")
-                continue
-            posts[i].append((t1 - t0) * 1000)
 
-    threads = [threading.Thread(target=work, args=(i,), daemon=True) for i in range(len(clients))]
-    for thread in threads:
-        thread.start()
-    deadline.append(time.perf_counter() + duration)
+def run_clients(port: int, usernames: list[str], duration: float) -> dict:
+    """One process per agent: threads in one process would share a GIL and slow the load itself down."""
+    ctx = multiprocessing.get_context("fork")
+    start = ctx.Barrier(len(usernames) + 1)
+    deadline = ctx.Value("d", 0.0)
+    results = ctx.Queue()
+    agents = [ctx.Process(target=_agent, args=(port, u, start, deadline, results)) for u in usernames]
+    for agent in agents:
+        agent.start()
+    deadline.value = time.time() + 3600  # set for real once every agent has logged in
+    # The agents log in first; the clock starts when the last one is ready.
+    while start.n_waiting < len(usernames):
+        time.sleep(0.05)
+    deadline.value = time.time() + duration
     began = time.perf_counter()
     start.wait()
-    for thread in threads:
-        thread.join(timeout=duration + 60)
+    collected = [results.get(timeout=duration + 60) for _ in agents]
     elapsed = time.perf_counter() - began
-    for client in clients:
-        client.conn.close()
+    for agent in agents:
+        agent.join(timeout=10)
     return {
-        "posts": [x for xs in posts for x in xs],
-        "errors": [x for xs in errors for x in xs],
+        "posts": [x for posts, _ in collected for x in posts],
+        "errors": [x for _, errors in collected for x in errors],
         "elapsed": elapsed,
     }
 
