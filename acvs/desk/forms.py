@@ -104,7 +104,7 @@ class CounterForm(forms.Form):
     def __init__(self, *args, office: Office, **kwargs):
         super().__init__(*args, **kwargs)
         self.office = office
-        self.fields["origin_pick"].choices = self._origin_choices  # read when drawn, not when validating
+        self.fields["origin_pick"].choices = lambda: self._quick_choices  # read when drawn, not when validating
         types = selectors.family_types()
         self.fields["requested_types"].queryset = types
         self.fields["missing_types"].queryset = types
@@ -115,9 +115,6 @@ class CounterForm(forms.Form):
         departments = selectors.quick_departments(self.office, settings)
         countries = selectors.quick_countries(self.office, settings)
         return [(f"dep:{d.code}", d.name) for d in departments] + [(f"country:{c}", n) for c, n in countries]
-
-    def _origin_choices(self) -> list[tuple[str, str]]:
-        return self._quick_choices
 
     def clean_postcode(self):
         postcode = self.cleaned_data["postcode"].strip()

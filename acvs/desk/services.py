@@ -107,8 +107,7 @@ def _apply(obj: VisitorRequest, data: RequestData, membership: Membership, *, cr
 
 
 def _write_children(obj: VisitorRequest, data: RequestData, *, creating: bool) -> None:
-    if obj.outcome == Outcome.FULLY:
-        data.missing_types = []
+    # _apply() refused missing types on a fully satisfied request: the collections are written as given.
     for name in M2M:
         values = getattr(data, name)
         if not creating:
