@@ -30,7 +30,7 @@ class ItemForm(forms.Form):
 
 class SendForm(forms.Form):
     # A plain text field: the service validates the address and says clearly what is wrong.
-    to = forms.CharField(label=_("Visitor’s email"), max_length=254)
+    to = forms.CharField(label=_("Visitor’s email"), max_length=254, required=False)
     with_pdf = forms.BooleanField(label=_("Attach the PDF"), required=False, initial=True)
 
 

@@ -107,6 +107,8 @@ class Booklet(models.Model):
                 | models.Q(stay_end__isnull=True)
                 | models.Q(stay_end__gte=models.F("stay_start")),
                 name="booklet_stay_order",
+                violation_error_code="stay_order",
+                violation_error_message=_("The end of the stay cannot be before its start."),
             ),
         ]
 

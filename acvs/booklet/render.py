@@ -24,7 +24,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from acvs.network.models import Commune
-from acvs.offer.models import OfferPhoto, OpeningPeriod, Price
+from acvs.offer.models import OfferPhoto, OpeningPeriod, Price, Status
 
 from . import selectors
 from .models import Booklet, Branding
@@ -246,8 +246,11 @@ def nearby_communes(points, department_ids) -> list:
 
 
 def items_with_offers(booklet: Booklet) -> list:
+    """The booklet's offers still published (an offer withdrawn since leaves the PDF and the web version)."""
     return list(
-        selectors.booklet_items(booklet).prefetch_related(
+        selectors.booklet_items(booklet)
+        .filter(offer__status=Status.PUBLISHED)
+        .prefetch_related(
             Prefetch("offer__periods", queryset=OpeningPeriod.objects.order_by("start_date", "opens")),
             Prefetch("offer__prices", queryset=Price.objects.order_by("min_amount")),
             Prefetch("offer__photos", queryset=OfferPhoto.objects.order_by("position", "id")),

@@ -17,7 +17,7 @@ def _require(office: Office | None) -> Office:
 def booklets_for_office(office: Office):
     return (
         Booklet.objects.for_office(_require(office))
-        .select_related("visitor_request", "created_by")
+        .select_related("visitor_request")
         .prefetch_related(Prefetch("sendings", queryset=BookletSending.objects.order_by("-at", "-id")))
     )
 

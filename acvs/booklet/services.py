@@ -17,7 +17,7 @@ from acvs.core.exceptions import ConflictError
 from acvs.core.models import AuditEntry
 from acvs.desk.models import Suggestion, VisitorRequest
 from acvs.network.models import Membership, Office
-from acvs.offer.models import Offer
+from acvs.offer.models import Offer, Status
 
 from . import render, rules
 from .models import LANGUAGE_CODES, Booklet, BookletItem, BookletSending, Branding, Layout
@@ -59,9 +59,8 @@ def booklet_create(
         booklet.language = visitor_request.language if visitor_request.language in LANGUAGE_CODES else "en"
         booklet.stay_start, booklet.stay_end = visitor_request.stay_start, visitor_request.stay_end
         booklet.recipient = visitor_request.email
-        offers = [
-            s.offer_id for s in Suggestion.objects.filter(visitor_request=visitor_request).order_by("added_at", "pk")
-        ]
+        suggested = Suggestion.objects.filter(visitor_request=visitor_request, offer__status=Status.PUBLISHED)
+        offers = [s.offer_id for s in suggested.order_by("added_at", "pk")]
         with translation.override(booklet.language):
             greeting_name = visitor_request.name or ""
             booklet.title = title or _("Your stay")
@@ -91,11 +90,13 @@ def _next_position(booklet: Booklet) -> int:
 
 
 @transaction.atomic
-def item_add(*, membership: Membership, booklet: Booklet, offer: Offer, note: str = "", day=None) -> BookletItem:
-    """Add an offer at the end; adding it twice keeps the first."""
+def item_add(*, membership: Membership, booklet: Booklet, offer: Offer) -> BookletItem:
+    """Add an offer at the end; adding it twice keeps the first. Only published offers: the web version is public."""
     _check_change(membership, booklet)
+    if offer.status != Status.PUBLISHED:
+        raise ValidationError(_("Only published offers can go in a booklet."))
     item, created = BookletItem.objects.get_or_create(
-        booklet=booklet, offer=offer, defaults={"position": _next_position(booklet), "note": note, "day": day}
+        booklet=booklet, offer=offer, defaults={"position": _next_position(booklet)}
     )
     if created:
         _touch(booklet)

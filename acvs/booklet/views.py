@@ -5,6 +5,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -20,8 +21,10 @@ from acvs.offer.selectors import OfferQuery, offers_search
 from . import render as booklet_render
 from . import rules, selectors, services
 from .forms import BookletForm, BrandingForm, ItemForm, SendForm
+from .models import Booklet
 
 SEARCH_RESULTS = 12
+PAGE_SIZE = 50
 
 
 def booklets_required(view):
@@ -40,9 +43,10 @@ def site_url(request) -> str:
 
 @booklets_required
 def booklet_list(request):
-    booklets = selectors.booklets_for_office(request.office)[:100]
+    page = Paginator(selectors.booklets_for_office(request.office), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
-        "booklets": booklets,
+        "booklets": page.object_list,
+        "page": page,
         "can_change_branding": rules.can_change_branding(request.membership, request.office),
     }
     return render(request, "booklet/list.html", context)
@@ -83,15 +87,21 @@ def _editor_context(request, booklet, form=None) -> dict:
     return {
         "booklet": booklet,
         "form": form or BookletForm(instance=booklet),
-        "items": [(item, ItemForm(initial={"day": item.day, "note": item.note})) for item in items],
+        "items": items,
         "in_booklet": in_booklet,
         "suggestions": suggestions,
         "q": q,
         "results": results,
         "sendings": selectors.booklet_sendings(booklet)[:20],
         "send_form": SendForm(initial={"to": booklet.recipient, "with_pdf": True}),
-        "day_choices": range(1, 15),
+        "day_choices": range(1, _days_offered(booklet, items) + 1),
     }
+
+
+def _days_offered(booklet, items) -> int:
+    """Days to choose from: the stay's, at least a fortnight, and any day already given (at most 60)."""
+    stay = (booklet.stay_end - booklet.stay_start).days + 1 if booklet.stay_start and booklet.stay_end else 0
+    return min(ItemForm.base_fields["day"].max_value, max(14, stay, *(i.day or 0 for i in items)))
 
 
 @booklets_required
@@ -100,6 +110,7 @@ def booklet_edit(request, pk):
     status, form = 200, None
     if request.method == "POST":
         form = BookletForm(request.POST, instance=booklet)
+        status = 400
         if form.is_valid():
             data = {name: form.cleaned_data[name] for name in services.BOOKLET_FIELDS}
             try:
@@ -110,10 +121,12 @@ def booklet_edit(request, pk):
                 attach_errors(form, error)
             except ConflictError as error:
                 form.add_error(None, str(error))
+                # What was typed stays, on the current version: saving it again, knowingly, overwrites.
+                form.data = form.data.copy()
+                form.data["version"] = Booklet.objects.values_list("version", flat=True).get(pk=booklet.pk)
             else:
                 messages.success(request, _("Booklet saved."))
                 return redirect(booklet)
-        status = 400
         booklet = selectors.get_booklet_for_office(request.office, pk)
     return render(request, "booklet/editor.html", _editor_context(request, booklet, form), status=status)
 
@@ -132,9 +145,14 @@ def _back(request, booklet):
 @booklets_required
 def item_add(request, pk):
     booklet = selectors.get_booklet_for_office(request.office, pk)
-    offer = get_object_or_404(Offer, pk=request.POST.get("offer"))
-    services.item_add(membership=request.membership, booklet=booklet, offer=offer)
-    messages.success(request, _("“%(name)s” added to the booklet.") % {"name": offer.name})
+    offer_id = request.POST.get("offer", "")
+    offer = get_object_or_404(Offer, pk=int(offer_id) if offer_id.isdigit() else 0)
+    try:
+        services.item_add(membership=request.membership, booklet=booklet, offer=offer)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("“%(name)s” added to the booklet.") % {"name": offer.name})
     return _back(request, booklet)
 
 
@@ -226,6 +244,7 @@ def booklet_preview(request, pk):
 def booklet_send(request, pk):
     booklet = selectors.get_booklet_for_office(request.office, pk)
     form = SendForm(request.POST)
+    status = 400
     if form.is_valid():
         try:
             sending = services.booklet_send(
@@ -238,15 +257,15 @@ def booklet_send(request, pk):
         except ValidationError as error:
             attach_errors(form, error)
         except services.BookletSendError as error:
+            # The page comes back with the address typed, ready to send again.
             messages.error(request, _("The booklet was not sent: %(reason)s You can try again.") % {"reason": error})
-            return redirect(booklet.get_absolute_url() + "#send")
+            status = 502
         else:
             messages.success(request, _("Booklet sent to %(to)s.") % {"to": sending.to})
             return redirect(booklet.get_absolute_url() + "#send")
-    booklet = selectors.get_booklet_for_office(request.office, pk)
     context = _editor_context(request, booklet)
     context["send_form"] = form
-    return render(request, "booklet/editor.html", context, status=400)
+    return render(request, "booklet/editor.html", context, status=status)
 
 
 @login_not_required

@@ -5,6 +5,7 @@ import pytest
 from acvs.booklet import services
 from acvs.booklet.models import Booklet, BookletItem, Branding
 from acvs.desk import advice
+from acvs.offer.models import Offer, Status
 from tests.conftest import membership
 from tests.factories import OfferFactory
 
@@ -156,6 +157,9 @@ def test_the_editor_saves_the_settings_and_reports_errors(client, agent, booklet
     response = client.post(f"/booklets/{booklet.pk}/", {**data, "title": "Stale"})
     assert response.status_code == 400
     assert Booklet.objects.get(pk=booklet.pk).title == "Week-end"
+    # The page keeps what was typed on the current version: saving it again is a deliberate overwrite.
+    assert 'value="Stale"' in response.text
+    assert f'name="version" value="{saved.version}"' in response.text
 
 
 def test_the_list_page_runs_a_fixed_number_of_queries(client, agent, offers, django_assert_max_num_queries):
@@ -166,3 +170,39 @@ def test_the_list_page_runs_a_fixed_number_of_queries(client, agent, offers, dja
     with django_assert_max_num_queries(12):
         response = client.get("/booklets/")
     assert len(re.findall(r'id="booklet-\d+"', response.text)) == 5
+
+
+def test_only_published_offers_go_in_and_a_bad_id_is_404(client, agent, booklet, cavalaire):
+    draft = OfferFactory(name="Gîte en projet", owner_office=cavalaire, status=Status.DRAFT)
+    client.force_login(agent)
+    response = client.post(f"/booklets/{booklet.pk}/items/add/", {"offer": draft.pk}, follow=True)
+    assert "Only published offers can go in a booklet." in response.text
+    assert not booklet.items.filter(offer=draft).exists()
+    assert client.post(f"/booklets/{booklet.pk}/items/add/", {"offer": "abc"}).status_code == 404
+    # An offer withdrawn after it was added leaves the public web version.
+    first = booklet.items.order_by("position").first().offer
+    Offer.objects.filter(pk=first.pk).update(status=Status.ARCHIVED)
+    assert first.name not in client.get(f"/booklets/b/{booklet.token}/").text
+
+
+def test_days_beyond_a_fortnight_stay_selectable(client, agent, booklet):
+    item = booklet.items.order_by("position").first()
+    services.item_update(membership=membership(agent), booklet=booklet, item_id=item.pk, day=20, note="")
+    client.force_login(agent)
+    assert '<option value="20" selected>' in client.get(f"/booklets/{booklet.pk}/").text.replace("  ", " ")
+
+
+def test_a_failed_sending_keeps_the_address_typed(client, agent, booklet, closed_smtp):
+    client.force_login(agent)
+    response = client.post(f"/booklets/{booklet.pk}/send/", {"to": "dora@example.org"})
+    assert response.status_code == 502
+    assert "The booklet was not sent" in response.text
+    assert 'value="dora@example.org"' in response.text
+
+
+def test_reversed_stay_dates_get_a_clear_message(client, agent, booklet):
+    client.force_login(agent)
+    data = {"title": "Séjour", "language": "fr", "layout": "classic", "version": booklet.version}
+    response = client.post(f"/booklets/{booklet.pk}/", {**data, "stay_start": "2027-07-10", "stay_end": "2027-07-01"})
+    assert response.status_code == 400
+    assert "The end of the stay cannot be before its start." in response.text
