@@ -50,7 +50,7 @@ def order_create(request):
     if not choose.is_valid():
         return render(request, "documentation/order_form.html", {"choose": choose, "section": "orders"})
     supplier = choose.cleaned_data["supplier"]
-    wanted = [int(x) for x in request.GET.getlist("document") if x.isdigit()]
+    wanted = [int(x) for x in request.GET.getlist("document") if x.isdecimal()]
     documents = list(_orderable(supplier, request.office, wanted))
     errors, status = {}, 200
     if request.method == "POST":

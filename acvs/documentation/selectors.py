@@ -10,6 +10,7 @@ from acvs.desk.models import Theme
 from acvs.network.models import Office
 
 from .models import Document, Movement, MovementKind, Order, OrderStatus, Place, Stock, StockSetting
+from .models.orders import OPEN_ORDER_STATUSES
 
 
 def _require(office: Office | None) -> Office:
@@ -110,25 +111,31 @@ def request_handouts(visitor_request):
     )
 
 
-def counter_documents(office: Office | None, limit: int = 12) -> list[Document]:
-    """Documents in stock at the office's counter, the most handed out lately first; each has `.quantity`.
+def counter_documents(office: Office | None, limit: int | None = 12) -> list[Document]:
+    """Documents in stock at the office's counter, the most recently handed out first; each has `.quantity`.
 
-    For the counter screen: nothing without an office.
+    Read from the office's counter stock rows (a few dozen), not the whole catalogue. Nothing without an office.
     """
     if office is None or office.pk is None:
         return []
-    stocks = Stock.objects.for_office(office).filter(place=Place.COUNTER, quantity__gt=0, document=OuterRef("pk"))
     recent = (
         Movement.objects.for_office(office)
-        .filter(kind=MovementKind.HANDED_OUT, document=OuterRef("pk"))
+        .filter(kind=MovementKind.HANDED_OUT, document=OuterRef("document"))
         .order_by("-at")
         .values("at")[:1]
     )
-    return list(
-        Document.objects.filter(pk__in=stocks.values("document"))
-        .annotate(quantity=Subquery(stocks.values("quantity")[:1]), last_handed_out=Subquery(recent))
-        .order_by(F("last_handed_out").desc(nulls_last=True), "title", "pk")[:limit]
+    stocks = (
+        Stock.objects.for_office(office)
+        .filter(place=Place.COUNTER, quantity__gt=0)
+        .select_related("document")
+        .annotate(last_handed_out=Subquery(recent))
+        .order_by(F("last_handed_out").desc(nulls_last=True), "document__title", "document__pk")
     )
+    documents = []
+    for stock in stocks[:limit] if limit else stocks:
+        stock.document.quantity = stock.quantity
+        documents.append(stock.document)
+    return documents
 
 
 def offices_for_orders(office: Office):
@@ -158,7 +165,7 @@ def orders(office: Office):
 def order_lists(office: Office, status: str = "") -> OrderLists:
     qs = orders(office)
     if status == "open":
-        qs = qs.filter(status__in=[OrderStatus.REQUESTED, OrderStatus.ACCEPTED, OrderStatus.SHIPPED])
+        qs = qs.filter(status__in=OPEN_ORDER_STATUSES)
     elif status:
         qs = qs.filter(status=status)
     return OrderLists(outgoing=list(qs.filter(requester=office)), incoming=list(qs.filter(supplier=office)))

@@ -56,7 +56,8 @@ def document_snapshot(document: Document) -> dict:
 
 def _save_document(document: Document, fields: dict, themes, membership: Membership, before: dict, action: str):
     for name, value in fields.items():
-        setattr(document, name, value)
+        # As ModelForm does: a cleared cover comes as False and must empty the file field.
+        document._meta.get_field(name).save_form_data(document, value)
     if document.publisher_id:
         document.publisher_name = ""
     document.full_clean(exclude=["managed_by", "created_by"])

@@ -262,3 +262,23 @@ def test_every_page_renders_for_an_agent(
     assert client.get(reverse("documentation:edit", args=[guide.pk])).status_code == 200
     client.logout()
     assert client.get(reverse("documentation:stock")).status_code == 302  # to the log-in page
+
+
+def test_clearing_a_cover_empties_it(client, agent, make_document, media):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from acvs.documentation import services
+    from tests.conftest import membership
+
+    document = make_document(managed_by=agent.memberships.get().office, publisher=agent.memberships.get().office)
+    document.cover = SimpleUploadedFile("cover.png", b"png", content_type="image/png")
+    document.save()
+    services.document_update(membership=membership(agent), document=document, fields={"cover": False})
+    document.refresh_from_db()
+    assert not document.cover
+
+
+def test_a_malformed_document_link_on_the_order_page_is_ignored(client, agent, cavalaire, cdt_var, guide):
+    client.force_login(agent)
+    response = client.get(f"/documentation/orders/new/?supplier={cdt_var.pk}&document=²&document={guide.pk}")
+    assert response.status_code == 200

@@ -10,7 +10,7 @@ from ..forms import handout_field_name
 register = template.Library()
 
 
-def handout_rows(office, data=None, errors=None, limit: int = 12) -> list:
+def handout_rows(office, data=None, errors=None, limit: int | None = 12) -> list:
     """The counter documents of `office`, each with its field name, the value typed and its error."""
     data, errors = data or {}, errors or {}
     rows = selectors.counter_documents(office, limit=limit)
@@ -36,7 +36,7 @@ def request_section_context(request, visitor_request, data=None, errors=None) ->
         "visitor_request": visitor_request,
         "handed": selectors.request_handouts(visitor_request),
         "can_hand_out": can_hand_out,
-        "documents": handout_rows(membership.office, data, errors) if can_hand_out else [],
+        "documents": handout_rows(membership.office, data, errors, limit=None) if can_hand_out else [],
         "errors": [message for name, message in (errors or {}).items() if not name.startswith("doc-")],
     }
 
