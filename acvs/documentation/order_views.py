@@ -99,7 +99,6 @@ def _order_context(request, order, **forms) -> dict:
         "lines": lines,
         "events": order.events.all(),
         "actions": actions,
-        "is_supplier": order.supplier_id == request.office.pk,
         "refuse_form": forms.get("refuse_form") or RefuseForm(),
         "cancel_form": ReasonForm(),
         "place_form": forms.get("place_form") or PlaceForm(),
