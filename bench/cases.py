@@ -13,9 +13,9 @@ from django.db import connection
 
 from acvs.core.paginator import OneQueryPaginator
 from acvs.network.models import Commune
-from acvs.offer import search
+from acvs.offer import postings, search
 from acvs.offer.models import OfferType
-from acvs.offer.selectors import EARTH_RADIUS_KM, OfferQuery, offer_facets, offers_search
+from acvs.offer.selectors import EARTH_RADIUS_KM, OfferQuery, _counted_facets, offer_facets, offers_search, search_page
 
 PAGE_SIZE = 20
 
@@ -31,10 +31,17 @@ class Case:
     # --- the application ---------------------------------------------------------------------------------------
 
     def run_orm(self) -> Any:
+        if self.kind == "facets":
+            return offer_facets(self.query)
+        # As the search page does.
+        page = search_page(self.query, 1, PAGE_SIZE, select_related=("commune",))
+        return [o.pk for o in page], page.paginator.count
+
+    def run_general(self) -> Any:
+        """The general path (no postings), which a single-key search must agree with."""
         qs = offers_search(self.query)
         if self.kind == "facets":
-            return offer_facets(qs)
-        # As the search page does: the page and the total in one query.
+            return _counted_facets(qs)
         page = OneQueryPaginator(qs.select_related("commune"), PAGE_SIZE).get_page(1)
         return [o.pk for o in page], page.paginator.count
 
@@ -52,9 +59,12 @@ class Case:
     def check(self) -> int:
         """Assert that both ways give the same answer; return the number of matching offers."""
         orm, raw = self.run_orm(), self.run_raw()
+        general = self.run_general() if postings.single_key(self.query) is not None else orm
         if self.kind == "facets":
             assert _comparable_facets(orm) == _comparable_facets(raw), f"{self.key}: facets differ"
+            assert _comparable_facets(orm) == _comparable_facets(general), f"{self.key}: postings != general"
             return offers_search(self.query).count()
+        assert orm == general, f"{self.key}: postings {orm} != general {general}"
         assert orm == raw, f"{self.key}: ORM {orm} != raw SQL {raw}"
         assert len(orm[0]) == min(PAGE_SIZE, orm[1]), f"{self.key}: short page"
         return orm[1]
@@ -193,6 +203,40 @@ class Sql:
         return sql, list(self.params)
 
 
+# A one-word or one-type search, as hand-written SQL over the search postings (PostgreSQL, migration offer/0005).
+WORD_KEY = "(SELECT trim(both '''' from q::text) FROM websearch_to_tsquery('acvs_french'::regconfig, %s) q)"
+TYPE_KEY = "('#t' || %s)"
+
+
+def posting_page(key: str, param) -> tuple[str, list]:
+    sql = f"""
+        SELECT {COLUMNS}, (SELECT sum(n) FROM offer_search_count
+                            WHERE key = {key} AND status = 'published' AND facet = '')
+          FROM (SELECT offer_id, rank, name FROM offer_search_posting WHERE key = {key} AND status = 'published'
+                 ORDER BY rank DESC, name, offer_id LIMIT {PAGE_SIZE}) p
+          JOIN offer_offer o ON o.id = p.offer_id JOIN network_commune c ON c.insee = o.commune_id
+         ORDER BY p.rank DESC, p.name, p.offer_id"""
+    return sql, [param, param]
+
+
+def posting_facets(key: str, param, *, word: bool) -> tuple[str, list]:
+    if word:  # a word's communes are counted from its postings
+        communes = f"""SELECT commune_id, count(*) FROM offer_search_posting
+                        WHERE key = {key} AND status = 'published' GROUP BY commune_id"""
+    else:
+        communes = "SELECT substr(facet, 2), n FROM f WHERE facet LIKE 'c%%'"
+    sql = f"""
+        WITH f AS (SELECT facet, n FROM offer_search_count WHERE key = {key} AND status = 'published' AND n > 0),
+        c (insee, n) AS ({communes})
+        SELECT CASE left(facet, 1) WHEN 'f' THEN 'families' WHEN 'l' THEN 'labels' ELSE 'features' END,
+               substr(facet, 2), NULL, n
+          FROM f WHERE left(facet, 1) IN ('f', 'l', 'x')
+        UNION ALL
+        SELECT * FROM (SELECT 'commune', c.insee, m.name, c.n FROM c JOIN network_commune m ON m.insee = c.insee
+                        ORDER BY c.n DESC, m.name LIMIT 12) top"""
+    return sql, [param, param] if word else [param]
+
+
 def build_cases() -> list[Case]:
     types = dict(OfferType.objects.filter(code__in=["Accommodation", "NaturalHeritage"]).values_list("code", "pk"))
     marseille = Commune.objects.get(insee="13055")
@@ -202,8 +246,12 @@ def build_cases() -> list[Case]:
     def page(key, title, query, sql):
         cases.append(Case(key, title, "page", query, [sql.page()]))
 
+    pg = connection.vendor == "postgresql"
     for key, text in [("text", "camping"), ("text_two_words", "hôtel piscine"), ("text_plural", "hotels")]:
-        page(key, f"text «{text}»", OfferQuery(text=text), Sql().status().text(text))
+        sql = Sql().status().text(text).page()
+        if pg and " " not in text:
+            sql = posting_page(WORD_KEY, text)
+        cases.append(Case(key, f"text «{text}»", "page", OfferQuery(text=text), [sql]))
     acc = types["Accommodation"]
     page(
         "type_commune",
@@ -224,7 +272,7 @@ def build_cases() -> list[Case]:
             "facets of «plage»",
             "facets",
             OfferQuery(text="plage"),
-            [Sql().status().text("plage").facets()],
+            [posting_facets(WORD_KEY, "plage", word=True) if pg else Sql().status().text("plage").facets()],
         )
     )
     cases.append(
@@ -233,7 +281,7 @@ def build_cases() -> list[Case]:
             "facets of Hébergement",
             "facets",
             OfferQuery(types=(acc,)),
-            [Sql().status().types([acc]).facets()],
+            [posting_facets(TYPE_KEY, acc, word=False) if pg else Sql().status().types([acc]).facets()],
         )
     )
     return cases

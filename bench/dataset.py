@@ -20,7 +20,7 @@ from django.db import connection, models, transaction
 
 from acvs.network.models import Commune, Department, Office
 from acvs.network.reference import load_departments
-from acvs.offer import search
+from acvs.offer import postings, search
 from acvs.offer.models import Feature, Label, Offer, OfferType, Status
 from acvs.offer.reference import FAMILIES, load_labels_and_features, load_offer_types
 from acvs.offer.text import stems
@@ -34,6 +34,7 @@ BENCH_OFFICE_PREFIX = "bench-"
 CHUNK = 20_000
 REFERENCE_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 OFFER_TABLES = ["offer_offer", "offer_offer_types", "offer_offer_labels", "offer_offer_features"]
+SEARCH_TABLES = ["offer_search_profile", "offer_search_posting", "offer_search_count"]  # migration offer/0005
 
 
 def log(message: str) -> None:
@@ -397,6 +398,10 @@ def fill(n: int, seed: int) -> None:
     finally:
         if dropped:
             _recreate_indexes(dropped)
+    if pg:  # the load ran with triggers off: index the search postings in one pass
+        indexing = time.perf_counter()
+        postings.rebuild()
+        log(f"  search postings built ({time.perf_counter() - indexing:.0f} s)")
     _analyze()
     log(f"Filled {n:,} offers in {time.perf_counter() - started:.0f} s")
 
@@ -482,7 +487,8 @@ def _analyze() -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # VACUUM sets the visibility map (index-only scans), as autovacuum would on a live base.
-            for table in [*OFFER_TABLES, "network_commune", "offer_offertype", "offer_offertype_ancestors"]:
+            reference = ["network_commune", "offer_offertype", "offer_offertype_ancestors"]
+            for table in [*OFFER_TABLES, *SEARCH_TABLES, *reference]:
                 cursor.execute(f"VACUUM ANALYZE {table}")
         else:
             cursor.execute("ANALYZE")

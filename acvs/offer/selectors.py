@@ -6,13 +6,15 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Page
 from django.db import connections
 from django.db.models import Exists, F, FloatField, Func, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
+from acvs.core.paginator import OneQueryPaginator
 from acvs.network.models import Commune, Office
 
-from . import search
+from . import postings, search
 from .models import Offer, OfferType, Status
 
 EARTH_RADIUS_KM = 6371.0
@@ -134,10 +136,20 @@ def offers_search(query: OfferQuery) -> QuerySet[Offer]:
         qs = filter_available(qs, query.arrival, query.departure)
     if query.text.strip():
         qs = search.filter_text(qs, query.text)
-    return qs.order_by(*_ordering(query, has_text=bool(query.text.strip()), has_centre=bool(centre)))
+    return qs.order_by(*_ordering(query))
 
 
-def _ordering(query: OfferQuery, *, has_text: bool, has_centre: bool) -> list:
+def search_page(query: OfferQuery, number, per_page: int, *, select_related=()) -> Page:
+    """A page of `offers_search(query)` with its total: read from the search postings when the search is one word,
+    one type or nothing (PostgreSQL), else ids first in one scan (OneQueryPaginator)."""
+    key = postings.single_key(query, _ordering(query))
+    if key is not None:
+        return postings.page(key, query.statuses, number, per_page, select_related)
+    return OneQueryPaginator(offers_search(query).select_related(*select_related), per_page).get_page(number)
+
+
+def _ordering(query: OfferQuery) -> list:
+    has_text, has_centre = bool(query.text.strip()), bool(query.centre)
     if query.order == "name":
         return ["name", "pk"]
     if query.order == "distance" and has_centre and query.radius_km:
@@ -151,10 +163,19 @@ def _ordering(query: OfferQuery, *, has_text: bool, has_centre: bool) -> list:
     return ["name", "pk"]
 
 
-def offer_facets(qs: QuerySet[Offer]) -> dict:
-    """Counts of the results per type family, label, accessibility feature and commune.
+def offer_facets(query: OfferQuery) -> dict:
+    """Counts of the results per type family, label, accessibility feature and commune (the 12 first).
 
-    One statement: the result set is computed once (a CTE), then the four counts are taken over it. Running four
+    Stored counts when the search is one key (PostgreSQL), else counted over the results.
+    """
+    key = postings.single_key(query)
+    if key is not None:
+        return postings.facets(key, query.statuses)
+    return _counted_facets(offers_search(query))
+
+
+def _counted_facets(qs: QuerySet[Offer]) -> dict:
+    """One statement: the result set is computed once (a CTE), then the four counts are taken over it. Running four
     queries, each with the search as a subquery, repeats the search four times and lets the planner probe the
     type, label and feature tables row by row against the full-text filter.
     """

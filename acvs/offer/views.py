@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import prefetch_related_objects
@@ -12,14 +11,11 @@ from django.views.decorators.http import require_POST
 
 from acvs.core.audit import audit_history
 from acvs.core.forms import attach_errors, formset_rows
-from acvs.core.paginator import OneQueryPaginator
 from acvs.network import rules
 
 from . import selectors, services
 from .forms import OfferForm, OfferSearchForm, PeriodFormSet, PhotoForm, PriceFormSet, communes_for_datalist
 from .models import Feature, Label, Offer, OfferPhoto, OfferType
-
-FACETS_CACHE_SECONDS = 300
 
 
 def search(request):
@@ -32,11 +28,11 @@ def search(request):
     else:
         query = None
     if query is not None:
-        results = selectors.offers_search(query).select_related("commune", "owner_office")
-        paginator = OneQueryPaginator(results, settings.ACVS_SEARCH_PAGE_SIZE)
-        page = paginator.get_page(request.GET.get("page"))
+        page = selectors.search_page(
+            query, request.GET.get("page"), settings.ACVS_SEARCH_PAGE_SIZE, select_related=("commune", "owner_office")
+        )
         prefetch_related_objects(page.object_list, "types", "labels")
-        facets = _facets(query, results)
+        facets = selectors.offer_facets(query)
         radius = query.radius_km
         centre = query.centre if radius else None
     context = {
@@ -51,13 +47,6 @@ def search(request):
     context["tiles_url"] = settings.ACVS_MAP_TILES_URL
     template = "offer/_body.html" if request.htmx and request.htmx.target == "search-body" else "offer/search.html"
     return render(request, template, context)
-
-
-def _facets(query, results) -> dict:
-    """The unfiltered search is the landing page and the costliest to count: its facets are cached briefly."""
-    if query != selectors.OfferQuery():
-        return selectors.offer_facets(results)
-    return cache.get_or_set("offer:facets:all", lambda: selectors.offer_facets(results), FACETS_CACHE_SECONDS)
 
 
 def _map_points(offers, centre=None, radius=None) -> dict:

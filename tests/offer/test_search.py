@@ -105,7 +105,7 @@ def test_facets_count_each_offer_once_per_family(offers):
     offers["hotel"].types.add(OfferType.objects.get(code="HotelRestaurant"))
     wheelchair = Feature.objects.get(code="fauteuil-roulant")
     offers["hotel"].features.add(wheelchair)
-    facets = offer_facets(offers_search(OfferQuery()))
+    facets = offer_facets(OfferQuery())
     accommodation = OfferType.objects.get(code="Accommodation").pk
     food = OfferType.objects.get(code="FoodEstablishment").pk
     cultural = OfferType.objects.get(code="CulturalSite").pk
