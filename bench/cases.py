@@ -165,16 +165,28 @@ class Sql:
 
     def page(self) -> tuple[str, list]:
         if self.rank:
-            order, order_params = f"{self.rank} DESC, o.name, o.id", self.rank_params
+            key, key_params, tie = f"{self.rank} DESC", self.rank_params, "name, "
         elif self.distance:
-            order, order_params = f"{self.distance}, o.id", self.distance_params
+            key, key_params, tie = self.distance, self.distance_params, ""
         else:
-            order, order_params = "o.name, o.id", []
-        sql = (
-            f"SELECT {COLUMNS}, count(*) OVER () FROM {FROM}{self.fts_join} WHERE {self._where()}"
-            f" ORDER BY {order} LIMIT {PAGE_SIZE}"
-        )
-        return sql, [*self.params, *order_params]
+            key, key_params, tie = "o.name", [], ""
+        if not self.pg:  # SQLite: FTS5's bm25() cannot sit beside a window function, the total is counted apart
+            total = f"SELECT count(*) FROM offer_offer o{self.fts_join} WHERE {self._where()}"
+            sql = (
+                f"SELECT {COLUMNS}, ({total}) FROM {FROM}{self.fts_join} WHERE {self._where()}"
+                f" ORDER BY {key}, {tie and 'o.'}{tie}o.id LIMIT {PAGE_SIZE}"
+            )
+            return sql, [*self.params, *self.params, *key_params]
+        # Ids first: the page's ids, sort keys and the total in one scan, then the 20 rows by primary key.
+        direction = " DESC" if self.rank else ""
+        sql = f"""
+            WITH page AS MATERIALIZED (
+                SELECT o.id, {key.removesuffix(" DESC")} AS k, o.name, count(*) OVER () AS total FROM offer_offer o
+                 WHERE {self._where()} ORDER BY k{direction}, {tie}id LIMIT {PAGE_SIZE})
+            SELECT {COLUMNS}, page.total
+              FROM page JOIN offer_offer o ON o.id = page.id JOIN network_commune c ON c.insee = o.commune_id
+             ORDER BY page.k{direction}, {tie and "page."}{tie}page.id"""
+        return sql, [*key_params, *self.params]
 
     def facets(self) -> tuple[str, list]:
         """One statement: the result set once, then the four aggregates over it."""
@@ -223,18 +235,23 @@ def posting_facets(key: str, param, *, word: bool) -> tuple[str, list]:
     if word:  # a word's communes are counted from its postings
         communes = f"""SELECT commune_id, count(*) FROM offer_search_posting
                         WHERE key = {key} AND status = 'published' GROUP BY commune_id"""
-    else:
-        communes = "SELECT substr(facet, 2), n FROM f WHERE facet LIKE 'c%%'"
+    else:  # the twelve largest counts (and the ties of the twelfth), from the partial index
+        communes = f"""SELECT substr(facet, 2), n FROM offer_search_count
+                        WHERE key = {key} AND status = 'published' AND facet LIKE 'c%%' AND n >= coalesce(
+                              (SELECT n FROM offer_search_count WHERE key = {key} AND status = 'published'
+                                  AND facet LIKE 'c%%' ORDER BY n DESC OFFSET 11 LIMIT 1), 1)"""
     sql = f"""
-        WITH f AS (SELECT facet, n FROM offer_search_count WHERE key = {key} AND status = 'published' AND n > 0),
+        WITH f AS (SELECT facet, n FROM offer_search_count
+                    WHERE key = {key} AND status = 'published' AND facet >= 'd' AND n > 0),
         c (insee, n) AS ({communes})
         SELECT CASE left(facet, 1) WHEN 'f' THEN 'families' WHEN 'l' THEN 'labels' ELSE 'features' END,
                substr(facet, 2), NULL, n
           FROM f WHERE left(facet, 1) IN ('f', 'l', 'x')
         UNION ALL
-        SELECT * FROM (SELECT 'commune', c.insee, m.name, c.n FROM c JOIN network_commune m ON m.insee = c.insee
-                        ORDER BY c.n DESC, m.name LIMIT 12) top"""
-    return sql, [param, param] if word else [param]
+        SELECT * FROM (SELECT 'commune', c.insee, (SELECT name FROM network_commune WHERE insee = c.insee) AS name, c.n
+                         FROM c WHERE c.n >= coalesce((SELECT n FROM c ORDER BY n DESC OFFSET 11 LIMIT 1), 0)
+                        ORDER BY c.n DESC, name LIMIT 12) top"""
+    return sql, [param, param] if word else [param, param, param]
 
 
 def build_cases() -> list[Case]:

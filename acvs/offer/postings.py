@@ -145,10 +145,10 @@ def facets(key: str, statuses) -> dict:
         WITH f (facet, n) AS MATERIALIZED ({counts}), c (insee, n) AS MATERIALIZED ({communes})
         SELECT facet, n, NULL FROM f
         UNION ALL
-        SELECT * FROM (
-            SELECT c.insee, c.n, m.name FROM c JOIN network_commune m ON m.insee = c.insee
+        SELECT * FROM (  -- names looked up for the first communes only (a join would read them all)
+            SELECT c.insee, c.n, (SELECT m.name FROM network_commune m WHERE m.insee = c.insee) AS name FROM c
              WHERE c.n >= coalesce((SELECT n FROM c ORDER BY n DESC OFFSET 11 LIMIT 1), 0)
-             ORDER BY c.n DESC, m.name LIMIT 12
+             ORDER BY c.n DESC, name LIMIT 12
         ) top_communes
     """
     result = {"families": {}, "labels": {}, "features": {}, "communes": []}
