@@ -10,8 +10,9 @@ from functools import lru_cache
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
+from django.db.models.expressions import RawSQL
 
-from .models import Offer
+from .models import SearchPosting
 from .search import PG_CONFIG
 
 
@@ -32,6 +33,9 @@ def single_key(query, ordering: list | None = None) -> str | None:
     if ordering not in (None, ["-rank", "name", "pk"]):
         return None
     return _lexeme(query.text)
+
+
+TOTAL = "SELECT coalesce(sum(n), 0) FROM offer_search_count WHERE key = %s AND status = ANY(%s) AND facet = ''"
 
 
 @lru_cache(maxsize=4096)
@@ -55,8 +59,8 @@ def _flush() -> None:
 
 
 class PostingsPaginator(Paginator):
-    """The offers of one key: one statement reads the page's ids from the key's index range (one range per status,
-    merged) with the stored total, then the offers are read by id. `object_list` is the key."""
+    """The offers of one key. One query reads the page from the key's index range, joined to the offers, with the
+    stored total. `object_list` is the key."""
 
     def __init__(self, key: str, statuses, per_page: int, select_related=()):
         super().__init__(key, per_page)
@@ -69,46 +73,22 @@ class PostingsPaginator(Paginator):
             number = 1
         _flush()
         bottom = (number - 1) * self.per_page
-        hits, total = self._hits(bottom, bottom + self.per_page)
-        self.__dict__["count"] = total  # Paginator.count is a cached property
-        if not hits and number > 1:
-            return self.get_page(self.num_pages)
-        return self._get_page(self._offers(hits), number, self)
-
-    def _hits(self, bottom: int, top: int) -> tuple[list, int]:
-        ranges = [
-            "(SELECT offer_id, rank, name FROM offer_search_posting WHERE key = %s AND status = %s"
-            f" ORDER BY rank DESC, name, offer_id LIMIT {top})"
-            for _ in self.statuses
-        ]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"""SELECT offer_id, rank, (SELECT coalesce(sum(n), 0) FROM offer_search_count
-                                             WHERE key = %s AND status = ANY(%s) AND facet = '')
-                      FROM ({" UNION ALL ".join(ranges)}) p
-                     ORDER BY rank DESC, name, offer_id LIMIT {top - bottom} OFFSET {bottom}""",
-                [self.object_list, self.statuses, *(v for s in self.statuses for v in (self.object_list, s))],
-            )
-            rows = cursor.fetchall()
-        if not rows:  # past the last page: the total alone
+        total = RawSQL(TOTAL, [self.object_list, self.statuses])
+        hits = list(
+            SearchPosting.objects.filter(key=self.object_list, status__in=self.statuses)
+            .select_related("offer", *(f"offer__{name}" for name in self.select_related))
+            .annotate(total=total)
+            .order_by("-rank", "name", "offer_id")[bottom : bottom + self.per_page]
+        )
+        if not hits and number > 1:  # past the last page: the last one
             with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT coalesce(sum(n), 0) FROM offer_search_count"
-                    " WHERE key = %s AND status = ANY(%s) AND facet = ''",
-                    [self.object_list, self.statuses],
-                )
-                return [], cursor.fetchone()[0]
-        return [(pk, rank) for pk, rank, _total in rows], rows[0][2]
-
-    def _offers(self, hits) -> list[Offer]:
-        offers = Offer.objects.select_related(*self.select_related) if self.select_related else Offer.objects
-        found = offers.in_bulk([pk for pk, _rank in hits])
-        result = []
-        for pk, rank in hits:
-            if pk in found:  # deleted in between: left out
-                found[pk].rank = rank
-                result.append(found[pk])
-        return result
+                cursor.execute(TOTAL, [self.object_list, self.statuses])
+                self.__dict__["count"] = cursor.fetchone()[0]
+            return self.get_page(self.num_pages)
+        self.__dict__["count"] = hits[0].total if hits else 0  # Paginator.count is a cached property
+        for hit in hits:
+            hit.offer.rank = hit.rank
+        return self._get_page([hit.offer for hit in hits], number, self)
 
 
 def page(key: str, statuses, number, per_page: int, select_related=()) -> Page:

@@ -1,6 +1,7 @@
 from .offer import Offer, OfferPhoto, OpeningPeriod, PetsPolicy, Price, Status
 from .provider import Provider, ProviderContact
 from .reference import Feature, Label
+from .search import SearchPosting
 from .taxonomy import OfferType
 
 __all__ = [
@@ -14,5 +15,6 @@ __all__ = [
     "Price",
     "Provider",
     "ProviderContact",
+    "SearchPosting",
     "Status",
 ]
