@@ -38,7 +38,7 @@ class OneQueryPaginator(Paginator):
     @staticmethod
     def _rows(qs, head, computed) -> list:
         """The page's objects by primary key, in order, with the values computed by the search."""
-        by_id = qs.model._default_manager.filter(pk__in=[row[0] for row in head])
+        by_id = type(qs)(qs.model, using=qs.db).filter(pk__in=[row[0] for row in head])
         if qs.query.select_related:
             by_id.query.select_related = qs.query.select_related
         found = {obj.pk: obj for obj in by_id}
