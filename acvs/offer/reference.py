@@ -8,9 +8,10 @@ from django.conf import settings
 from django.db import transaction
 from rdflib.namespace import RDFS
 
-from .models import Feature, Label, OfferType
+from .models import Feature, Label, Offer, OfferType
 from .models.taxonomy import DATATOURISME_CORE
 from .reference_data import FEATURES, LABELS
+from .search import reindex
 
 TTL = Path(__file__).resolve().parent / "data" / "datatourisme-core-3.1.6.ttl"
 ROOT = "PointOfInterest"
@@ -63,6 +64,7 @@ def read_ontology(path: Path = TTL) -> tuple[dict[str, set[str]], dict[str, dict
 def load_offer_types(path: Path = TTL) -> int:
     """Import the DATAtourisme PointOfInterest class tree, with labels in every content language."""
     parents, labels = read_ontology(path)
+    before = _tree()
     types = {}
     for code in parents:
         defaults = {f"label_{lang}": labels[code].get(lang, "") for lang in settings.MODELTRANSLATION_LANGUAGES}
@@ -74,7 +76,15 @@ def load_offer_types(path: Path = TTL) -> int:
     for code, offer_type in types.items():
         offer_type.parents.set([types[p] for p in parents[code]])
         offer_type.ancestors.set([types[a] for a in _ancestors(code, parents)])
+    if _tree() != before:  # offers are found by their types' ancestors and family labels: index them again
+        reindex(Offer.objects.values_list("pk", flat=True))
     return len(types)
+
+
+def _tree() -> tuple[set, set]:
+    closure = set(OfferType.ancestors.through.objects.values_list("from_offertype_id", "to_offertype_id"))
+    families = set(OfferType.objects.filter(is_family=True).values_list("pk", "label_fr"))
+    return closure, families
 
 
 def _ancestors(code: str, parents: dict[str, set[str]]) -> set[str]:

@@ -2,7 +2,7 @@ import pytest
 
 from acvs.network.models import Commune
 from acvs.offer.models import Feature, Label, OfferType
-from acvs.offer.selectors import OfferQuery, offer_facets, offers_search
+from acvs.offer.selectors import OfferQuery, offer_facets, offers_search, search_page
 from tests.factories import OfferFactory
 
 
@@ -118,3 +118,22 @@ def test_facets_count_each_offer_once_per_family(offers):
         "La Croix-Valmer": 1,
         "Gréoux-les-Bains": 1,
     }
+
+
+def test_a_new_type_tree_reindexes_the_offers(offers, tmp_path):
+    from acvs.offer.reference import load_offer_types
+
+    # A new ontology release moves campsites under cultural sites.
+    ontology = tmp_path / "ontology.ttl"
+    ontology.write_text(
+        """@prefix : <https://www.datatourisme.fr/ontology/core#> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        :CulturalSite rdfs:subClassOf :PointOfInterest ; rdfs:label "Site culturel"@fr .
+        :Camping rdfs:subClassOf :CulturalSite ; rdfs:label "Camping"@fr .
+        """
+    )
+    load_offer_types(ontology)
+    cultural = OfferQuery(types=(OfferType.objects.get(code="CulturalSite").pk,))
+    assert names(cultural) == {"Camping Les Pins Parasols", "Musée des Arts et Traditions"}
+    assert {o.name for o in search_page(cultural, 1, 20)} == names(cultural)  # PostgreSQL: from the postings
+    assert "Camping Les Pins Parasols" in names(OfferQuery(text="culturel"))
