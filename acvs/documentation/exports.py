@@ -54,7 +54,7 @@ def movements_table(movements) -> tuple[list[str], list[list]]:
             m.user.get_full_name() or m.user.username if m.user else "",
             m.counterpart.name if m.counterpart else "",
             m.order_id or "",
-            m.reason,
+            m.reason_label,
         ]  # fmt: skip
         for m in movements
     ]

@@ -79,6 +79,8 @@ class DocumentForm(forms.ModelForm):
     themes = forms.ModelMultipleChoiceField(
         label=_("Themes"), queryset=Theme.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
+    # The version the form was opened on (see services.document_update); the view fills it in.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Document
@@ -98,7 +100,7 @@ class DocumentForm(forms.ModelForm):
         return data
 
     def service_fields(self) -> dict:
-        return {name: value for name, value in self.cleaned_data.items() if name != "themes"}
+        return {name: value for name, value in self.cleaned_data.items() if name not in ("themes", "version")}
 
 
 # Places are changed with the move form; every other kind can be recorded by hand.

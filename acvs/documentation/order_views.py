@@ -11,7 +11,16 @@ from django.views.decorators.http import require_POST
 from acvs.core.forms import attach_errors
 
 from . import rules, selectors, services
-from .forms import OrderForm, PlaceForm, ReasonForm, RefuseForm, SupplierForm, parse_handout, parse_shipped
+from .forms import (
+    HANDOUT_FIELD,
+    OrderForm,
+    PlaceForm,
+    ReasonForm,
+    RefuseForm,
+    SupplierForm,
+    parse_handout,
+    parse_shipped,
+)
 from .models import Document, OrderStatus
 from .views import documentation_page
 
@@ -51,7 +60,10 @@ def order_create(request):
         return render(request, "documentation/order_form.html", {"choose": choose, "section": "orders"})
     supplier = choose.cleaned_data["supplier"]
     wanted = [int(x) for x in request.GET.getlist("document") if x.isdecimal()]
-    documents = list(_orderable(supplier, request.office, wanted))
+    # Shown again after an error, the form keeps every line it had: those added by the link too, whatever address
+    # it is posted to (each line posts its ``doc-<id>`` field, even left blank).
+    posted = [int(match.group(1)) for match in map(HANDOUT_FIELD.match, request.POST) if match]
+    documents = list(_orderable(supplier, request.office, [*wanted, *posted]))
     errors, status = {}, 200
     if request.method == "POST":
         form = OrderForm(request.POST, office=request.office)
@@ -66,6 +78,10 @@ def order_create(request):
             else:
                 messages.success(request, _("Order sent to %(office)s.") % {"office": supplier.name})
                 return redirect(order.get_absolute_url())
+        # An error on a line the page cannot show again (a document gone from the catalogue) goes on top.
+        shown = {f"doc-{document.pk}" for document in documents}
+        for message in dict.fromkeys(message for name, message in errors.items() if name not in shown):
+            form.add_error(None, message)
         status = 400
     else:
         form = OrderForm(initial={"supplier": supplier}, office=request.office)
@@ -80,7 +96,7 @@ def order_create(request):
         name = f"doc-{document.pk}"
         document.field_name, document.field_error = name, errors.get(name, "")
         document.field_value = data.get(name, "")
-        if not document.field_value and document.pk in wanted:
+        if request.method == "GET" and not document.field_value and document.pk in wanted:
             document.field_value = document.reorder_quantity or ""
     context = {"choose": choose, "form": form, "supplier": supplier, "documents": documents, "section": "orders"}
     return render(request, "documentation/order_form.html", context, status=status)
@@ -132,14 +148,19 @@ def order_step(request, pk, step):
         kwargs["shipped"], errors = parse_shipped(request.POST, order)
         shown["ship_errors"], shown["ship_values"] = errors, request.POST
         valid = valid and not errors
+    status = 400
     if valid:
         try:
             getattr(services, f"order_{step}")(membership=request.membership, order=order, **kwargs)
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
+        except PermissionDenied as denied:
+            # One of the order's two offices: the page again, saying why (its role, or the other side's step).
+            messages.error(request, str(denied))
+            status = 403
         else:
             messages.success(request, _("Order updated."))
             return redirect(order.get_absolute_url())
     order = selectors.get_order_for_office(request.office, pk)
-    return render(request, "documentation/order_detail.html", _order_context(request, order, **shown), status=400)
+    return render(request, "documentation/order_detail.html", _order_context(request, order, **shown), status=status)

@@ -40,8 +40,13 @@ def can_see_order(m: Membership | None, order: Order) -> bool:
     return m is not None and m.office_id in (order.requester_id, order.supplier_id)
 
 
+def can_act_on_orders(m: Membership | None) -> bool:
+    """The role may take an order's steps (for its own office's side): not a read-only partner."""
+    return m is not None and m.role in EDITOR_ROLES
+
+
 def _acts_for(m: Membership | None, office_id: int) -> bool:
-    return m is not None and m.role in EDITOR_ROLES and m.office_id == office_id
+    return can_act_on_orders(m) and m.office_id == office_id
 
 
 # Which side moves an order on, and from which statuses.

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from acvs.core.audit import audit_record, snapshot_diff
+from acvs.core.exceptions import ConflictError
 from acvs.core.models import AuditEntry
 from acvs.network.models import Membership, Office
 
@@ -60,7 +61,8 @@ def _save_document(document: Document, fields: dict, themes, membership: Members
         document._meta.get_field(name).save_form_data(document, value)
     if document.publisher_id:
         document.publisher_name = ""
-    document.full_clean(exclude=["managed_by", "created_by"])
+    document.updated_by = membership.user
+    document.full_clean(exclude=["managed_by", "created_by", "updated_by"])
     document.save()
     if themes is not None:
         document.themes.set(themes)
@@ -80,11 +82,21 @@ def document_create(*, membership: Membership, fields: dict, themes=None) -> Doc
 
 
 @transaction.atomic
-def document_update(*, membership: Membership, document: Document, fields: dict, themes=None) -> Document:
+def document_update(*, membership: Membership, document: Document, version: int, fields: dict, themes=None) -> Document:
+    """Apply `fields` if nobody saved the document since `version` was read (else ConflictError, nothing saved)."""
     locked = Document.objects.select_for_update().select_related("managed_by").get(pk=document.pk)
     if not rules.can_change_document(membership, locked):
         raise PermissionDenied(_("Only the office that keeps this document’s record can change it."))
+    if locked.version != version:
+        raise ConflictError(
+            _("%(user)s saved this document at %(time)s, after you opened it. Your changes were not saved.")
+            % {
+                "user": locked.updated_by or _("Someone"),
+                "time": timezone.localtime(locked.updated_at).strftime("%H:%M:%S"),
+            }
+        )
     before = document_snapshot(locked)
+    locked.version += 1
     return _save_document(locked, fields, themes, membership, before, AuditEntry.Action.UPDATE)
 
 
@@ -342,6 +354,9 @@ def _lock_order(membership: Membership, order: Order, step: str) -> Order:
     if not rules.can_see_order(membership, locked):
         raise PermissionDenied(_("This order concerns other offices."))
     if not rules.can_act_on_order(membership, locked, step):
+        if not rules.can_act_on_orders(membership):
+            # A read-only partner of one of the two offices: a matter of role, whichever side or status.
+            raise PermissionDenied(_("Your role does not allow acting on orders."))
         side, statuses = rules.STEPS[step]
         if locked.status not in statuses:
             raise ValidationError(
@@ -388,6 +403,8 @@ def order_ship(
     """The supplier sends the copies: taken from its stock at `place`, all lines or nothing.
 
     `shipped` maps line ids to the quantity sent (default: the quantity ordered); at least one copy in all.
+    The movements link the order and store no reason: "Order #N" is shown in the reader's language
+    (`Movement.reason_label`), never stored in the language of whoever clicked.
     """
     locked = _lock_order(membership, order, "ship")
     _check_place(place)
@@ -416,7 +433,7 @@ def order_ship(
             continue
         _movement(
             membership, line.document, place, MovementKind.TRANSFER_OUT, -line.quantity_shipped, balance,
-            order=locked, counterpart=locked.requester, reason=_("Order #%(number)s") % {"number": locked.pk},
+            order=locked, counterpart=locked.requester,
         )  # fmt: skip
     if shortages:
         raise ValidationError(shortages)
@@ -438,7 +455,7 @@ def order_receive(*, membership: Membership, order: Order, place: str = Place.ST
         balance = _add(locked.requester, line.document, place, line.quantity_shipped)
         _movement(
             membership, line.document, place, MovementKind.TRANSFER_IN, line.quantity_shipped, balance,
-            order=locked, counterpart=locked.supplier, reason=_("Order #%(number)s") % {"number": locked.pk},
+            order=locked, counterpart=locked.supplier,
         )  # fmt: skip
     locked.status = OrderStatus.RECEIVED
     locked.save(update_fields=["status", "updated_at"])

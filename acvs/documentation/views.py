@@ -13,14 +13,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from acvs.core.exceptions import ConflictError
 from acvs.core.forms import attach_errors
 from acvs.desk import rules as desk_rules
 from acvs.desk import selectors as desk_selectors
+from acvs.desk import views as desk_views
 
 from . import exports, rules, selectors, services
 from .filters import DocumentFilter, MovementFilter
 from .forms import DocumentForm, MoveForm, MovementForm, StockSettingForm, parse_handout
-from .templatetags.documentation import request_section_context
+from .templatetags.documentation import HandoutInput, request_section_context
 
 PAGE_SIZE = 50
 
@@ -56,11 +58,29 @@ def catalogue(request):
     return render(request, "documentation/catalogue.html", context)
 
 
+def _conflict_form(request, document, conflict: ConflictError) -> DocumentForm:
+    """The form again with everything typed, now based on the saved version, and why it was not saved.
+
+    Saving it again is then a deliberate choice, made after being told who saved in between and when.
+    """
+    current = selectors.get_document(document.pk)
+    data = request.POST.copy()
+    data["version"] = current.version
+    form = DocumentForm(data, request.FILES, instance=current)
+    form.is_valid()
+    form.add_error(None, str(conflict))
+    form.add_error(
+        None, _("What you typed is kept below: compare it with the saved document, then save again to replace it.")
+    )
+    return form
+
+
 def _document_form_page(request, document=None):
     m = request.membership
-    status = 200
+    status, conflict = 200, False
     if request.method == "POST":
         form = DocumentForm(request.POST, request.FILES, instance=document)
+        status = 400
         if form.is_valid():
             try:
                 if document is None:
@@ -72,18 +92,22 @@ def _document_form_page(request, document=None):
                     services.document_update(
                         membership=m,
                         document=document,
+                        version=form.cleaned_data["version"] or 0,
                         fields=form.service_fields(),
                         themes=form.cleaned_data["themes"],
                     )
                     messages.success(request, _("Changes saved."))
+            except ConflictError as error:
+                form, status, conflict = _conflict_form(request, document, error), 409, True
             except ValidationError as error:
                 attach_errors(form, error)
             else:
                 return redirect("documentation:detail", document.pk)
-        status = 400
+    elif document is not None:
+        form = DocumentForm(instance=document, initial={"version": document.version})
     else:
-        form = DocumentForm(instance=document, initial=None if document else {"publisher": m.office})
-    context = {"form": form, "document": document, "section": "catalogue"}
+        form = DocumentForm(initial={"publisher": m.office})
+    context = {"form": form, "document": document, "conflict": conflict, "section": "catalogue"}
     return render(request, "documentation/document_form.html", context, status=status)
 
 
@@ -245,8 +269,12 @@ def handout(request, request_pk):
         context = request_section_context(request, visitor_request, request.POST if errors else None, errors)
         context["done"] = not errors
         return render(request, "documentation/_request_handouts.html", context, status=400 if errors else 200)
-    for message in dict.fromkeys(errors.values()):
-        messages.error(request, message)
-    if not errors:
-        messages.success(request, _("Brochures handed out."))
+    if errors:
+        # Without JavaScript: the request page itself again, its section showing the quantities typed and why
+        # (`request_documentation` reads them from the request), as a refused form is shown again.
+        request.documentation_handout = HandoutInput(visitor_request.pk, request.POST, errors)
+        response = desk_views.request_detail(request, visitor_request.pk)
+        response.status_code = 400
+        return response
+    messages.success(request, _("Brochures handed out."))
     return redirect(visitor_request.get_absolute_url() + "#documentation")

@@ -117,3 +117,29 @@ def test_simultaneous_handouts_and_receptions_keep_exact_totals(cavalaire, cdt_v
             balance += m.quantity
             assert m.balance_after == balance >= 0
         assert balance == stock(cavalaire, doc)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_edits_of_a_document_save_exactly_one(cavalaire, counters):
+    from acvs.core.exceptions import ConflictError
+
+    doc = Document.objects.create(title="Plan de Cavalaire", publisher=cavalaire, managed_by=cavalaire)
+    opened = doc.version
+    saved, conflicts, lock = [], [], threading.Lock()
+
+    def edit(user):
+        try:
+            services.document_update(
+                membership=membership(user), document=doc, version=opened, fields={"title": f"Plan ({user.username})"}
+            )
+        except ConflictError:
+            outcome = conflicts
+        else:
+            outcome = saved
+        with lock:
+            outcome.append(user.username)
+
+    assert run_in_threads(edit, [(u,) for u in counters]) == []
+    assert (len(saved), len(conflicts)) == (1, THREADS - 1)
+    doc.refresh_from_db()
+    assert (doc.title, doc.version) == (f"Plan ({saved[0]})", opened + 1)

@@ -1,9 +1,12 @@
 """Orders through the pages: the requester orders, the supplier accepts and ships, the requester receives."""
 
+import re
+
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
-from acvs.documentation.models import Order, OrderStatus, Place
+from acvs.documentation.models import Order, OrderStatus, Place, StockSetting
 from acvs.network.models import Role
 from tests.conftest import make_user
 from tests.documentation.conftest import quantity, receive
@@ -91,3 +94,54 @@ def test_refusing_needs_a_reason_and_cancelling_needs_a_confirmation(client, age
     assert "This order is now “Refused”" in late.content.decode()
     second.refresh_from_db()
     assert second.status == OrderStatus.REFUSED
+
+
+def test_a_new_order_shown_again_keeps_every_line_even_from_the_link(client, agent, cavalaire, cdt_var, make_document):
+    # Published by Cavalaire and not held by the CDT: offered only because the link asks for it.
+    linked = make_document("Plan de Cavalaire", publisher=cavalaire)
+    StockSetting.objects.create(office=cavalaire, document=linked, alert_threshold=5, reorder_quantity=50)
+    client.force_login(agent)
+    page = client.get(reverse("documentation:order_create") + f"?supplier={cdt_var.pk}&document={linked.pk}")
+    assert [d.pk for d in page.context["documents"]] == [linked.pk]
+    assert page.context["documents"][0].field_value == 50  # the usual quantity, from the link
+    action = re.search(r'<form method="post" action="([^"]*)" id="order-form"', page.content.decode()).group(1)
+    # The browser posts to the form's action, with a bad quantity on the linked line.
+    response = client.post(
+        reverse("documentation:order_create") + action.replace("&amp;", "&"),
+        {"supplier": cdt_var.pk, f"doc-{linked.pk}": "douze", "note": "Pour l’été"},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert [d.pk for d in response.context["documents"]] == [linked.pk]
+    assert f'name="doc-{linked.pk}" id="id_doc-{linked.pk}" value="douze"' in body
+    assert "Type a whole number of copies." in body
+    # Posted to the bare supplier address (an older page, another client): the line is still kept.
+    bare = reverse("documentation:order_create") + f"?supplier={cdt_var.pk}"
+    response = client.post(bare, {"supplier": cdt_var.pk, f"doc-{linked.pk}": "12"})
+    assert response.status_code == 302
+    assert Order.objects.get().lines.get().document == linked
+    # An emptied line is not filled again with the usual quantity when the form comes back.
+    again = client.post(bare, {"supplier": cdt_var.pk, f"doc-{linked.pk}": ""})
+    assert again.status_code == 400
+    assert f'name="doc-{linked.pk}" id="id_doc-{linked.pk}" value=""' in again.content.decode()
+
+
+def test_order_movements_are_labelled_in_the_reader_language(client, agent, cdt_agent, cavalaire, cdt_var, guide):
+    from acvs.documentation import services
+    from tests.conftest import membership
+
+    receive(cdt_agent, guide, 20, Place.STOREROOM)
+    order = services.order_create(membership=membership(agent), supplier=cdt_var, lines={guide: 5})
+    services.order_accept(membership=membership(cdt_agent), order=order)
+    services.order_ship(membership=membership(cdt_agent), order=order)
+    services.order_receive(membership=membership(agent), order=order)
+    client.force_login(agent)
+    english = client.get(reverse("documentation:movements")).content.decode()
+    assert f"<td>Order #{order.pk}</td>" in english
+    export = client.get(reverse("documentation:movement_export", args=["csv"])).content.decode("utf-8-sig")
+    assert export.splitlines()[1].endswith(f";{order.pk};Order #{order.pk}")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    french = client.get(reverse("documentation:movements")).content.decode()
+    assert f"<td>Commande nº {order.pk}</td>" in french
+    export = client.get(reverse("documentation:movement_export", args=["csv"])).content.decode("utf-8-sig")
+    assert export.splitlines()[1].endswith(f";{order.pk};Commande nº {order.pk}")

@@ -195,9 +195,9 @@ def test_document_create_and_update_keep_a_history(agent, manager, other_agent, 
         themes=[themes["randonnee"]] if "randonnee" in themes else [],
     )
     assert doc.managed_by == cavalaire
-    services.document_update(membership=membership(manager), document=doc, fields={"is_current": False})
+    services.document_update(membership=membership(manager), document=doc, version=1, fields={"is_current": False})
     with pytest.raises(PermissionDenied):
-        services.document_update(membership=membership(other_agent), document=doc, fields={"title": "Volé"})
+        services.document_update(membership=membership(other_agent), document=doc, version=2, fields={"title": "Volé"})
     with pytest.raises(ValidationError) as error:
         services.document_create(
             membership=membership(agent), fields={"title": "Sans éditeur", "language": "xx", "publisher": None}
@@ -321,3 +321,89 @@ def test_counter_documents_lists_the_counter_stock_most_handed_out_first(agent, 
     assert [d.pk for d in found] == [brochures[2].pk, brochures[0].pk, brochures[1].pk]
     assert [d.quantity for d in found] == [4, 5, 5]
     assert selectors.counter_documents(None) == []
+
+
+# Catalogue versions, order rights and order reasons -----------------------------------------------------------------
+
+
+def test_a_document_update_based_on_an_older_version_is_refused(agent, manager, cavalaire):
+    from acvs.core.exceptions import ConflictError
+
+    doc = services.document_create(
+        membership=membership(agent), fields={"title": "Plan de Cavalaire", "publisher": cavalaire, "language": "fr"}
+    )
+    opened = doc.version
+    saved = services.document_update(
+        membership=membership(manager), document=doc, version=opened, fields={"title": "Plan 2027"}
+    )
+    assert (saved.version, saved.updated_by) == (opened + 1, manager)
+    with pytest.raises(ConflictError) as conflict:
+        services.document_update(
+            membership=membership(agent), document=doc, version=opened, fields={"title": "Plan de la ville"}
+        )
+    assert "Manager saved this document at" in str(conflict.value)
+    assert "Your changes were not saved." in str(conflict.value)
+    doc.refresh_from_db()
+    assert (doc.title, doc.version) == ("Plan 2027", opened + 1)
+    assert AuditEntry.objects.filter(object_id=doc.pk, action=AuditEntry.Action.UPDATE).count() == 1
+
+
+def test_a_read_only_partner_is_told_its_role_cannot_act_on_orders(agent, partner, cdt_agent, cdt_var, guide):
+    from acvs.network.models import Role
+
+    order = services.order_create(membership=membership(agent), supplier=cdt_var, lines={guide: 10})
+    cdt_partner = make_user("cdt.partner", cdt_var, Role.PARTNER)
+    for user, step in ((partner, services.order_cancel), (cdt_partner, services.order_accept)):
+        with pytest.raises(PermissionDenied) as denied:
+            step(membership=membership(user), order=order)
+        assert str(denied.value) == "Your role does not allow acting on orders."
+    # The genuine case keeps its own message: the requester's agent cannot take the supplier's step.
+    with pytest.raises(PermissionDenied) as denied:
+        services.order_accept(membership=membership(agent), order=order)
+    assert str(denied.value) == "This step belongs to the other office of the order."
+    order.refresh_from_db()
+    assert order.status == OrderStatus.REQUESTED
+
+
+def test_order_movements_store_no_language_dependent_reason(agent, cdt_agent, cdt_var, guide):
+    from django.utils import translation
+
+    receive(cdt_agent, guide, 50, Place.STOREROOM)
+    order = services.order_create(membership=membership(agent), supplier=cdt_var, lines={guide: 10})
+    services.order_accept(membership=membership(cdt_agent), order=order)
+    with translation.override("fr"):  # whoever clicks, in whatever language
+        services.order_ship(membership=membership(cdt_agent), order=order)
+    services.order_receive(membership=membership(agent), order=order)
+    moved = list(Movement.objects.filter(order=order))
+    assert len(moved) == 2
+    assert {m.reason for m in moved} == {""}
+    # The label is translated when it is shown.
+    assert {m.reason_label for m in moved} == {f"Order #{order.pk}"}
+    with translation.override("fr"):
+        assert {m.reason_label for m in moved} == {f"Commande nº {order.pk}"}
+    typed = receive(agent, guide, 1)
+    assert typed.reason_label == ""
+
+
+def test_the_migration_empties_the_stored_order_reasons_only(agent, cdt_agent, cdt_var, guide):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("acvs.documentation.migrations.0003_movement_order_reason")
+    receive(cdt_agent, guide, 50, Place.STOREROOM)
+    order = services.order_create(membership=membership(agent), supplier=cdt_var, lines={guide: 10})
+    services.order_accept(membership=membership(cdt_agent), order=order)
+    services.order_ship(membership=membership(cdt_agent), order=order)
+    services.order_receive(membership=membership(agent), order=order)
+    out, into = Movement.objects.filter(order=order).order_by("kind")
+    typed = receive(agent, guide, 1)
+    # As stored before: in the language of whoever clicked; and a reason someone typed by hand.
+    Movement.objects.filter(pk=out.pk).update(reason=f"Order #{order.pk}")
+    Movement.objects.filter(pk=into.pk).update(reason=f"Commande nº {order.pk}")
+    Movement.objects.filter(pk=typed.pk).update(
+        reason=f"Commande nº {order.pk} livrée en retard", order=order, kind=MovementKind.TRANSFER_IN
+    )
+    migration.neutral_reasons(apps, None)
+    reasons = dict(Movement.objects.filter(order=order).values_list("pk", "reason"))
+    assert reasons == {out.pk: "", into.pk: "", typed.pk: f"Commande nº {order.pk} livrée en retard"}

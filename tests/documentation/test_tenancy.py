@@ -139,3 +139,18 @@ def test_counter_integration_in_one_transaction(agent, cavalaire, guide):
         counter_step()
     assert not VisitorRequest.objects.exists()
     assert quantity(cavalaire, guide) == 1
+
+
+def test_a_partner_on_one_side_of_an_order_is_told_why_it_cannot_act(client, agent, cdt_var, guide):
+    partner = make_user("cdt.partner", cdt_var, Role.PARTNER)
+    order = services.order_create(membership=membership(agent), supplier=cdt_var, lines={guide: 10})
+    client.force_login(partner)
+    page = client.get(reverse("documentation:order", args=[order.pk]))
+    assert page.context["actions"] == []
+    response = client.post(reverse("documentation:order_step", args=[order.pk, "accept"]))
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "Your role does not allow acting on orders." in body
+    assert "belongs to the other office" not in body
+    order.refresh_from_db()
+    assert order.status == OrderStatus.REQUESTED

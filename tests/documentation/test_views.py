@@ -2,7 +2,9 @@ import csv
 import io
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 from PIL import Image
@@ -87,7 +89,10 @@ def test_only_the_keeping_office_edits_a_document(client, agent, other_agent, de
     assert client.get(reverse("documentation:edit", args=[guide.pk])).status_code == 403
     assert client.post(reverse("documentation:edit", args=[guide.pk]), {"title": "Volé"}).status_code == 403
     client.force_login(department_admin)
-    payload = {"title": "Guide 2027", "publisher": guide.publisher_id, "language": "fr", "is_current": "on"}
+    payload = {
+        "title": "Guide 2027", "publisher": guide.publisher_id, "language": "fr", "is_current": "on",
+        "version": guide.version,
+    }  # fmt: skip
     assert client.post(reverse("documentation:edit", args=[guide.pk]), payload).status_code == 302
     guide.refresh_from_db()
     assert guide.title == "Guide 2027"
@@ -273,7 +278,9 @@ def test_clearing_a_cover_empties_it(client, agent, make_document, media):
     document = make_document(managed_by=agent.memberships.get().office, publisher=agent.memberships.get().office)
     document.cover = SimpleUploadedFile("cover.png", b"png", content_type="image/png")
     document.save()
-    services.document_update(membership=membership(agent), document=document, fields={"cover": False})
+    services.document_update(
+        membership=membership(agent), document=document, version=document.version, fields={"cover": False}
+    )
     document.refresh_from_db()
     assert not document.cover
 
@@ -282,3 +289,57 @@ def test_a_malformed_document_link_on_the_order_page_is_ignored(client, agent, c
     client.force_login(agent)
     response = client.get(f"/documentation/orders/new/?supplier={cdt_var.pk}&document=²&document={guide.pk}")
     assert response.status_code == 200
+
+
+def test_a_stale_document_edit_is_refused_and_keeps_what_was_typed(client, department_admin, network_admin, guide):
+    url = reverse("documentation:edit", args=[guide.pk])
+    client.force_login(department_admin)
+    page = client.get(url)
+    assert f'name="version" value="{guide.version}"' in page.content.decode()
+    opened = guide.version
+    base = {"publisher": guide.publisher_id, "language": "fr", "is_current": "on", "version": opened}
+    # Someone else saves first, from the same version.
+    other = Client()
+    other.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    other.force_login(network_admin)
+    assert other.post(url, {**base, "title": "Guide 2027"}).status_code == 302
+    response = client.post(url, {**base, "title": "Guide des hébergements 2027", "description": "Nouvelle édition"})
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "Netadmin saved this document at" in body
+    assert "Your changes were not saved." in body
+    assert 'value="Guide des hébergements 2027"' in body
+    assert "Nouvelle édition" in body
+    guide.refresh_from_db()
+    assert (guide.title, guide.description, guide.version) == ("Guide 2027", "", opened + 1)
+    # What was typed is kept with the current version: saving it again is a deliberate choice, and goes through.
+    assert f'name="version" value="{opened + 1}"' in body
+    again = client.post(url, {**base, "version": opened + 1, "title": "Guide des hébergements 2027"})
+    assert again.status_code == 302
+    guide.refresh_from_db()
+    assert (guide.title, guide.version) == ("Guide des hébergements 2027", opened + 2)
+
+
+def test_hand_out_without_javascript_keeps_the_quantities_on_refusal(
+    client, agent, cavalaire, guide, map_, make_request
+):
+    receive(agent, guide, 10)
+    receive(agent, map_, 1)
+    visitor_request = make_request()
+    client.force_login(agent)
+    url = reverse("documentation:handout", args=[visitor_request.pk])
+    response = client.post(url, {f"doc-{guide.pk}": "2", f"doc-{map_.pk}": "3"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'id="request-facts"' in body  # the request page again, not a bare form
+    assert "1 in stock, 3 asked" in body
+    assert f'name="doc-{guide.pk}" id="id_doc-{guide.pk}" value="2"' in body
+    assert f'name="doc-{map_.pk}" id="id_doc-{map_.pk}" value="3"' in body
+    assert (quantity(cavalaire, guide), quantity(cavalaire, map_)) == (10, 1)
+    bad = client.post(url, {f"doc-{guide.pk}": "beaucoup", f"doc-{map_.pk}": "1"})
+    assert bad.status_code == 400
+    assert "Type a whole number of copies." in bad.content.decode()
+    assert f'name="doc-{map_.pk}" id="id_doc-{map_.pk}" value="1"' in bad.content.decode()
+    # A later visit to the request page starts empty again.
+    page = client.get(reverse("desk:detail", args=[visitor_request.pk])).content.decode()
+    assert f'name="doc-{map_.pk}" id="id_doc-{map_.pk}" value=""' in page

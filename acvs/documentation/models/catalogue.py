@@ -50,6 +50,11 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Optimistic locking, as for offers: a save based on an older version is refused (services.document_update).
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("document")

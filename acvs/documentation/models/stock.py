@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -146,3 +147,10 @@ class Movement(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.quantity:+d} {self.document}"
+
+    @property
+    def reason_label(self) -> str:
+        """The reason typed, else "Order #N" for an order's movement, in the reader's language (never stored)."""
+        if self.reason or not self.order_id:
+            return self.reason
+        return gettext("Order #%(number)s") % {"number": self.order_id}

@@ -1,5 +1,7 @@
 """The documentation parts of other pages: the request page's hand-out section and the counter's hand-out fields."""
 
+from typing import NamedTuple
+
 from django import template
 
 from acvs.desk import rules as desk_rules
@@ -21,6 +23,14 @@ def handout_rows(office, data=None, errors=None, limit: int | None = 12) -> list
     return rows
 
 
+class HandoutInput(NamedTuple):
+    """A refused hand-out posted without JavaScript: the request page is shown again with it (`views.handout`)."""
+
+    request_pk: int
+    data: dict
+    errors: dict
+
+
 def request_section_context(request, visitor_request, data=None, errors=None) -> dict:
     membership = getattr(request, "membership", None)
     visible = (
@@ -31,20 +41,28 @@ def request_section_context(request, visitor_request, data=None, errors=None) ->
     if not visible:
         return {"visible": False}
     can_hand_out = rules.can_change_stock(membership, membership.office)
+    documents = handout_rows(membership.office, data, errors, limit=None) if can_hand_out else []
+    # An error on a field shown goes next to it; any other (a document no longer at the counter…) on top.
+    shown = {document.field_name for document in documents}
     return {
         "visible": True,
         "visitor_request": visitor_request,
         "handed": selectors.request_handouts(visitor_request),
         "can_hand_out": can_hand_out,
-        "documents": handout_rows(membership.office, data, errors, limit=None) if can_hand_out else [],
-        "errors": [message for name, message in (errors or {}).items() if not name.startswith("doc-")],
+        "documents": documents,
+        "errors": list(dict.fromkeys(message for name, message in (errors or {}).items() if name not in shown)),
     }
 
 
 @register.inclusion_tag("documentation/_request_handouts.html", takes_context=True)
 def request_documentation(context, visitor_request):
     """Brochures handed out for a request, and the form to hand out more from the counter stock."""
-    result = request_section_context(context.get("request"), visitor_request)
+    request = context.get("request")
+    posted = getattr(request, "documentation_handout", None)
+    if posted is not None and visitor_request is not None and posted.request_pk == visitor_request.pk:
+        result = request_section_context(request, visitor_request, posted.data, posted.errors)
+    else:
+        result = request_section_context(request, visitor_request)
     result["csrf_token"] = context.get("csrf_token")
     return result
 
