@@ -66,7 +66,7 @@ class PostingsPaginator(Paginator):
         super().__init__(key, per_page)
         self.statuses, self.select_related = list(statuses), select_related
 
-    def get_page(self, number):
+    def get_page(self, number, *, again=False):
         try:
             number = max(1, int(number))
         except (TypeError, ValueError):
@@ -80,11 +80,11 @@ class PostingsPaginator(Paginator):
             .annotate(total=total)
             .order_by("-rank", "name", "offer_id")[bottom : bottom + self.per_page]
         )
-        if not hits and number > 1:  # past the last page: the last one
+        if not hits and number > 1 and not again:  # past the last page: the last one
             with connection.cursor() as cursor:
                 cursor.execute(TOTAL, [self.object_list, self.statuses])
                 self.__dict__["count"] = cursor.fetchone()[0]
-            return self.get_page(self.num_pages)
+            return self.get_page(self.num_pages, again=True)
         self.__dict__["count"] = hits[0].total if hits else 0  # Paginator.count is a cached property
         for hit in hits:
             hit.offer.rank = hit.rank
@@ -113,7 +113,7 @@ def facets(key: str, statuses) -> dict:
         params += [key, statuses]
     elif len(statuses) == 1:  # the first entries of the partial index, with the ties of the twelfth
         communes = """SELECT substr(facet, 2), n FROM offer_search_count
-                       WHERE key = %s AND status = %s AND facet LIKE 'c%%' AND n >= coalesce(
+                       WHERE key = %s AND status = %s AND facet LIKE 'c%%' AND n > 0 AND n >= coalesce(
                              (SELECT n FROM offer_search_count WHERE key = %s AND status = %s AND facet LIKE 'c%%'
                                ORDER BY n DESC OFFSET 11 LIMIT 1), 1)"""
         params += [key, statuses[0], key, statuses[0]]

@@ -96,6 +96,7 @@ def test_pages_totals_and_facets_match_the_general_search(base):
 def test_every_write_is_indexed(base):
     from acvs.offer import search
 
+    assert_same_everywhere()  # indexed as they are now (as a commit would): what follows changes an index
     offer = base[3]
     offer.name = "Auberge du Port"
     offer.commune = Commune.objects.get(insee="04094")
@@ -116,6 +117,7 @@ def test_every_write_is_indexed(base):
 
 
 def test_the_index_equals_a_rebuild(base):
+    assert_same_everywhere()
     base[1].types.add(OfferType.objects.get(code="Hotel"))
     base[5].delete()
     with connection.cursor() as cursor:
@@ -142,3 +144,37 @@ def test_committed_writes_are_indexed_at_commit(cavalaire):
     Offer.objects.filter(pk=offer.pk).delete()
     assert fast_page(OfferQuery(text="camping")) == ([], 0)
     assert offer_facets(OfferQuery(types=(type_id("Camping"),)))["families"] == {}
+
+
+def test_communes_whose_count_fell_to_zero_are_not_listed(cavalaire):
+    communes = list(Commune.objects.filter(insee__startswith="83").order_by("insee")[:14])
+    offers = [OfferFactory(commune=commune, owner_office=cavalaire) for commune in communes]
+    offer_facets(OfferQuery())  # indexed as they are now (as a commit would)
+    # Fewer than 12 communes keep offers: the twelfth count is a zero if zeros are kept.
+    Offer.objects.filter(pk__in=[o.pk for o in offers[:3]]).update(status=Status.ARCHIVED)
+    Offer.objects.filter(pk=offers[3].pk).update(commune=communes[5])
+    for query in (OfferQuery(), OfferQuery(types=(type_id("Hotel"),)), OfferQuery(text="hôtel")):
+        facets = offer_facets(query)
+        assert facets == _counted_facets(offers_search(query))
+        assert all(row["n"] > 0 for row in facets["communes"])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM offer_search_count WHERE n = 0")
+        assert cursor.fetchone()[0] == 0
+
+
+def test_changes_of_the_type_tree_and_of_links_are_indexed(base):
+    assert_same_everywhere()
+    OfferType.ancestors.through.objects.filter(
+        from_offertype__code="Camping", to_offertype__code="Accommodation"
+    ).delete()
+    OfferType.objects.filter(code="FoodEstablishment").update(is_family=False)
+    Offer.labels.through.objects.filter(offer=base[0]).update(offer=base[5])
+    assert_same_everywhere()
+
+
+def test_a_transaction_flushes_once_at_commit(cavalaire):
+    for name in ("Camping A", "Camping B", "Camping C"):
+        OfferFactory(name=name, owner_office=cavalaire, types=["Camping"])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM offer_search_pending")
+        assert cursor.fetchone()[0] == 1  # one deferred flush queued, not one per offer

@@ -8,11 +8,17 @@ offer"), in a B-tree ordered as the results are (rank, then name), so a page is 
 counts per key are kept up to date in offer_search_count, so a single-key search reads its facets instead of
 computing them.
 
-Nothing in the application writes these tables. Triggers on the offer tables mark the offers they change as dirty,
-and the dirty offers are re-indexed once per transaction, at commit (a deferred constraint trigger), or earlier
-when the transaction itself searches (offer_search_flush()). Re-indexing an offer compares what it was indexed as
-(offer_search_profile) with what it is now, and writes the differences. offer_search_rebuild() re-indexes everything
-at once (after a bulk load with triggers off).
+Nothing in the application writes these tables. Triggers on the offer tables and on the type tree mark the offers
+they change as dirty, and the dirty offers are re-indexed once per transaction, at commit (a deferred constraint
+trigger on offer_search_pending, one row per transaction), or earlier when the transaction itself searches
+(offer_search_flush()). Re-indexing an offer compares what it was indexed as (offer_search_profile) with what it is
+now, and writes the differences. offer_search_rebuild() re-indexes everything at once (after a bulk load with
+triggers off).
+
+Concurrency (READ COMMITTED, enforced): an offer's dirty row is unique, so a second transaction changing the same
+offer waits for the first to commit before marking it, and re-indexes it from the first one's profile. Counts are
+changed by one statement, in key order. Text columns and functions (not a view) keep the offer table's columns free
+to change in later migrations.
 """
 
 from django.db import migrations
@@ -21,8 +27,7 @@ from django.db import migrations
 # (the rank the full-text search gives a one-word query), 0 for type keys and ''. Facets: '' (the total),
 # f<family id>, l<label id>, x<feature id>, c<commune INSEE code>.
 PROFILE_SOURCE = r"""
-CREATE VIEW offer_search_profile_source AS
-SELECT o.id AS offer_id, o.status, o.name, o.commune_id, k.keys, k.ranks, f.facets
+SELECT o.id, o.status::text, o.name::text, o.commune_id::text, k.keys, k.ranks, f.facets
   FROM offer_offer o
  CROSS JOIN LATERAL (
        SELECT array_agg(x.key ORDER BY x.key) AS keys, array_agg(x.rank ORDER BY x.key) AS ranks
@@ -53,16 +58,25 @@ SELECT o.id AS offer_id, o.status, o.name, o.commune_id, k.keys, k.ranks, f.face
                UNION ALL
                SELECT 'c' || o.commune_id) y
        ) f
+ WHERE {where}
 """
+PROFILE_COLUMNS = "offer_id bigint, status text, name text, commune_id text, keys text[], ranks real[], facets text[]"
+SOURCES = [
+    f"""CREATE FUNCTION offer_search_profiles(ids bigint[]) RETURNS TABLE ({PROFILE_COLUMNS}) LANGUAGE sql STABLE
+        AS $$ {PROFILE_SOURCE.format(where="o.id = ANY(ids)")} $$""",
+    f"""CREATE FUNCTION offer_search_all_profiles() RETURNS TABLE ({PROFILE_COLUMNS}) LANGUAGE sql STABLE
+        AS $$ {PROFILE_SOURCE.format(where="TRUE")} $$""",
+]
 
 TABLES = [
     "CREATE TABLE offer_search_dirty (offer_id bigint PRIMARY KEY)",
+    "CREATE TABLE offer_search_pending (txid bigint PRIMARY KEY)",
     """CREATE TABLE offer_search_profile (
-           offer_id bigint PRIMARY KEY, status varchar(10) NOT NULL, name varchar(200) NOT NULL,
-           commune_id varchar(5) NOT NULL, keys text[] NOT NULL, ranks real[] NOT NULL, facets text[] NOT NULL)""",
+           offer_id bigint PRIMARY KEY, status text NOT NULL, name text NOT NULL, commune_id text NOT NULL,
+           keys text[] NOT NULL, ranks real[] NOT NULL, facets text[] NOT NULL)""",
     """CREATE TABLE offer_search_posting (
-           key text NOT NULL, status varchar(10) NOT NULL, rank real NOT NULL, name varchar(200) NOT NULL,
-           offer_id bigint NOT NULL, commune_id varchar(5) NOT NULL)""",
+           key text NOT NULL, status text NOT NULL, rank real NOT NULL, name text NOT NULL, offer_id bigint NOT NULL,
+           commune_id text NOT NULL)""",
     # The order of the index is the order of the results: a page is a range of it.
     """CREATE INDEX offer_search_posting_key
            ON offer_search_posting (key, status, rank DESC, name, offer_id) INCLUDE (commune_id)""",
@@ -70,16 +84,14 @@ TABLES = [
     # (a lexeme's communes are counted from its postings instead). Both indexes answer without the table: the
     # facets of a key are a range of the primary key, its top communes the first entries of the partial index.
     """CREATE TABLE offer_search_count (
-           key text NOT NULL, status varchar(10) NOT NULL, facet text NOT NULL, n integer NOT NULL,
+           key text NOT NULL, status text NOT NULL, facet text NOT NULL, n integer NOT NULL,
            PRIMARY KEY (key, status, facet) INCLUDE (n))""",
     """CREATE INDEX offer_search_count_communes
            ON offer_search_count (key, status, n DESC) INCLUDE (facet) WHERE facet LIKE 'c%'""",
-    PROFILE_SOURCE,
+    # Counts that fell to zero, deleted after each re-indexing.
+    "CREATE INDEX offer_search_count_zero ON offer_search_count (key) WHERE n = 0",
+    *SOURCES,
 ]
-
-# Re-indexing is serialised (a transaction-level advisory lock, taken only when there is something to write): two
-# commits re-indexing the same offer would otherwise both compute their change from the same old profile.
-LOCK = 7_347_110  # any constant: the lock's key
 
 # The (key, facet) pairs an offer counts for, from its profile.
 COUNTED = "(f NOT LIKE 'c%' OR k = '' OR k LIKE '#%')"
@@ -90,7 +102,7 @@ CREATE FUNCTION offer_search_refresh(ids bigint[]) RETURNS void LANGUAGE sql AS 
 WITH old AS MATERIALIZED (
     SELECT p.* FROM offer_search_profile p WHERE p.offer_id = ANY(ids)
 ), new AS MATERIALIZED (
-    SELECT s.* FROM offer_search_profile_source s WHERE s.offer_id = ANY(ids)
+    SELECT s.* FROM offer_search_profiles(ids) s
 ), kept AS (
     INSERT INTO offer_search_profile SELECT * FROM new
     ON CONFLICT (offer_id) DO UPDATE SET status = excluded.status, name = excluded.name,
@@ -117,17 +129,21 @@ WITH old AS MATERIALIZED (
      GROUP BY key, status, facet HAVING sum(d) <> 0
 )
 INSERT INTO offer_search_count AS c (key, status, facet, n)
-SELECT key, status, facet, n FROM delta
-ON CONFLICT (key, status, facet) DO UPDATE SET n = c.n + excluded.n
+SELECT key, status, facet, n FROM delta ORDER BY key, status, facet
+ON CONFLICT (key, status, facet) DO UPDATE SET n = c.n + excluded.n;
+DELETE FROM offer_search_count WHERE n = 0;
 $$""",
-    f"""
+    """
 CREATE FUNCTION offer_search_flush() RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     ids bigint[];
 BEGIN
+    DELETE FROM offer_search_pending WHERE txid = txid_current();
     WITH d AS (DELETE FROM offer_search_dirty RETURNING offer_id) SELECT array_agg(offer_id) INTO ids FROM d;
     IF ids IS NOT NULL THEN
-        PERFORM pg_advisory_xact_lock({LOCK});
+        IF current_setting('transaction_isolation') <> 'read committed' THEN
+            RAISE EXCEPTION 'offers are re-indexed for search under READ COMMITTED only';
+        END IF;
         PERFORM offer_search_refresh(ids);
     END IF;
 END
@@ -135,12 +151,12 @@ $$""",
     f"""
 CREATE FUNCTION offer_search_rebuild() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM pg_advisory_xact_lock({LOCK});
     PERFORM set_config('maintenance_work_mem', '512MB', true);
-    DELETE FROM offer_search_dirty;  -- not TRUNCATE: the transaction may have pending flushes on it
+    DELETE FROM offer_search_dirty;
+    DELETE FROM offer_search_pending;  -- not TRUNCATE: the transaction may have a flush pending on it
     TRUNCATE offer_search_profile, offer_search_posting, offer_search_count;
     DROP INDEX offer_search_posting_key;
-    INSERT INTO offer_search_profile SELECT * FROM offer_search_profile_source;
+    INSERT INTO offer_search_profile SELECT * FROM offer_search_all_profiles();
     INSERT INTO offer_search_posting
     SELECT u.key, p.status, u.rank, p.name, p.offer_id, p.commune_id
       FROM offer_search_profile p, unnest(p.keys, p.ranks) u(key, rank);
@@ -159,31 +175,61 @@ BEGIN
 END
 $$""",
     """
-CREATE CONSTRAINT TRIGGER offer_search_flush AFTER INSERT ON offer_search_dirty
+CREATE CONSTRAINT TRIGGER offer_search_flush AFTER INSERT ON offer_search_pending
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION offer_search_flush_at_commit()""",
 ]
 
-# Which offers a write changes: offer_offer rows by id, link rows by offer_id; old rows for deletes, new otherwise.
-MARKS = {
-    "offer_offer": "id",
-    "offer_offer_types": "offer_id",
-    "offer_offer_labels": "offer_id",
-    "offer_offer_features": "offer_id",
-}
-EVENTS = ["INSERT", "UPDATE", "DELETE"]
+# Which offers a write changes, per table: (trigger name, event, transition tables, query of the offers' ids).
+OFFER_IDS = {"new": "SELECT {c} FROM new_rows", "old": "SELECT {c} FROM old_rows"}
+OFFER_IDS["both"] = f"{OFFER_IDS['old']} UNION {OFFER_IDS['new']}"
+TYPED = "SELECT ot.offer_id FROM offer_offer_types ot JOIN {side}_rows r ON r.from_offertype_id = ot.offertype_id"
+REFERENCING = {"new": "NEW TABLE AS new_rows", "old": "OLD TABLE AS old_rows"}
+REFERENCING["both"] = f"{REFERENCING['old']} {REFERENCING['new']}"
+SIDES = {"INSERT": "new", "UPDATE": "both", "DELETE": "old"}
+MARKS = [
+    (table, event, SIDES[event], OFFER_IDS[SIDES[event]].format(c=column))
+    for table, column in [
+        ("offer_offer", "id"),
+        ("offer_offer_types", "offer_id"),
+        ("offer_offer_labels", "offer_id"),
+        ("offer_offer_features", "offer_id"),
+    ]
+    for event in SIDES
+] + [
+    # The type tree: offers are found by their types' ancestors and counted in their types' families.
+    ("offer_offertype_ancestors", "INSERT", "new", TYPED.format(side="new")),
+    ("offer_offertype_ancestors", "DELETE", "old", TYPED.format(side="old")),
+    (
+        "offer_offertype",
+        "UPDATE",
+        "both",
+        """SELECT ot.offer_id FROM old_rows o
+             JOIN new_rows n ON n.id = o.id AND n.is_family IS DISTINCT FROM o.is_family
+             JOIN offer_offertype_ancestors a ON a.to_offertype_id = n.id
+             JOIN offer_offer_types ot ON ot.offertype_id = a.from_offertype_id""",
+    ),
+]
+TRUNCATED = ["offer_offer", "offer_offer_types", "offer_offer_labels", "offer_offer_features"]
 
 
 def _marks() -> list[str]:
     statements = []
-    for column in ("id", "offer_id"):
-        for side in ("new", "old"):
-            statements.append(f"""
-CREATE FUNCTION offer_search_mark_{side}_{column}() RETURNS trigger LANGUAGE plpgsql AS $$
+    for table, event, side, offer_ids in MARKS:
+        name = f"offer_search_mark_{table}_{event.lower()}"
+        statements.append(f"""
+CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO offer_search_dirty SELECT DISTINCT {column} FROM {side}_rows ORDER BY 1 ON CONFLICT DO NOTHING;
+    INSERT INTO offer_search_dirty SELECT DISTINCT * FROM ({offer_ids}) ids ORDER BY 1 ON CONFLICT DO NOTHING;
+    IF FOUND THEN  -- one pending row per transaction: its deferred trigger flushes once, at commit
+        INSERT INTO offer_search_pending VALUES (txid_current()) ON CONFLICT DO NOTHING;
+    END IF;
     RETURN NULL;
 END
 $$""")
+        statements.append(
+            f"CREATE TRIGGER offer_search_mark_{event.lower()} AFTER {event} ON {table}"
+            f" REFERENCING {REFERENCING[side]} FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
+        )
     # TRUNCATE fires no row trigger: start again from what is left (test databases are emptied this way).
     statements.append("""
 CREATE FUNCTION offer_search_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -192,35 +238,24 @@ BEGIN
     RETURN NULL;
 END
 $$""")
-    for table in MARKS:
+    for table in TRUNCATED:
         statements.append(
             f"CREATE TRIGGER offer_search_mark_truncate AFTER TRUNCATE ON {table}"
             " FOR EACH STATEMENT EXECUTE FUNCTION offer_search_truncated()"
         )
-    for table, column in MARKS.items():
-        for event in EVENTS:
-            side = "old" if event == "DELETE" else "new"
-            statements.append(
-                f"CREATE TRIGGER offer_search_mark_{event.lower()} AFTER {event} ON {table}"
-                f" REFERENCING {side.upper()} TABLE AS {side}_rows"
-                f" FOR EACH STATEMENT EXECUTE FUNCTION offer_search_mark_{side}_{column}()"
-            )
     return statements
 
 
 PG_FORWARD = [*TABLES, *FUNCTIONS, *_marks(), "SELECT offer_search_rebuild()"]
 PG_BACKWARD = [
-    *(
-        f"DROP TRIGGER IF EXISTS offer_search_mark_{event.lower()} ON {table}"
-        for table in MARKS
-        for event in [*EVENTS, "TRUNCATE"]
-    ),
-    "DROP TABLE IF EXISTS offer_search_dirty, offer_search_posting, offer_search_count CASCADE",
-    "DROP VIEW IF EXISTS offer_search_profile_source",
-    "DROP TABLE IF EXISTS offer_search_profile",
+    *(f"DROP TRIGGER IF EXISTS offer_search_mark_{event.lower()} ON {table}" for table, event, _, _ in MARKS),
+    *(f"DROP TRIGGER IF EXISTS offer_search_mark_truncate ON {table}" for table in TRUNCATED),
+    "DROP TABLE IF EXISTS offer_search_dirty, offer_search_pending, offer_search_profile, offer_search_posting,"
+    " offer_search_count",
+    *(f"DROP FUNCTION IF EXISTS offer_search_mark_{table}_{event.lower()}()" for table, event, _, _ in MARKS),
     "DROP FUNCTION IF EXISTS offer_search_refresh(bigint[]), offer_search_flush(), offer_search_rebuild(),"
-    " offer_search_flush_at_commit(), offer_search_truncated(), offer_search_mark_new_id(), offer_search_mark_old_id(),"
-    " offer_search_mark_new_offer_id(), offer_search_mark_old_offer_id()",
+    " offer_search_flush_at_commit(), offer_search_truncated(), offer_search_profiles(bigint[]),"
+    " offer_search_all_profiles()",
 ]
 
 
