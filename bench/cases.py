@@ -12,7 +12,7 @@ from typing import Any
 from django.db import connection
 
 from acvs.core.paginator import OneQueryPaginator
-from acvs.network.models import Commune
+from acvs.network.models import Commune, Office
 from acvs.offer import postings, search
 from acvs.offer.models import OfferType
 from acvs.offer.selectors import EARTH_RADIUS_KM, OfferQuery, _counted_facets, offer_facets, offers_search, search_page
@@ -129,6 +129,11 @@ class Sql:
     def commune(self, insee):
         self.where.append("o.commune_id = %s")
         self.params.append(insee)
+        return self
+
+    def territory(self, office_id):
+        self.where.append("o.commune_id IN (SELECT commune_id FROM network_office_territory WHERE office_id = %s)")
+        self.params.append(office_id)
         return self
 
     def radius(self, lat, lon, km):
@@ -275,6 +280,13 @@ def build_cases() -> list[Case]:
         "Hébergement + Marseille",
         OfferQuery(types=(acc,), commune=marseille),
         Sql().status().types([acc]).commune(marseille.insee),
+    )
+    var = Office.objects.filter(territory__insee="83036").order_by("pk").first()  # the Var's office
+    page(
+        "type_territory",
+        "Hébergement in the Var office's territory",
+        OfferQuery(types=(acc,), office=var),
+        Sql().status().types([acc]).territory(var.pk),
     )
     nat = types["NaturalHeritage"]
     page(

@@ -127,7 +127,11 @@ def offers_search(query: OfferQuery) -> QuerySet[Offer]:
     elif query.commune:
         qs = qs.filter(commune=query.commune)
     if query.office:
-        qs = qs.filter(commune__in=query.office.territory.all())
+        # Straight from the territory table (no join through the communes): PostgreSQL then starts from the
+        # territory's offers (35 ms for a département at 512,000 offers) instead of probing every offer of a broad
+        # type (0.8 s).
+        territory = Office.territory.through.objects.filter(office=query.office).values("commune_id")
+        qs = qs.filter(commune_id__in=territory)
     for label_id in query.labels:
         qs = qs.filter(labels=label_id)
     for feature_id in query.features:
