@@ -10,7 +10,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from acvs.core.audit import audit_record, snapshot_diff
-from acvs.core.exceptions import ConflictError
+from acvs.core.exceptions import check_version
 from acvs.core.models import AuditEntry
 from acvs.network.models import Membership, Office
 
@@ -143,14 +143,9 @@ def request_update(*, visitor_request: VisitorRequest, membership: Membership, v
     locked = VisitorRequest.objects.select_for_update().get(pk=visitor_request.pk, office=visitor_request.office_id)
     if not rules.can_change_request(membership, locked):
         raise PermissionDenied(_("Only the office that recorded this request can change it."))
-    if locked.version != version:
-        raise ConflictError(
-            _("%(user)s saved this request at %(time)s, after you opened it. Your changes were not saved.")
-            % {
-                "user": locked.updated_by or _("Someone"),
-                "time": timezone.localtime(locked.updated_at).strftime("%H:%M:%S"),
-            }
-        )
+    check_version(
+        locked, version, _("%(user)s saved this request at %(time)s, after you opened it. Your changes were not saved.")
+    )
     before = request_snapshot(locked)
     if not data.fields.get("received_at"):
         data.fields.pop("received_at", None)

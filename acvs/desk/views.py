@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
+from acvs.core.exceptions import ConflictError
 from acvs.core.forms import attach_errors
 from acvs.documentation.forms import parse_handout
 from acvs.documentation.services import handout
@@ -192,7 +193,7 @@ def request_edit(request, pk):
                     version=form.cleaned_data.get("version") or 0,
                     data=form.request_data(),
                 )
-            except services.ConflictError as conflict:
+            except ConflictError as conflict:
                 form.add_error(None, str(conflict))
                 status = 409
             except ValidationError as error:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from acvs.core.audit import audit_record, snapshot_diff
-from acvs.core.exceptions import ConflictError
+from acvs.core.exceptions import check_version
 from acvs.core.models import AuditEntry
 from acvs.network.models import Membership, Office
 
@@ -87,14 +87,8 @@ def document_update(*, membership: Membership, document: Document, version: int,
     locked = Document.objects.select_for_update().select_related("managed_by").get(pk=document.pk)
     if not rules.can_change_document(membership, locked):
         raise PermissionDenied(_("Only the office that keeps this document’s record can change it."))
-    if locked.version != version:
-        raise ConflictError(
-            _("%(user)s saved this document at %(time)s, after you opened it. Your changes were not saved.")
-            % {
-                "user": locked.updated_by or _("Someone"),
-                "time": timezone.localtime(locked.updated_at).strftime("%H:%M:%S"),
-            }
-        )
+    message = _("%(user)s saved this document at %(time)s, after you opened it. Your changes were not saved.")
+    check_version(locked, version, message)
     before = document_snapshot(locked)
     locked.version += 1
     return _save_document(locked, fields, themes, membership, before, AuditEntry.Action.UPDATE)

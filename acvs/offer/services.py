@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from acvs.core.audit import audit_record, snapshot_diff
-from acvs.core.exceptions import ConflictError
+from acvs.core.exceptions import check_version
 from acvs.core.models import AuditEntry
 from acvs.network import rules
 from acvs.network.models import Commune, Membership, Office
@@ -103,14 +103,9 @@ def offer_update(*, offer: Offer, membership: Membership, version: int, data: Of
     locked = Offer.objects.select_for_update().get(pk=offer.pk)
     if not rules.can_change_offer(membership, locked):
         raise PermissionDenied(_("Only the owning office can change this offer."))
-    if locked.version != version:
-        raise ConflictError(
-            _("%(user)s saved this offer at %(time)s, after you opened it. Your changes were not saved.")
-            % {
-                "user": locked.updated_by or _("Someone"),
-                "time": timezone.localtime(locked.updated_at).strftime("%H:%M:%S"),
-            }
-        )
+    check_version(
+        locked, version, _("%(user)s saved this offer at %(time)s, after you opened it. Your changes were not saved.")
+    )
     _check_types(data)
     before = offer_snapshot(locked)
     for name, value in data.fields.items():

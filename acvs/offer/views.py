@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from acvs.core.audit import audit_history
+from acvs.core.exceptions import ConflictError
 from acvs.core.forms import attach_errors, formset_rows
 from acvs.network import rules
 
@@ -114,7 +115,7 @@ def _edit(request, offer: Offer | None):
                     )
                     messages.success(request, _("Changes saved."))
                 return redirect("offer:detail", saved.pk)
-            except services.ConflictError as conflict:
+            except ConflictError as conflict:
                 messages.error(request, str(conflict))
                 form.add_error(None, _("Reload the offer to see the other changes, then make yours again."))
             except ValidationError as error:

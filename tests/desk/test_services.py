@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from acvs.core.exceptions import ConflictError
 from acvs.core.models import AuditEntry
 from acvs.desk import reference, selectors, services
 from acvs.desk.models import DeskSettings, RequestStatus, VisitorCountCorrection, VisitorRequest
@@ -128,7 +129,7 @@ def test_update_records_field_changes_and_refuses_stale_versions(agent, manager,
     assert changes["status"] == ("À traiter", "Répondue")
     assert changes["email"] == ("", "anna@example.de")
     assert "channel" not in changes
-    with pytest.raises(services.ConflictError):
+    with pytest.raises(ConflictError):
         services.request_update(visitor_request=obj, membership=membership(agent), version=1, data=written())
 
 

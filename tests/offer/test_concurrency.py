@@ -3,6 +3,7 @@ import threading
 import pytest
 from django.db import connection
 
+from acvs.core.exceptions import ConflictError
 from acvs.network.models import Commune
 from acvs.offer import services
 from acvs.offer.models import Offer, OfferType
@@ -27,7 +28,7 @@ def test_two_simultaneous_saves_of_the_same_version_one_wins(agent, manager, cav
             barrier.wait()
             services.offer_update(offer=offer, membership=acting, version=1, data=data)
             outcomes[name] = "saved"
-        except services.ConflictError:
+        except ConflictError:
             outcomes[name] = "refused"
         finally:
             connection.close()  # this thread's connection, so that the test database can be dropped

@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from acvs.core.exceptions import ConflictError
 from acvs.core.models import AuditEntry
 from acvs.network.models import Commune
 from acvs.offer import services
@@ -69,7 +70,7 @@ def test_stale_version_is_refused_and_nothing_is_lost(agent, manager, cavalaire)
     services.offer_update(
         offer=offer, membership=membership(manager), version=loaded_version, data=offer_data(name="First save")
     )
-    with pytest.raises(services.ConflictError):
+    with pytest.raises(ConflictError):
         services.offer_update(
             offer=offer, membership=membership(agent), version=loaded_version, data=offer_data(name="Second save")
         )
