@@ -5,6 +5,14 @@ from django.db import connections
 from django.db.models import Count, Value, Window, prefetch_related_objects
 
 
+def page_number(number) -> int:
+    """The page asked for: a whole number from 1, page 1 for anything else (as Paginator.get_page)."""
+    try:
+        return max(1, int(number))
+    except (TypeError, ValueError):
+        return 1
+
+
 class OneQueryPaginator(Paginator):
     """Ids first: one query orders the matching rows and counts them (`COUNT(*) OVER ()`) carrying only their ids
     and computed values (distance, rank), then the page's rows are read by primary key. A page and its total used to
@@ -16,10 +24,7 @@ class OneQueryPaginator(Paginator):
     """
 
     def get_page(self, number):
-        try:
-            number = max(1, int(number))
-        except (TypeError, ValueError):
-            number = 1
+        number = page_number(number)
         qs = self.object_list
         computed = list(qs.query.annotation_select)
         bottom = (number - 1) * self.per_page

@@ -12,6 +12,8 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
+from acvs.core.paginator import page_number
+
 from .models import SearchPosting
 from .search import PG_CONFIG
 
@@ -67,10 +69,7 @@ class PostingsPaginator(Paginator):
         self.statuses, self.select_related = list(statuses), select_related
 
     def get_page(self, number, *, again=False):
-        try:
-            number = max(1, int(number))
-        except (TypeError, ValueError):
-            number = 1
+        number = page_number(number)
         _flush()
         bottom = (number - 1) * self.per_page
         total = RawSQL(TOTAL, [self.object_list, self.statuses])
