@@ -31,6 +31,13 @@ def fast_tests(settings):
 
 
 @pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ROOT.mkdir()
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
 def task_worker(transactional_db, settings):
     """A real worker (the loop of `manage.py db_worker`) in a thread, on the database backend."""
     settings.TASKS = DATABASE_TASKS

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.tasks import task
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from acvs.core import jobs
 from acvs.network import rules
@@ -28,7 +28,7 @@ def thumbnail_name(photo: OfferPhoto) -> str:
 
 
 def thumbnail(photo: OfferPhoto, *, make: bool = True) -> tuple[Path, str] | None:
-    """(path, url) of the photo's thumbnail, made now if missing and `make`; None when the photo's file is missing."""
+    """(path, url) of the photo's thumbnail, made now if missing and `make`; None without a readable photo file."""
     if not photo.image.name:
         return None
     relative = thumbnail_name(photo)
@@ -40,13 +40,17 @@ def thumbnail(photo: OfferPhoto, *, make: bool = True) -> tuple[Path, str] | Non
         from PIL import Image
 
         target.parent.mkdir(parents=True, exist_ok=True)
-        with Image.open(source) as image:
-            image = image.convert("RGB")
-            image.thumbnail(SIZE)
-            # Written aside then renamed: a reader never sees half a file, two makers never clash.
-            partial = target.with_suffix(f".{secrets.token_hex(4)}.part")
-            image.save(partial, "JPEG", quality=78, optimize=True)
-            partial.replace(target)
+        # Written aside then renamed: a reader never sees half a file, two makers never clash.
+        partial = target.with_suffix(f".{secrets.token_hex(4)}.part")
+        try:
+            with Image.open(source) as image:
+                image = image.convert("RGB")
+                image.thumbnail(SIZE)
+                image.save(partial, "JPEG", quality=78, optimize=True)
+        except OSError:  # not a picture Pillow can read: shown without it
+            partial.unlink(missing_ok=True)
+            return None
+        partial.replace(target)
     return target, settings.MEDIA_URL + relative
 
 
@@ -70,7 +74,9 @@ def thumbnails_make_missing(job, progress) -> str:
         progress(done, total)
     message = _("%(made)s thumbnails made, %(total)s photos checked.") % {"made": made, "total": total}
     if missing:
-        message += " " + _("%(count)s photos have lost their file.") % {"count": missing}
+        message += " " + ngettext(
+            "%(count)s photo has no readable file.", "%(count)s photos have no readable file.", missing
+        ) % {"count": missing}
     return message
 
 
@@ -90,6 +96,6 @@ REBUILD = jobs.register(
         name="offer.thumbnails",
         label=gettext_lazy("Photo thumbnails"),
         task=thumbnails_rebuild,
-        may_start=lambda membership, target: rules.can_manage_network(membership),
+        may_start=lambda membership, target: rules.is_network_admin(membership),
     )
 )

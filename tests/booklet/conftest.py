@@ -94,13 +94,6 @@ def closed_smtp(settings):
     return port
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.MEDIA_ROOT.mkdir()
-    return settings.MEDIA_ROOT
-
-
 def add_photo(offer, media_root, colour=(30, 120, 160)):
     from PIL import Image
 

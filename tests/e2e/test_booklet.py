@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from acvs.booklet.models import Booklet, BookletSending
 from acvs.desk import advice, services
 from acvs.desk.services import RequestData
-from tests.booklet.conftest import media, offers, smtp  # noqa: F401 — fixtures
+from tests.booklet.conftest import offers, smtp  # noqa: F401 — fixtures
 from tests.conftest import PASSWORD, membership
 from tests.e2e.conftest import login
 
