@@ -92,11 +92,11 @@ def test_agent_builds_downloads_and_sends_a_booklet_that_the_visitor_opens(
     expect(page.locator("#id_to")).to_have_value("ann@example.org")
     smtp.hold = True
     page.locator("#send-button").click()
-    expect(page.locator("#sending-status .job .job-state")).to_have_text("En cours…")
+    expect(page.locator("#sending-status .job .job-state")).to_have_text("En cours…", timeout=60_000)
     expect(page.locator("#sending-status .job progress")).to_be_visible()
     expect(page.locator("#sendings li.sending")).to_have_count(1)
     smtp.release.set()
-    expect(page.locator("#sendings li.sent")).to_have_count(1)
+    expect(page.locator("#sendings li.sent")).to_have_count(1, timeout=60_000)  # a PDF to render on a busy machine
     expect(page.locator("#sending-status .job .job-message")).to_have_text("Carnet envoyé à ann@example.org.")
     assert BookletSending.objects.get(booklet=booklet).ok
     [envelope] = smtp.envelopes
