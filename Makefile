@@ -8,9 +8,10 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/acvs
 
 .PHONY: run demo test test-sqlite test-postgres lint format messages bench bench-availability bench-counter bench-booklet uv deps chromium
 
-## run: install, create the SQLite database with the demo network and serve on http://127.0.0.1:$(PORT)
+## run: install, create the SQLite database with the demo network, serve on http://127.0.0.1:$(PORT) and run the
+## background worker beside it (Procfile; Ctrl-C stops both)
 run: demo
-	$(UV) run python manage.py runserver 127.0.0.1:$(PORT)
+	$(UV) run honcho start --port $(PORT)
 
 demo: deps
 	$(UV) run python manage.py migrate --no-input -v0

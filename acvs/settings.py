@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "phonenumber_field",
+    "django_tasks_db",
     "acvs.core",
     "acvs.network",
     "acvs.offer",
@@ -162,6 +163,14 @@ REDIS_URL = envstr("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Background work (booklet sending, thumbnails, long jobs) is queued in the database and run by `manage.py db_worker`,
+# which `make run` starts beside the web server. Both databases work: PostgreSQL hands tasks out with
+# SELECT ... FOR UPDATE SKIP LOCKED, SQLite with an exclusive transaction.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Work queued or running with no sign of life for this long is shown as stalled and can be retried (a worker that
+# died mid-task leaves its task "running" for ever). Progress updates count as signs of life.
+ACVS_JOB_STALE_SECONDS = envint("ACVS_JOB_STALE_SECONDS", 120)
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 12 * 3600)

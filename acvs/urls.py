@@ -10,6 +10,8 @@ from acvs.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("jobs/<int:pk>/", core_views.job_status, name="job"),
+    path("jobs/<int:pk>/retry/", core_views.job_retry, name="job_retry"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from acvs.network.models import Commune, Department, Membership, Office, Role, User
+from tests.workers import DATABASE_TASKS, IMMEDIATE_TASKS, ProcessWorker, ThreadWorker
 
 PASSWORD = "acvs-test-password"
 
@@ -23,7 +24,43 @@ def fast_tests(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Otherwise WhiteNoise scans every static file each time a test client builds its middleware.
     settings.WHITENOISE_AUTOREFRESH = True
+    # Work enqueued on commit runs at once, in the committing thread, unless the test starts a real worker
+    # (`task_worker`, `worker_process`): those switch to the database backend of production.
+    settings.TASKS = IMMEDIATE_TASKS
     cache.clear()
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ROOT.mkdir()
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def task_worker(transactional_db, settings):
+    """A real worker (the loop of `manage.py db_worker`) in a thread, on the database backend."""
+    settings.TASKS = DATABASE_TASKS
+    worker = ThreadWorker().start()
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture
+def worker_process(transactional_db, settings, tmp_path):
+    """Starts `manage.py db_worker` processes on demand (`.start()`, `.crash()`); set mail and media first."""
+    settings.TASKS = DATABASE_TASKS
+    started = []
+
+    class Factory:
+        def start(self):
+            worker = ProcessWorker(tmp_path / f"worker-{len(started)}.log").start()
+            started.append(worker)
+            return worker
+
+    yield Factory()
+    for worker in started:
+        worker.stop()
 
 
 @pytest.fixture(autouse=True)

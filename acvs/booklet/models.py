@@ -6,6 +6,7 @@ Booklets belong to the office that made them (its tenant data): read them only t
 import secrets
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -93,6 +94,8 @@ class Booklet(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     first_opened_at = models.DateTimeField(_("first opened"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # Its background jobs (sendings) go with it.
+    jobs = GenericRelation("core.Job", content_type_field="target_type", object_id_field="target_id")
 
     objects = BookletQuerySet.as_manager()
 
@@ -140,16 +143,31 @@ class BookletItem(models.Model):
 
 
 class BookletSending(models.Model):
-    """One attempt to email a booklet, successful or not (with the reason)."""
+    """One attempt to email a booklet, recorded before it is handed to the mail server.
+
+    The worker moves it from queued to sending (committed) just before talking to the server, then to sent or
+    failed. An attempt found still "sending" by a later run was interrupted mid-conversation: the server may have
+    accepted the message, so it becomes "uncertain" and is never sent again by itself (docs/architecture.md).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("not sent")
+        UNCERTAIN = "uncertain", _("may have been sent")
 
     booklet = models.ForeignKey(Booklet, on_delete=models.CASCADE, related_name="sendings")
+    job = models.ForeignKey("core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     to = models.EmailField(_("to"))
     with_pdf = models.BooleanField(_("PDF attached"), default=False)
     at = models.DateTimeField(_("date"), auto_now_add=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("sent by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    ok = models.BooleanField(_("sent"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    # Fixed before the first byte goes out: the mail server's log can tell whether an uncertain attempt arrived.
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
     error = models.TextField(_("error"), blank=True)
 
     class Meta:
@@ -158,4 +176,8 @@ class BookletSending(models.Model):
         ordering = ["-at", "-id"]
 
     def __str__(self):
-        return f"{self.to} {self.at:%Y-%m-%d %H:%M} {'ok' if self.ok else 'failed'}"
+        return f"{self.to} {self.at:%Y-%m-%d %H:%M} {self.status}"
+
+    @property
+    def ok(self) -> bool:
+        return self.status == self.Status.SENT

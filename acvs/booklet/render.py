@@ -6,7 +6,6 @@ with a visible fallback to French, and WeasyPrint reads stylesheets and pictures
 
 import base64
 import datetime
-import hashlib
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -25,12 +24,11 @@ from django.utils.translation import gettext as _
 
 from acvs.network.models import Commune
 from acvs.offer.models import OfferPhoto, OpeningPeriod, Price, Status
+from acvs.offer.thumbnails import thumbnail
 
 from . import selectors
 from .models import Booklet, Branding
 
-THUMB_FOLDER = "booklet/thumbs"
-THUMB_SIZE = (800, 800)
 MAP_SIZE = (640, 420)
 
 
@@ -100,30 +98,6 @@ def stay_prices(offer, stay_start, stay_end) -> list:
 
 
 # Pictures ------------------------------------------------------------------------------------------------------
-
-
-def thumbnail(photo: OfferPhoto) -> tuple[Path, str] | None:
-    """A small JPEG of the photo (made once, kept in MEDIA_ROOT), as (path, url); None when the file is missing."""
-    name = photo.image.name
-    if not name:
-        return None
-    digest = hashlib.sha1(name.encode()).hexdigest()[:20]
-    relative = f"{THUMB_FOLDER}/{digest}.jpg"
-    target = Path(settings.MEDIA_ROOT) / relative
-    if not target.exists():
-        source = Path(settings.MEDIA_ROOT) / name
-        if not source.exists():
-            return None
-        from PIL import Image
-
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with Image.open(source) as image:
-            image = image.convert("RGB")
-            image.thumbnail(THUMB_SIZE)
-            partial = target.with_suffix(".part")
-            image.save(partial, "JPEG", quality=78, optimize=True)
-            partial.replace(target)
-    return target, settings.MEDIA_URL + relative
 
 
 @lru_cache(maxsize=1024)

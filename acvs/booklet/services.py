@@ -1,31 +1,21 @@
 """Writes of stay booklets: building, branding, sending by email, first opening (keyword-only, membership first)."""
 
-import smtplib
-
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Max
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from acvs.core.audit import audit_record
+from acvs.core import jobs
 from acvs.core.exceptions import ConflictError
-from acvs.core.models import AuditEntry
 from acvs.desk.models import Suggestion, VisitorRequest
 from acvs.network.models import Membership, Office
 from acvs.offer.models import Offer, Status
 
-from . import render, rules
+from . import rules, tasks
 from .models import LANGUAGE_CODES, Booklet, BookletItem, BookletSending, Branding, Layout
-
-
-class BookletSendError(Exception):
-    """The mail server could not be reached or refused the message: the booklet stays unsent, the attempt recorded."""
-
+from .sending import new_message_id
 
 BOOKLET_FIELDS = ("title", "greeting", "closing", "language", "layout", "stay_start", "stay_end", "recipient")
 BRANDING_FIELDS = ("primary_colour", "accent_colour", "opening_hours", "footer", "default_layout")
@@ -189,56 +179,11 @@ def branding_update(*, membership: Membership, office: Office, data: dict) -> Br
 # Sending -------------------------------------------------------------------------------------------------------
 
 
-def smtp_reason(error: Exception) -> str:
-    """A readable reason for a failed sending, for the agent and the record."""
-    options = settings.MAILERS["default"].get("OPTIONS", {})
-    host = f"{options.get('host', 'localhost')}:{options.get('port', 25)}"
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        refused = "; ".join(
-            f"{address}: {code} {message.decode(errors='replace') if isinstance(message, bytes) else message}"
-            for address, (code, message) in error.recipients.items()
-        )
-        return _("The mail server refused the address (%(details)s).") % {"details": refused}
-    if isinstance(error, smtplib.SMTPResponseException):
-        message = error.smtp_error
-        message = message.decode(errors="replace") if isinstance(message, bytes) else str(message)
-        return _("The mail server refused the message: %(code)s %(message)s.") % {
-            "code": error.smtp_code,
-            "message": message,
-        }
-    if isinstance(error, smtplib.SMTPException):
-        return _("The mail server failed: %(error)s.") % {"error": error}
-    return _("The mail server (%(host)s) could not be reached: %(error)s.") % {
-        "host": host,
-        "error": getattr(error, "strerror", None) or error,
-    }
-
-
-def build_message(booklet: Booklet, *, to: str, public_url: str, pdf: bytes | None) -> EmailMultiAlternatives:
-    office = booklet.office
-    with translation.override(booklet.language):
-        context = {"booklet": booklet, "office": office, "public_url": public_url, "with_pdf": pdf is not None}
-        subject = " ".join(render_to_string("booklet/email/subject.txt", context).split())
-        text = render_to_string("booklet/email/body.txt", context)
-        html = render_to_string("booklet/email/body.html", context)
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
-        reply_to=[office.email] if office.email else None,
-    )
-    message.attach_alternative(html, "text/html")
-    if pdf is not None:
-        message.attach(render.pdf_filename(booklet), pdf, "application/pdf")
-    return message
-
-
 def booklet_send(*, membership: Membership, booklet: Booklet, to: str, with_pdf: bool, site_url: str) -> BookletSending:
-    """Email the booklet's link (and optionally its PDF) to the visitor; every attempt is recorded.
+    """Queue the emailing of the booklet's link (and optionally its PDF) to the visitor; the worker sends it.
 
-    Raises ValidationError before anything is sent (empty booklet, malformed address) and BookletSendError when the
-    mail server is down or refuses: the failed attempt is recorded with its reason and the booklet can be sent again.
+    Raises ValidationError before anything is queued (empty booklet, malformed address). The outcome, sent or
+    failed with its reason, is recorded on the attempt and its job (`sending.booklet_deliver`).
     """
     if not rules.can_send_booklet(membership, booklet):
         raise PermissionDenied(_("Only the office that made this booklet can send it."))
@@ -255,40 +200,11 @@ def booklet_send(*, membership: Membership, booklet: Booklet, to: str, with_pdf:
                 else _("Give an email address.")
             }
         ) from None
-    public_url = site_url.rstrip("/") + booklet.get_public_path()
-    pdf = render.render_pdf(booklet, site_url=site_url) if with_pdf else None
-    message = build_message(booklet, to=to, public_url=public_url, pdf=pdf)
-    sending = BookletSending(booklet=booklet, to=to, with_pdf=with_pdf, by=membership.user)
-    try:
-        message.send(fail_silently=False)
-    except (smtplib.SMTPException, OSError) as error:
-        sending.ok = False
-        sending.error = smtp_reason(error)
-        sending.save()
-        raise BookletSendError(sending.error) from error
-    sending.ok = True
     with transaction.atomic():
-        sending.save()
-        if booklet.recipient != to:
-            Booklet.objects.filter(pk=booklet.pk).update(recipient=to)
-            booklet.recipient = to
-        if booklet.visitor_request_id:
-            # The request's history shows that the booklet went out.
-            audit_record(
-                instance=booklet.visitor_request,
-                action=AuditEntry.Action.UPDATE,
-                user=membership.user,
-                office=membership.office,
-                changes=[
-                    {
-                        "field": "booklet",
-                        "label": str(Booklet._meta.verbose_name),
-                        "old": "",
-                        "new": _("“%(title)s” sent to %(to)s") % {"title": booklet.title, "to": to},
-                    }
-                ],
-            )
-    return sending
+        job = jobs.job_start(membership=membership, kind=tasks.SEND, target=booklet, params={"site_url": site_url})
+        return BookletSending.objects.create(
+            booklet=booklet, job=job, to=to, with_pdf=with_pdf, by=membership.user, message_id=new_message_id()
+        )
 
 
 def record_first_opening(*, booklet: Booklet, user=None) -> bool:

@@ -19,5 +19,6 @@ urlpatterns = [
     path("<int:pk>/print/", views.booklet_print, name="print"),
     path("<int:pk>/preview/", views.booklet_preview, name="preview"),
     path("<int:pk>/send/", views.booklet_send, name="send"),
+    path("<int:pk>/sendings/", views.sending_status, name="sending_status"),
     path("b/<str:token>/", views.public, name="public"),
 ]

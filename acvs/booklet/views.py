@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from acvs.core import jobs
 from acvs.core.exceptions import ConflictError
 from acvs.core.forms import attach_errors
 from acvs.desk import selectors as desk_selectors
@@ -19,7 +20,7 @@ from acvs.offer.models import Offer
 from acvs.offer.selectors import OfferQuery, offers_search
 
 from . import render as booklet_render
-from . import rules, selectors, services
+from . import rules, selectors, services, tasks
 from .forms import BookletForm, BrandingForm, ItemForm, SendForm
 from .models import Booklet
 
@@ -92,7 +93,7 @@ def _editor_context(request, booklet, form=None) -> dict:
         "suggestions": suggestions,
         "q": q,
         "results": results,
-        "sendings": selectors.booklet_sendings(booklet)[:20],
+        **_sending_context(request, booklet),
         "send_form": SendForm(initial={"to": booklet.recipient, "with_pdf": True}),
         "day_choices": range(1, _days_offered(booklet, items) + 1),
     }
@@ -242,12 +243,12 @@ def booklet_preview(request, pk):
 @require_POST
 @booklets_required
 def booklet_send(request, pk):
+    """Queue the sending; the page then shows it queued, then its outcome (`sending_status`)."""
     booklet = selectors.get_booklet_for_office(request.office, pk)
     form = SendForm(request.POST)
-    status = 400
     if form.is_valid():
         try:
-            sending = services.booklet_send(
+            services.booklet_send(
                 membership=request.membership,
                 booklet=booklet,
                 to=form.cleaned_data["to"],
@@ -256,16 +257,27 @@ def booklet_send(request, pk):
             )
         except ValidationError as error:
             attach_errors(form, error)
-        except services.BookletSendError as error:
-            # The page comes back with the address typed, ready to send again.
-            messages.error(request, _("The booklet was not sent: %(reason)s You can try again.") % {"reason": error})
-            status = 502
         else:
-            messages.success(request, _("Booklet sent to %(to)s.") % {"to": sending.to})
             return redirect(booklet.get_absolute_url() + "#send")
     context = _editor_context(request, booklet)
     context["send_form"] = form
-    return render(request, "booklet/editor.html", context, status=status)
+    return render(request, "booklet/editor.html", context, status=400)
+
+
+@booklets_required
+def sending_status(request, pk):
+    """The sending's state and the attempts, polled by htmx while the worker sends."""
+    booklet = selectors.get_booklet_for_office(request.office, pk)
+    return render(request, "booklet/_sending_status.html", _sending_context(request, booklet))
+
+
+def _sending_context(request, booklet) -> dict:
+    return {
+        "booklet": booklet,
+        "send_job": jobs.latest_job(request.office, tasks.SEND, booklet),
+        "sendings": selectors.booklet_sendings(booklet)[:20],
+        "editor_url": booklet.get_absolute_url() + "#send",
+    }
 
 
 @login_not_required

@@ -1,6 +1,10 @@
+import datetime
+
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -42,3 +46,88 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class JobQuerySet(models.QuerySet):
+    def for_office(self, office):
+        """The only way in: the jobs of one office. Without an office, nothing (fails closed)."""
+        if office is None or getattr(office, "pk", None) is None:
+            return self.none()
+        return self.filter(office=office)
+
+
+class Job(models.Model):
+    """Background work someone started for an office: what it is about, its state, progress and outcome.
+
+    The task backend says whether a task ran; a job says what the work did in words its users read, keeps its
+    progress, and outlives retries (a retry enqueues a new task for the same job). Written by `core.jobs` only.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("In progress")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=40)
+    office = models.ForeignKey("network.Office", verbose_name=_("office"), on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("started by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The language of the person who started it: the work writes its messages in it.
+    language = models.CharField(_("language"), max_length=10)
+    # What the work is about (a booklet...), to show it where it was started.
+    target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    target = GenericForeignKey("target_type", "target_id")
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    # A failure the user can do something about by trying again; false when trying again could do harm.
+    retryable = models.BooleanField(default=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    # Moves with every change, progress included: the job's sign of life.
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["office", "-created_at"], name="job_office_created"),
+            models.Index(fields=["target_type", "target_id", "-created_at"], name="job_target_created"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk} {self.status}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}
+
+    @property
+    def is_stalled(self) -> bool:
+        """Queued or running with no sign of life for too long: its worker is stopped or died mid-task."""
+        limit = timezone.now() - datetime.timedelta(seconds=settings.ACVS_JOB_STALE_SECONDS)
+        return not self.is_finished and self.updated_at < limit
+
+    @property
+    def can_retry(self) -> bool:
+        return (self.status == self.Status.FAILED and self.retryable) or self.is_stalled
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.done / self.total)) if self.total else 0
+
+    @property
+    def label(self) -> str:
+        from .jobs import label
+
+        return label(self)

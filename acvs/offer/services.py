@@ -13,7 +13,7 @@ from acvs.core.models import AuditEntry
 from acvs.network import rules
 from acvs.network.models import Commune, Membership, Office
 
-from . import search
+from . import search, thumbnails
 from .models import Offer, OfferPhoto, OpeningPeriod, Price
 from .snapshot import offer_snapshot
 
@@ -150,6 +150,8 @@ def offer_photo_add(*, offer: Offer, membership: Membership, image, credit: str,
     photo = OfferPhoto(offer=offer, image=image, credit=credit, caption=caption, position=offer.photos.count())
     photo.full_clean()
     photo.save()
+    # Made in the background, so the booklets that show it do not pay for it.
+    transaction.on_commit(lambda: thumbnails.thumbnail_make.enqueue(photo.pk))
     audit_record(
         instance=offer,
         action=AuditEntry.Action.UPDATE,
@@ -178,5 +180,6 @@ def offer_photo_delete(*, photo: OfferPhoto, membership: Membership) -> None:
             }
         ],
     )
+    thumbnails.thumbnail_remove(photo)
     photo.image.delete(save=False)
     photo.delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import provider_views, views
+from . import provider_views, thumbnail_views, views
 
 app_name = "offer"
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/verify/", views.verify, name="verify"),
     path("<int:pk>/photos/", views.photo_add, name="photo_add"),
     path("<int:pk>/photos/<int:photo_pk>/delete/", views.photo_delete, name="photo_delete"),
+    path("photos/thumbnails/", thumbnail_views.thumbnails_page, name="thumbnails"),
     path("providers/", provider_views.provider_list, name="providers"),
     path("providers/new/", provider_views.provider_create, name="provider_create"),
     path("providers/<int:pk>/", provider_views.provider_detail, name="provider_detail"),

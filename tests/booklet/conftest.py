@@ -1,5 +1,7 @@
+import asyncio
 import datetime
 import socket
+import threading
 from decimal import Decimal
 
 import pytest
@@ -40,16 +42,31 @@ def smtp_mailers(port: int) -> dict:
 
 
 class Collector:
-    """An aiosmtpd handler keeping every message; answers `refuse` (e.g. "550 ...") to DATA when set."""
+    """An aiosmtpd handler keeping every message it accepts.
+
+    `refuse_rcpt` / `refuse` (e.g. "550 ...") answer RCPT / DATA with a refusal. With `hold`, a message is kept but
+    the answer to DATA waits until `release` is set: the sender is left not knowing whether it went through.
+    """
 
     def __init__(self):
         self.envelopes = []
         self.refuse = None
+        self.refuse_rcpt = None
+        self.hold = False
+        self.release = threading.Event()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.refuse_rcpt:
+            return self.refuse_rcpt
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         if self.refuse:
             return self.refuse
         self.envelopes.append(envelope)
+        while self.hold and not self.release.is_set():
+            await asyncio.sleep(0.02)
         return "250 Message accepted for delivery"
 
 
@@ -65,6 +82,7 @@ def smtp(settings):
     try:
         yield handler
     finally:
+        handler.release.set()
         controller.stop()
 
 
@@ -74,13 +92,6 @@ def closed_smtp(settings):
     port = free_port()
     settings.MAILERS = smtp_mailers(port)
     return port
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.MEDIA_ROOT.mkdir()
-    return settings.MEDIA_ROOT
 
 
 def add_photo(offer, media_root, colour=(30, 120, 160)):

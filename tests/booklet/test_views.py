@@ -3,7 +3,8 @@ import re
 import pytest
 
 from acvs.booklet import services
-from acvs.booklet.models import Booklet, BookletItem, Branding
+from acvs.booklet.models import Booklet, BookletItem, BookletSending, Branding
+from acvs.core.models import Job
 from acvs.desk import advice
 from acvs.offer.models import Offer, Status
 from tests.conftest import membership
@@ -105,7 +106,9 @@ def test_pdf_download_is_an_attachment_with_a_readable_name(client, agent, bookl
     assert response["Content-Disposition"].startswith("inline;")
 
 
-def test_request_page_lists_its_booklets_and_builds_one(client, agent, offers, make_request, smtp):
+def test_request_page_lists_its_booklets_and_builds_one(
+    client, agent, offers, make_request, smtp, django_capture_on_commit_callbacks
+):
     request = make_request()
     advice.suggestion_add(membership=membership(agent), visitor_request=request, offer=offers[1])
     client.force_login(agent)
@@ -118,11 +121,17 @@ def test_request_page_lists_its_booklets_and_builds_one(client, agent, offers, m
     assert response["Location"] == f"/booklets/{booklet.pk}/"
     assert list(booklet.items.values_list("offer__name", flat=True)) == ["Musée de la Mer"]
 
-    services.booklet_send(
-        membership=membership(agent), booklet=booklet, to="ann@example.org", with_pdf=False, site_url="http://t"
-    )
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        sending = services.booklet_send(
+            membership=membership(agent), booklet=booklet, to="ann@example.org", with_pdf=False, site_url="http://t"
+        )
     page = client.get(f"/desk/requests/{request.pk}/")
     assert f'id="booklet-{booklet.pk}"' in page.text
+    assert "· queued ·" in " ".join(page.text.split())
+    [enqueue] = queued
+    enqueue()  # the transaction committed: the (immediate) task backend sends now
+    assert BookletSending.objects.get(pk=sending.pk).status == BookletSending.Status.SENT
+    page = client.get(f"/desk/requests/{request.pk}/")
     assert "sent to ann@example.org" in page.text
     assert "not opened yet" in page.text
 
@@ -192,12 +201,79 @@ def test_days_beyond_a_fortnight_stay_selectable(client, agent, booklet):
     assert '<option value="20" selected>' in client.get(f"/booklets/{booklet.pk}/").text.replace("  ", " ")
 
 
-def test_a_failed_sending_keeps_the_address_typed(client, agent, booklet, closed_smtp):
+def test_the_page_shows_the_sending_queued_then_its_outcome(
+    client, agent, booklet, smtp, django_capture_on_commit_callbacks
+):
     client.force_login(agent)
-    response = client.post(f"/booklets/{booklet.pk}/send/", {"to": "dora@example.org"})
-    assert response.status_code == 502
-    assert "The booklet was not sent" in response.text
-    assert 'value="dora@example.org"' in response.text
+    editor = f"/booklets/{booklet.pk}/"
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.post(f"{editor}send/", {"to": "bob@example.org", "with_pdf": ""})
+    assert response.status_code == 302
+    assert response["Location"] == f"{editor}#send"
+    job = Job.objects.get()
+    page = client.get(editor).text
+    # Queued: polled by htmx, with a refresh link for pages without JavaScript.
+    assert "Sending the booklet" in page
+    assert "Queued: it starts in a moment." in page
+    assert f'hx-get="/booklets/{booklet.pk}/sendings/"' in page
+    assert 'hx-trigger="every 1s"' in page
+    assert f'<a href="{editor}#send" class="job-refresh">Refresh</a>' in page
+    assert '<li class="queued">' in page
+
+    [enqueue] = queued
+    enqueue()
+    fragment = client.get(f"/booklets/{booklet.pk}/sendings/").text
+    assert fragment.lstrip().startswith('<div id="sending-status">')
+    assert "Done." in fragment
+    assert "Booklet sent to bob@example.org." in fragment
+    assert '<li class="sent">' in fragment
+    assert "hx-trigger" not in fragment  # finished: the polling stops
+    assert Job.objects.get(pk=job.pk).status == Job.Status.DONE
+
+
+def test_a_failed_sending_shows_its_reason_and_is_retried_to_the_same_address(
+    client, agent, booklet, smtp, django_capture_on_commit_callbacks
+):
+    client.force_login(agent)
+    editor = f"/booklets/{booklet.pk}/"
+    smtp.refuse = "550 5.1.1 Unknown user"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"{editor}send/", {"to": "dora@example.org"})
+    job = Job.objects.get()
+    page = client.get(editor).text
+    assert "Failed." in page
+    assert "The mail server refused the message: 550 5.1.1 Unknown user." in page
+    assert '<li class="failed">' in page
+    assert f'<form method="post" action="/jobs/{job.pk}/retry/"' in page
+
+    smtp.refuse = None
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/jobs/{job.pk}/retry/", {"next": f"{editor}#send"})
+    assert response["Location"] == f"{editor}#send"
+    page = client.get(editor).text
+    assert "The work is queued again." in page
+    assert "Booklet sent to dora@example.org." in page
+    assert [e.rcpt_tos for e in smtp.envelopes] == [["dora@example.org"]]
+
+
+def test_a_retry_elsewhere_than_this_site_comes_back_home(client, agent, booklet):
+    job = services.booklet_send(
+        membership=membership(agent), booklet=booklet, to="ann@example.org", with_pdf=False, site_url="http://t"
+    ).job
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED)
+    client.force_login(agent)
+    response = client.post(f"/jobs/{job.pk}/retry/", {"next": "https://evil.example/"})
+    assert response["Location"] == "/"
+
+
+def test_a_running_sending_cannot_be_retried_yet(client, agent, booklet):
+    job = services.booklet_send(
+        membership=membership(agent), booklet=booklet, to="ann@example.org", with_pdf=False, site_url="http://t"
+    ).job
+    client.force_login(agent)
+    response = client.post(f"/jobs/{job.pk}/retry/", {"next": f"/booklets/{booklet.pk}/"}, follow=True)
+    assert "This work cannot be tried again now." in response.text
+    assert Job.objects.get(pk=job.pk).status == Job.Status.QUEUED
 
 
 def test_reversed_stay_dates_get_a_clear_message(client, agent, booklet):

@@ -1,5 +1,6 @@
-"""Journey: from a request with suggestions, an agent builds a stay booklet, downloads its PDF and emails it; the
-visitor's message arrives at a real SMTP server and its link opens the web version."""
+"""Journey: from a request with suggestions, an agent builds a stay booklet, downloads its PDF and emails it; a real
+worker sends it in the background while the page follows it, the visitor's message arrives at a real SMTP server and
+its link opens the web version."""
 
 import datetime
 import email
@@ -14,7 +15,7 @@ from pypdf import PdfReader
 from acvs.booklet.models import Booklet, BookletSending
 from acvs.desk import advice, services
 from acvs.desk.services import RequestData
-from tests.booklet.conftest import media, offers, smtp  # noqa: F401 — fixtures
+from tests.booklet.conftest import offers, smtp  # noqa: F401 — fixtures
 from tests.conftest import PASSWORD, membership
 from tests.e2e.conftest import login
 
@@ -47,7 +48,13 @@ def item_names(page) -> list[str]:
     return page.locator(".booklet-item .item-name").all_inner_texts()
 
 
-def test_agent_builds_downloads_and_sends_a_booklet_that_the_visitor_opens(page, agent, visitor_request, smtp):  # noqa: F811
+def test_agent_builds_downloads_and_sends_a_booklet_that_the_visitor_opens(
+    page,
+    agent,
+    visitor_request,
+    smtp,  # noqa: F811
+    task_worker,
+):
     login(page, "agent", PASSWORD)
     page.goto(f"/desk/requests/{visitor_request.pk}/")
     page.locator("#build-booklet").click()
@@ -80,10 +87,17 @@ def test_agent_builds_downloads_and_sends_a_booklet_that_the_visitor_opens(page,
     # The new order, in the list beside the map.
     assert text.index("Sentier du Littoral ·") < text.index("Plage de Bonporteau ·") < text.index("Musée de la Mer ·")
 
-    # Sending, to the request's email (prefilled), with the PDF.
+    # Sending, to the request's email (prefilled), with the PDF: the worker sends it while the page follows it (the
+    # server holds its answer until the page has shown the sending in progress).
     expect(page.locator("#id_to")).to_have_value("ann@example.org")
+    smtp.hold = True
     page.locator("#send-button").click()
-    expect(page.locator("#sendings li.sent")).to_have_count(1)
+    expect(page.locator("#sending-status .job .job-state")).to_have_text("En cours…", timeout=60_000)
+    expect(page.locator("#sending-status .job progress")).to_be_visible()
+    expect(page.locator("#sendings li.sending")).to_have_count(1)
+    smtp.release.set()
+    expect(page.locator("#sendings li.sent")).to_have_count(1, timeout=60_000)  # a PDF to render on a busy machine
+    expect(page.locator("#sending-status .job .job-message")).to_have_text("Carnet envoyé à ann@example.org.")
     assert BookletSending.objects.get(booklet=booklet).ok
     [envelope] = smtp.envelopes
     message = email.message_from_bytes(envelope.content, policy=email.policy.default)
@@ -109,7 +123,7 @@ def test_agent_builds_downloads_and_sends_a_booklet_that_the_visitor_opens(page,
     assert Booklet.objects.get(pk=booklet.pk).first_opened_at is not None
 
 
-def test_a_refused_sending_is_reported_and_can_be_retried(page, agent, visitor_request, smtp):  # noqa: F811
+def test_a_refused_sending_is_reported_and_can_be_retried(page, agent, visitor_request, smtp, task_worker):  # noqa: F811
     login(page, "agent", PASSWORD)
     page.goto(f"/desk/requests/{visitor_request.pk}/")
     page.locator("#build-booklet").click()
@@ -117,9 +131,10 @@ def test_a_refused_sending_is_reported_and_can_be_retried(page, agent, visitor_r
     smtp.refuse = "550 5.1.1 Unknown user"
     page.locator("#id_with_pdf").uncheck()
     page.locator("#send-button").click()
-    expect(page.locator(".message.error")).to_contain_text("550 5.1.1 Unknown user")
+    expect(page.locator("#sending-status .job-message.error")).to_contain_text("550 5.1.1 Unknown user")
     expect(page.locator("#sendings li.failed")).to_have_count(1)
     smtp.refuse = None
-    page.locator("#send-button").click()
+    page.locator("#sending-status .job-retry").click()
     expect(page.locator("#sendings li.sent")).to_have_count(1)
+    expect(page.locator("#sending-status .job-retry")).to_have_count(0)
     assert len(smtp.envelopes) == 1
