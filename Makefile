@@ -2,6 +2,9 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.local/bin:$(PATH)
 export UV_PYTHON_DOWNLOADS := never
+# Every command here runs on a development machine: plain http on 127.0.0.1, the development secret key
+# (production is the settings' default: see docs/deployment.md).
+export ACVS_ENV ?= development
 UV := uv
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/acvs
