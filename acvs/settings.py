@@ -6,6 +6,7 @@ A development machine says so (ACVS_ENV=development: `make run`, the tests) and 
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -85,6 +86,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "phonenumber_field",
+    "axes",
     "acvs.core",
     "acvs.network",
     "acvs.offer",
@@ -109,6 +111,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "acvs.network.middleware.OfficeMiddleware",
+    # Turns a locked-out log-in into a 429 answer (acvs.network.logins.lockout_response).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "acvs.urls"
@@ -158,7 +162,7 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "network.User"
-AUTHENTICATION_BACKENDS = ["acvs.network.backends.MembershipBackend"]
+AUTHENTICATION_BACKENDS = ["acvs.network.logins.LoginThrottleBackend", "acvs.network.backends.MembershipBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -167,6 +171,20 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Login throttling (django-axes, acvs/network/logins.py): an account is locked out after ACVS_LOGIN_FAILURE_LIMIT
+# failures, an address after ACVS_LOGIN_ADDRESS_FAILURE_LIMIT, for ACVS_LOGIN_COOLOFF_MINUTES after the last attempt.
+AXES_HANDLER = "acvs.network.logins.LoginThrottleHandler"
+AXES_FAILURE_LIMIT = envint("ACVS_LOGIN_FAILURE_LIMIT", 5)
+ACVS_LOGIN_ADDRESS_FAILURE_LIMIT = envint("ACVS_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("ACVS_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "acvs.network.logins.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "acvs.network.logins.client_ip"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # the audit of failed log-ins
+AXES_DISABLE_ACCESS_LOG = True  # successful log-ins are not recorded (one write less per log-in)
+# Behind a reverse proxy, the header carrying the client's address (e.g. X-Real-IP); see logins.client_ip.
+CLIENT_IP_HEADER = meta_key(header) if (header := envstr("CLIENT_IP_HEADER", "")) else ""
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]

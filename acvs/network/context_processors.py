@@ -9,4 +9,5 @@ def office(request):
         "user_memberships": getattr(request, "memberships", []),
         "can_manage_network": rules.can_manage_network(m),
         "can_manage_departments": rules.can_manage_departments(m),
+        "can_audit_logins": rules.can_audit_logins(m),
     }
