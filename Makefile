@@ -9,7 +9,7 @@ UV := uv
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/acvs
 
-.PHONY: run demo test test-sqlite test-postgres lint format messages bench bench-availability bench-counter bench-booklet uv deps chromium
+.PHONY: run demo test test-sqlite test-postgres deploy-check restore-check lint format messages bench bench-availability bench-counter bench-booklet uv deps chromium
 
 ## run: install, create the SQLite database with the demo network and serve on http://127.0.0.1:$(PORT)
 run: demo
@@ -34,6 +34,15 @@ test-sqlite: deps
 
 test-postgres: deps
 	DATABASE_URL=$(PG_URL) $(UV) run pytest -p no:cacheprovider $(ARGS)
+
+## deploy-check: Django's deployment checks with production settings (docs/deployment.md)
+deploy-check: deps
+	ACVS_ENV=production SECRET_KEY=$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))') \
+		ALLOWED_HOSTS=acvs.example.org $(UV) run python manage.py check --deploy --fail-level WARNING
+
+## restore-check: back up a demo database and its media, restore them elsewhere, compare (docs/deployment.md)
+restore-check: deps
+	bin/restore-check
 
 lint: deps
 	$(UV) run ruff check .
