@@ -2,11 +2,14 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.local/bin:$(PATH)
 export UV_PYTHON_DOWNLOADS := never
+# Every command here runs on a development machine: plain http on 127.0.0.1, the development secret key
+# (production is the settings' default: see docs/deployment.md).
+export ACVS_ENV ?= development
 UV := uv
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/acvs
 
-.PHONY: run demo test test-sqlite test-postgres lint format messages bench bench-availability bench-counter bench-booklet uv deps chromium
+.PHONY: run demo test test-sqlite test-postgres deploy-check restore-check lint format messages bench bench-availability bench-counter bench-booklet uv deps chromium
 
 ## run: install, create the SQLite database with the demo network, serve on http://127.0.0.1:$(PORT) and run the
 ## background worker beside it (Procfile; Ctrl-C stops both)
@@ -32,6 +35,15 @@ test-sqlite: deps
 
 test-postgres: deps
 	DATABASE_URL=$(PG_URL) $(UV) run pytest -p no:cacheprovider $(ARGS)
+
+## deploy-check: Django's deployment checks with production settings (docs/deployment.md)
+deploy-check: deps
+	ACVS_ENV=production SECRET_KEY=$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))') \
+		ALLOWED_HOSTS=acvs.example.org $(UV) run python manage.py check --deploy --fail-level WARNING
+
+## restore-check: back up a demo database and its media, restore them elsewhere, compare (docs/deployment.md)
+restore-check: deps
+	bin/restore-check
 
 lint: deps
 	$(UV) run ruff check .

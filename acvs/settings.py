@@ -1,12 +1,18 @@
 """ACVS settings: one file, configured through environment variables.
 
 SQLite is the zero set-up default; set DATABASE_URL (postgres://...) for PostgreSQL.
+Production is the default environment: HTTPS only, secure cookies, a secret key and host names required.
+A development machine says so (ACVS_ENV=development: `make run`, the tests) and is served over plain http.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -24,10 +30,47 @@ def envstr(name: str, default: str) -> str:
     return os.environ.get(name, default)
 
 
+def envlist(name: str, default: str) -> list[str]:
+    return [item.strip() for item in envstr(name, default).split(",") if item.strip()]
+
+
+def meta_key(header: str) -> str:
+    """An HTTP header name as Django's request.META spells it: X-Forwarded-Proto -> HTTP_X_FORWARDED_PROTO."""
+    return "HTTP_" + header.strip().upper().replace("-", "_")
+
+
+ACVS_ENV = envstr("ACVS_ENV", "production")
+if ACVS_ENV not in {"production", "development"}:
+    raise ImproperlyConfigured(f"ACVS_ENV must be production or development, not {ACVS_ENV!r}.")
+PRODUCTION = ACVS_ENV == "production"
+
 DEBUG = envbool("DEBUG", False)
-SECRET_KEY = envstr("SECRET_KEY", "acvs-development-only-key-change-me-in-production-0123456789")
-ALLOWED_HOSTS = envstr("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver").split(",")
-CSRF_TRUSTED_ORIGINS = [o for o in envstr("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+DEVELOPMENT_SECRET_KEY = "acvs-development-only-key-change-me-in-production-0123456789"
+SECRET_KEY = envstr("SECRET_KEY", "" if PRODUCTION else DEVELOPMENT_SECRET_KEY)
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,[::1],testserver")
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
+if PRODUCTION:
+    # Refuse to start rather than run with a known key, debug pages or a host check that answers 400 to all.
+    hint = " (on a development machine, set ACVS_ENV=development)"
+    if not SECRET_KEY or SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+        raise ImproperlyConfigured("Set SECRET_KEY to a long random value in production" + hint)
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured("Set ALLOWED_HOSTS to the site's host names in production" + hint)
+    if DEBUG:
+        raise ImproperlyConfigured("DEBUG must stay off in production" + hint)
+
+# HTTPS: every default is the production one; development serves plain http on 127.0.0.1.
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", PRODUCTION)
+SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", PRODUCTION)
+CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", PRODUCTION)
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Behind a reverse proxy that terminates TLS, the header it sets to "https" (e.g. X-Forwarded-Proto). Set it only
+# when the proxy overwrites that header: otherwise a client could claim https itself.
+if proxy_ssl_header := envstr("SECURE_PROXY_SSL_HEADER", ""):
+    SECURE_PROXY_SSL_HEADER = (meta_key(proxy_ssl_header), "https")
 
 INSTALLED_APPS = [
     # modeltranslation must come before django.contrib.admin.
@@ -44,6 +87,7 @@ INSTALLED_APPS = [
     "django_filters",
     "phonenumber_field",
     "django_tasks_db",
+    "axes",
     "acvs.core",
     "acvs.network",
     "acvs.offer",
@@ -56,6 +100,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "acvs.core.middleware.LanguageMiddleware",
@@ -67,6 +112,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "acvs.network.middleware.OfficeMiddleware",
+    # Turns a locked-out log-in into a 429 answer (acvs.network.logins.lockout_response).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "acvs.urls"
@@ -83,6 +130,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
                 "acvs.network.context_processors.office",
             ],
         },
@@ -115,7 +163,7 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "network.User"
-AUTHENTICATION_BACKENDS = ["acvs.network.backends.MembershipBackend"]
+AUTHENTICATION_BACKENDS = ["acvs.network.logins.LoginThrottleBackend", "acvs.network.backends.MembershipBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -124,6 +172,20 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Login throttling (django-axes, acvs/network/logins.py): an account is locked out after ACVS_LOGIN_FAILURE_LIMIT
+# failures, an address after ACVS_LOGIN_ADDRESS_FAILURE_LIMIT, for ACVS_LOGIN_COOLOFF_MINUTES after the last attempt.
+AXES_HANDLER = "acvs.network.logins.LoginThrottleHandler"
+AXES_FAILURE_LIMIT = envint("ACVS_LOGIN_FAILURE_LIMIT", 5)
+ACVS_LOGIN_ADDRESS_FAILURE_LIMIT = envint("ACVS_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("ACVS_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "acvs.network.logins.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "acvs.network.logins.client_ip"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # the audit of failed log-ins
+AXES_DISABLE_ACCESS_LOG = True  # successful log-ins are not recorded (one write less per log-in)
+# Behind a reverse proxy, the header carrying the client's address (e.g. X-Real-IP); see logins.client_ip.
+CLIENT_IP_HEADER = meta_key(header) if (header := envstr("CLIENT_IP_HEADER", "")) else ""
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
@@ -181,6 +243,30 @@ ACVS_SEARCH_PAGE_SIZE = envint("ACVS_SEARCH_PAGE_SIZE", 20)
 # An availability not confirmed for this many days is shown and searched as unknown.
 ACVS_AVAILABILITY_STALE_DAYS = envint("ACVS_AVAILABILITY_STALE_DAYS", 7)
 ACVS_MAP_TILES_URL = envstr("ACVS_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+
+
+def tiles_source(url: str) -> str:
+    """The CSP source of the tile server: https://{s}.tile.example.org/... -> https://*.tile.example.org."""
+    parts = urlsplit(url)
+    host = parts.netloc.split(".", 1)
+    if host[0].startswith("{"):  # a subdomain placeholder ({s}, {a-c}): any subdomain
+        host[0] = "*"
+    return f"{parts.scheme}://{'.'.join(host)}"
+
+
+# Content Security Policy: only this site's own files run (every script is a vendored or static file; no inline
+# script, event handler or eval). Styles too come from files; the one inline <style> (a booklet's colours) carries
+# the request's nonce. Pictures may also come from the map tile server and data: URIs (QR codes, icons).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:", tiles_source(ACVS_MAP_TILES_URL)],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
 
 # Outgoing email (stay booklets, answers) goes to a real SMTP server. To try locally:
 # `uv run python -m aiosmtpd -n -l 127.0.0.1:8025` and EMAIL_PORT=8025.

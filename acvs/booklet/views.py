@@ -237,7 +237,7 @@ def booklet_print(request, pk):
 @booklets_required
 def booklet_preview(request, pk):
     booklet = selectors.get_booklet_for_office(request.office, pk)
-    return HttpResponse(booklet_render.render_web(booklet, site_url=site_url(request), preview=True))
+    return HttpResponse(booklet_render.render_web(booklet, site_url=site_url(request), preview=True, request=request))
 
 
 @require_POST
@@ -285,7 +285,7 @@ def public(request, token):
     """The web version sent to the visitor: anyone with the unguessable link, no log-in."""
     booklet = selectors.get_booklet_by_token(token)
     services.record_first_opening(booklet=booklet, user=request.user)
-    response = HttpResponse(booklet_render.render_web(booklet, site_url=site_url(request)))
+    response = HttpResponse(booklet_render.render_web(booklet, site_url=site_url(request), request=request))
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"
     response["Cache-Control"] = "private, no-store"

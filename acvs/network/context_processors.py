@@ -10,4 +10,5 @@ def office(request):
         "can_manage_network": rules.can_manage_network(m),
         "can_manage_departments": rules.can_manage_departments(m),
         "is_network_admin": rules.is_network_admin(m),
+        "can_audit_logins": rules.can_audit_logins(m),
     }

@@ -65,6 +65,11 @@ def can_manage_departments(m: Membership | None) -> bool:
     return is_network_admin(m)
 
 
+def can_audit_logins(m: Membership | None) -> bool:
+    """Failed log-ins and lock-outs of the whole network: network administrators only."""
+    return is_network_admin(m)
+
+
 def departments_managed(m: Membership | None):
     """Départements where this membership may create offices or move them to."""
     if is_network_admin(m):

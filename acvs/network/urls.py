@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import departments, offices, people, switch
+from .views import departments, logins, offices, people, switch
 
 app_name = "network"
 urlpatterns = [
@@ -20,4 +20,6 @@ urlpatterns = [
     path("users/<int:pk>/offices/add/", people.user_office_add, name="user_office_add"),
     path("memberships/<int:pk>/edit/", people.membership_edit, name="membership_edit"),
     path("memberships/<int:pk>/deactivate/", people.membership_deactivate, name="membership_deactivate"),
+    path("logins/", logins.login_audit, name="logins"),
+    path("logins/unlock/", logins.lockout_lift, name="lockout_lift"),
 ]

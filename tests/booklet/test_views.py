@@ -282,3 +282,10 @@ def test_reversed_stay_dates_get_a_clear_message(client, agent, booklet):
     response = client.post(f"/booklets/{booklet.pk}/", {**data, "stay_start": "2027-07-10", "stay_end": "2027-07-01"})
     assert response.status_code == 400
     assert "The end of the stay cannot be before its start." in response.text
+
+
+def test_the_web_version_colours_are_allowed_by_the_request_nonce_only(client, booklet):
+    response = client.get(f"/booklets/b/{booklet.token}/")
+    [nonce] = re.findall(r'<style nonce="([\w-]{20,})">:root \{ --primary: #0f766e;', response.text)
+    assert response["Content-Security-Policy"].split("; ")[2] == f"style-src 'self' 'nonce-{nonce}'"
+    assert nonce not in client.get(f"/booklets/b/{booklet.token}/").text  # a new one for every answer

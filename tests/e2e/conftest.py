@@ -33,13 +33,49 @@ def browser():
         browser.close()
 
 
+# Reports every Content-Security-Policy violation of a page to the test (a function exposed by Playwright).
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  const what = `${e.violatedDirective} blocked ${e.blockedURI || "inline"}`;
+  window.acvsCspViolation(`${location.pathname}: ${what} (${e.sourceFile}:${e.lineNumber})`);
+});
+"""
+
+
+@pytest.fixture(autouse=True)
+def csp_violations():
+    """Every journey proves that its pages work under the Content-Security-Policy: any violation fails it."""
+    violations = []
+    yield violations
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations))
+
+
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="fr-FR", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    yield page
-    context.close()
+def new_context(browser, live_server, csp_violations):
+    """Browser contexts on the live server that report CSP violations (the event and Chromium's console error)."""
+    contexts = []
+
+    def make(**options):
+        context = browser.new_context(base_url=live_server.url, locale="fr-FR", **options)
+        context.set_default_timeout(15_000)
+        context.expose_function("acvsCspViolation", lambda text: csp_violations.append(text))
+        context.add_init_script(CSP_LISTENER)
+        context.on(
+            "console",
+            lambda m: m.type == "error" and "Content Security Policy" in m.text and csp_violations.append(m.text),
+        )
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context):
+    return new_context(viewport={"width": 1280, "height": 900}).new_page()
 
 
 def login(page, username, password):

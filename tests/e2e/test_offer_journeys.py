@@ -74,12 +74,11 @@ def test_owner_edits_an_offer_and_sees_the_history(page, agent, campsites):
     assert Offer.objects.get(pk=offer.pk).name == "Camping La Baie — Plage"
 
 
-def test_second_concurrent_save_is_refused(browser, live_server, agent, manager, campsites):
+def test_second_concurrent_save_is_refused(new_context, agent, manager, campsites):
     offer = campsites[0]
     pages = []
     for username in ("agent", "manager"):
-        context = browser.new_context(base_url=live_server.url, locale="fr-FR")
-        page = context.new_page()
+        page = new_context().new_page()
         login(page, username, PASSWORD)
         page.goto(f"/offers/{offer.pk}/edit/")
         pages.append(page)

@@ -1,0 +1,19 @@
+/* Small page behaviours declared in the markup, so that no template needs an inline script or event handler
+   (the Content-Security-Policy runs this site's script files only):
+   - <select data-autosubmit> submits its form when changed (office and language switches);
+   - <form data-confirm="question"> asks before it is sent (deletions);
+   - <button data-print> prints the page (booklet web version). */
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    var select = event.target.closest("select[data-autosubmit]");
+    if (select && select.form) select.form.requestSubmit();
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest("form[data-confirm]");
+    if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
+  });
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) window.print();
+  });
+})();

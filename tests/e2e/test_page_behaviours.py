@@ -1,0 +1,52 @@
+"""The small behaviours that used to be inline handlers, now in acvs/static/acvs/ui.js (the CSP refuses inline
+scripts): a select that submits its form, a confirmation before a deletion, the print button."""
+
+import pytest
+from playwright.sync_api import expect
+
+from acvs.booklet.models import Booklet
+from acvs.network.models import Membership, Role
+from tests.booklet.conftest import booklet, media, offers  # noqa: F401 — fixtures
+from tests.conftest import PASSWORD
+from tests.e2e.conftest import login
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_office_and_language_switches_submit_when_changed(page, agent, croix_valmer):
+    Membership.objects.create(user=agent, office=croix_valmer, role=Role.AGENT)
+    login(page, "agent", PASSWORD)
+    page.locator("#office-switch").select_option(label="Office de tourisme de La Croix-Valmer")
+    expect(page.get_by_text("Vous agissez désormais pour Office de tourisme de La Croix-Valmer.")).to_be_visible()
+    page.locator("#language-switch").select_option("en")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def test_a_deletion_asks_first_and_the_web_version_prints(page, agent, booklet):  # noqa: F811
+    login(page, "agent", PASSWORD)
+    page.goto(f"/booklets/{booklet.pk}/")
+    questions = []
+
+    def answer(dialog, accept):
+        questions.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda dialog: answer(dialog, accept=False))
+    page.get_by_role("button", name="Supprimer le carnet").click()
+    expect(page.get_by_role("button", name="Supprimer le carnet")).to_be_visible()
+    assert questions == ["Supprimer ce carnet ?"]
+    assert Booklet.objects.filter(pk=booklet.pk).exists()
+
+    page.goto(f"/booklets/b/{booklet.token}/")
+    # (A function as the last value would be called by Playwright: end on the counter.)
+    page.evaluate("window.print = () => { window.printed += 1; }; window.printed = 0")
+    page.locator("button.print").click()
+    assert page.evaluate("window.printed") == 1
+
+    page.goto(f"/booklets/{booklet.pk}/")
+    page.once("dialog", lambda dialog: answer(dialog, accept=True))
+    page.get_by_role("button", name="Supprimer le carnet").click()
+    page.wait_for_url("**/booklets/")
+    assert len(questions) == 2
+    assert not Booklet.objects.filter(pk=booklet.pk).exists()
