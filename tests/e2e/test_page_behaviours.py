@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from acvs.booklet.models import Booklet
 from acvs.network.models import Membership, Role
-from tests.booklet.conftest import booklet, media, offers  # noqa: F401 — fixtures
+from tests.booklet.conftest import booklet, offers  # noqa: F401 — fixtures
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import login
 
