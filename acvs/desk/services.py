@@ -202,7 +202,7 @@ def visitor_count_increment(*, membership: Membership) -> int:
     )
     if not created:
         VisitorCount.objects.filter(pk=bucket.pk).update(count=F("count") + 1)
-    return selectors.visitors_on(office)
+    return selectors.visitors_on()
 
 
 @transaction.atomic

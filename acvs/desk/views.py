@@ -39,8 +39,8 @@ def desk_required(view):
 
 def _count_context(request) -> dict:
     return {
-        "visitors_today": selectors.visitors_on(request.office),
-        "count_corrections": selectors.count_corrections(request.office)[:5],
+        "visitors_today": selectors.visitors_on(),
+        "count_corrections": selectors.count_corrections()[:5],
         "count_form": CountSetForm(),
     }
 
@@ -134,7 +134,7 @@ def count_set(request):
 @desk_required
 def request_list(request):
     form = FilterForm(request.GET or None, office=request.office)
-    results = selectors.requests_search(request.office, form.criteria()) if not form.is_bound or form.is_valid() else []
+    results = selectors.requests_search(form.criteria()) if not form.is_bound or form.is_valid() else []
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -163,7 +163,7 @@ def request_create(request):
 
 @desk_required
 def request_detail(request, pk):
-    obj = selectors.get_request_for_office(request.office, pk)
+    obj = selectors.get_request(pk)
     context = {
         "visitor_request": obj,
         "history": selectors.request_history(obj),
@@ -179,7 +179,7 @@ def request_detail(request, pk):
 
 @desk_required
 def request_edit(request, pk):
-    obj = selectors.get_request_for_office(request.office, pk)
+    obj = selectors.get_request(pk)
     if not rules.can_change_request(request.membership, obj):
         raise PermissionDenied
     status = 200
@@ -213,7 +213,7 @@ def request_edit(request, pk):
 @require_POST
 @desk_required
 def request_delete(request, pk):
-    obj = selectors.get_request_for_office(request.office, pk)
+    obj = selectors.get_request(pk)
     services.request_delete(visitor_request=obj, membership=request.membership)
     messages.success(request, _("Request deleted."))
     return redirect("desk:list")

@@ -46,7 +46,7 @@ def _page(request, qs):
 
 @documentation_page
 def catalogue(request):
-    filterset = DocumentFilter(request.GET, queryset=selectors.catalogue(request.office), request=request)
+    filterset = DocumentFilter(request.GET, queryset=selectors.catalogue(), request=request)
     page, query = _page(request, filterset.qs)
     context = {
         "filter": filterset,
@@ -133,9 +133,9 @@ def _detail_context(request, document, **forms) -> dict:
     context = {
         "document": document,
         "themes": document.themes.all(),
-        "places": selectors.stock_places(office, document),
+        "places": selectors.stock_places(document),
         "setting": setting,
-        "movements": selectors.document_movements(office, document),
+        "movements": selectors.document_movements(document),
         "network": selectors.network_stock(document, exclude=office),
         "can_change": rules.can_change_document(request.membership, document),
         "can_change_stock": can_change_stock,
@@ -216,8 +216,8 @@ def stock(request):
     if office is None:
         raise Http404
     context = {
-        "documents": selectors.office_stock(office).order_by("title", "pk"),
-        "to_reorder": selectors.to_reorder(office),
+        "documents": selectors.office_stock().order_by("title", "pk"),
+        "to_reorder": selectors.to_reorder(),
         "orders": selectors.open_orders_count(office),
         "section": "stock",
     }
@@ -225,7 +225,7 @@ def stock(request):
 
 
 def _movements(request):
-    return MovementFilter(request.GET, queryset=selectors.movements(request.office), request=request)
+    return MovementFilter(request.GET, queryset=selectors.movements(), request=request)
 
 
 @documentation_page
@@ -238,7 +238,7 @@ def movement_list(request):
 
 @documentation_page
 def stock_export(request, fmt):
-    header, rows = exports.stock_table(selectors.office_stock(request.office).order_by("title", "pk"))
+    header, rows = exports.stock_table(selectors.office_stock().order_by("title", "pk"))
     return exports.response(fmt, _("stock"), header, rows)
 
 
@@ -257,7 +257,7 @@ def handout(request, request_pk):
     """Hand out brochures to the visitor of a request, from the counter stock (the request page's section)."""
     if not desk_rules.can_use_desk(request.membership):
         raise PermissionDenied
-    visitor_request = desk_selectors.get_request_for_office(request.office, request_pk)
+    visitor_request = desk_selectors.get_request(request_pk)
     lines, errors = parse_handout(request.POST, request.office)
     if not errors:
         try:

@@ -16,7 +16,7 @@ from .models import OfferPhoto
 def thumbnails_page(request):
     if not rules.is_network_admin(request.membership):
         raise PermissionDenied(_("Only network administrators can do this."))
-    job = jobs.latest_job(request.office, thumbnails.REBUILD)
+    job = jobs.latest_job(thumbnails.REBUILD)
     busy = job is not None and not job.is_finished and not job.is_stalled
     if request.method == "POST":
         if busy:
