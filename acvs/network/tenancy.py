@@ -41,6 +41,7 @@ SHARED = {
     "offer.Offer": "the shared offer base: everyone reads, the owning office writes (network.rules)",
     "offer.Provider": "providers are shared like the offers: everyone reads, the owning office writes",
     "documentation.Document": "the network's brochure catalogue: everyone reads, the keeping office writes",
+    "availability.AvailabilityChange": "an offer's availability log, read with the offer; its office is the actor's",
     "core.AuditEntry": (
         "history, read only through core.audit.audit_history(instance) for an object the reader already reached; "
         "its office is the actor's, not an owner"
