@@ -1,10 +1,8 @@
 """Thin views of stay booklets. Staff reach booklets only through `selectors` (always filtered on the office)."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,12 +14,13 @@ from acvs.core.exceptions import ConflictError
 from acvs.core.forms import attach_errors
 from acvs.desk import selectors as desk_selectors
 from acvs.desk.models import Suggestion
+from acvs.network import rules
 from acvs.network.tenancy import scope_for
 from acvs.offer.models import Offer
 from acvs.offer.selectors import OfferQuery, offers_search
 
 from . import render as booklet_render
-from . import rules, selectors, services, tasks
+from . import selectors, services, tasks
 from .forms import BookletForm, BrandingForm, ItemForm, SendForm
 from .models import Booklet
 
@@ -29,21 +28,11 @@ SEARCH_RESULTS = 12
 PAGE_SIZE = 50
 
 
-def booklets_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not rules.can_build_booklets(request.membership):
-            raise PermissionDenied(_("Your role does not allow building stay booklets."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def site_url(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
-@booklets_required
+@rules.requires("booklet.build")
 def booklet_list(request):
     page = Paginator(selectors.booklets(), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
@@ -55,14 +44,14 @@ def booklet_list(request):
 
 
 @require_POST
-@booklets_required
+@rules.requires("booklet.build")
 def booklet_new(request):
     booklet = services.booklet_create(membership=request.membership)
     return redirect(booklet)
 
 
 @require_POST
-@booklets_required
+@rules.requires("booklet.build")
 def booklet_from_request(request, request_pk):
     visitor_request = desk_selectors.get_request(request_pk)
     booklet = services.booklet_create(membership=request.membership, visitor_request=visitor_request)
@@ -106,7 +95,7 @@ def _days_offered(booklet, items) -> int:
     return min(ItemForm.base_fields["day"].max_value, max(14, stay, *(i.day or 0 for i in items)))
 
 
-@booklets_required
+@rules.requires("booklet.build")
 def booklet_edit(request, pk):
     booklet = selectors.get_booklet(pk)
     status, form = 200, None
@@ -144,7 +133,7 @@ def _back(request, booklet):
 
 
 @require_POST
-@booklets_required
+@rules.requires("booklet.build")
 def item_add(request, pk):
     booklet = selectors.get_booklet(pk)
     offer_id = request.POST.get("offer", "")
@@ -159,7 +148,7 @@ def item_add(request, pk):
 
 
 @require_POST
-@booklets_required
+@rules.requires("booklet.build")
 def item_remove(request, pk, item_pk):
     booklet = selectors.get_booklet(pk)
     try:
@@ -170,7 +159,7 @@ def item_remove(request, pk, item_pk):
 
 
 @require_POST
-@booklets_required
+@rules.requires("booklet.build")
 def item_move(request, pk, item_pk):
     booklet = selectors.get_booklet(pk)
     delta = -1 if request.POST.get("direction") == "up" else 1
@@ -182,7 +171,7 @@ def item_move(request, pk, item_pk):
 
 
 @require_POST
-@booklets_required
+@rules.requires("booklet.build")
 def item_update(request, pk, item_pk):
     booklet = selectors.get_booklet(pk)
     form = ItemForm(request.POST)
@@ -205,7 +194,7 @@ def item_update(request, pk, item_pk):
 
 
 @require_POST
-@booklets_required
+@rules.requires("booklet.build")
 def booklet_delete(request, pk):
     booklet = selectors.get_booklet(pk)
     services.booklet_delete(membership=request.membership, booklet=booklet)
@@ -222,27 +211,27 @@ def _pdf_response(request, booklet, *, attachment: bool) -> HttpResponse:
     return response
 
 
-@booklets_required
+@rules.requires("booklet.build")
 def booklet_pdf(request, pk):
     booklet = selectors.get_booklet(pk)
     return _pdf_response(request, booklet, attachment=True)
 
 
-@booklets_required
+@rules.requires("booklet.build")
 def booklet_print(request, pk):
     """The PDF shown in the browser, to print it at the counter."""
     booklet = selectors.get_booklet(pk)
     return _pdf_response(request, booklet, attachment=False)
 
 
-@booklets_required
+@rules.requires("booklet.build")
 def booklet_preview(request, pk):
     booklet = selectors.get_booklet(pk)
     return HttpResponse(booklet_render.render_web(booklet, site_url=site_url(request), preview=True))
 
 
 @require_POST
-@booklets_required
+@rules.requires("booklet.build")
 def booklet_send(request, pk):
     """Queue the sending; the page then shows it queued, then its outcome (`sending_status`)."""
     booklet = selectors.get_booklet(pk)
@@ -265,7 +254,7 @@ def booklet_send(request, pk):
     return render(request, "booklet/editor.html", context, status=400)
 
 
-@booklets_required
+@rules.requires("booklet.build")
 def sending_status(request, pk):
     """The sending's state and the attempts, polled by htmx while the worker sends."""
     booklet = selectors.get_booklet(pk)
@@ -298,10 +287,9 @@ def public(request, token):
     return response
 
 
+@rules.requires("booklet.branding")
 def branding(request):
     office = request.office
-    if not rules.can_change_branding(request.membership, office):
-        raise PermissionDenied(_("Only the office’s manager or its administrators can change its branding."))
     instance = selectors.branding_for(office)
     status = 200
     if request.method == "POST":

@@ -3,20 +3,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from acvs.network import rules
 from acvs.offer.models import Offer, OfferType
 
 from . import advice, selectors
-from .views import desk_required
 
 
-@desk_required
+@rules.requires("desk.use")
 def advise(request, pk):
     visitor_request = selectors.get_request(pk)
     return redirect(advice.advice_search_url(visitor_request))
 
 
 @require_POST
-@desk_required
+@rules.requires("desk.use")
 def suggest(request, pk):
     visitor_request = selectors.get_request(pk)
     offer = get_object_or_404(Offer, pk=request.POST.get("offer"))
@@ -28,7 +28,7 @@ def suggest(request, pk):
 
 
 @require_POST
-@desk_required
+@rules.requires("desk.use")
 def suggestion_remove(request, pk, offer_pk):
     visitor_request = selectors.get_request(pk)
     advice.suggestion_remove(membership=request.membership, visitor_request=visitor_request, offer_id=offer_pk)
@@ -37,7 +37,7 @@ def suggestion_remove(request, pk, offer_pk):
 
 
 @require_POST
-@desk_required
+@rules.requires("desk.use")
 def missing_type(request, pk):
     visitor_request = selectors.get_request(pk)
     offer_type = get_object_or_404(OfferType, pk=request.POST.get("type"))

@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from acvs.core.audit import audit_record, snapshot_diff
 from acvs.core.exceptions import check_version
 from acvs.core.models import AuditEntry
+from acvs.network import rules
 from acvs.network.models import Membership, Office
 
-from . import reference, rules, selectors
+from . import reference, selectors
 from .models import Channel, Outcome, RequestStatus, VisitorCount, VisitorCountCorrection, VisitorRequest
 
 

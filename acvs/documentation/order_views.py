@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from acvs.core.forms import attach_errors
+from acvs.network import rules
 
-from . import rules, selectors, services
+from . import selectors, services
 from .forms import (
     HANDOUT_FIELD,
     OrderForm,
@@ -21,10 +22,9 @@ from .forms import (
     parse_shipped,
 )
 from .models import Document, OrderStatus
-from .views import documentation_page
 
 
-@documentation_page
+@rules.requires("documentation.use")
 def order_list(request):
     status = request.GET.get("status", "open")
     if status not in ("open", "all", *OrderStatus.values):
@@ -47,11 +47,9 @@ def _orderable(supplier, document_ids):
     return selectors.catalogue().filter(pk__in=ids).order_by("title", "language")
 
 
-@documentation_page
+@rules.requires("documentation.order")
 def order_create(request):
     m = request.membership
-    if not rules.can_order(m):
-        raise PermissionDenied
     data = request.POST if request.method == "POST" else request.GET
     choose = SupplierForm(data or None, office=request.office)
     if not choose.is_valid():
@@ -115,7 +113,7 @@ def _order_context(request, order, **forms) -> dict:
     }
 
 
-@documentation_page
+@rules.requires("documentation.use")
 def order_detail(request, pk):
     order = selectors.get_order(pk)
     return render(request, "documentation/order_detail.html", _order_context(request, order))
@@ -126,7 +124,7 @@ STEP_FORMS = {"accept": None, "cancel": ReasonForm, "refuse": RefuseForm, "ship"
 
 
 @require_POST
-@documentation_page
+@rules.requires("documentation.use")
 def order_step(request, pk, step):
     order = selectors.get_order(pk)  # 404 for any other office
     if step not in STEP_FORMS:

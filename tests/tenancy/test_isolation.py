@@ -201,7 +201,8 @@ def test_another_office_object_is_out_of_reach(world, name):
 
 @pytest.mark.parametrize(
     # The admin site's objects belong to no office: only superusers reach them.
-    "name", sorted(n for n, e in EXPECTED.items() if e is not Expect.OWN and ROUTES[n].tenancy is not Tenancy.ADMIN)
+    "name",
+    sorted(n for n, e in EXPECTED.items() if e is not Expect.OWN and ROUTES[n].tenancy is not Tenancy.ADMIN),
 )
 def test_the_owner_reaches_it(world, name):
     """The control: the requests above are valid and the object reachable, for the office it belongs to."""

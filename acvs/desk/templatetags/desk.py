@@ -1,6 +1,7 @@
 from django import template
 
-from acvs.desk import reference, rules, selectors
+from acvs.desk import reference, selectors
+from acvs.network import rules
 
 register = template.Library()
 

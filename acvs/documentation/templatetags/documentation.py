@@ -4,9 +4,9 @@ from typing import NamedTuple
 
 from django import template
 
-from acvs.desk import rules as desk_rules
+from acvs.network import rules
 
-from .. import rules, selectors
+from .. import selectors
 from ..forms import handout_field_name
 
 register = template.Library()
@@ -35,7 +35,7 @@ def request_section_context(request, visitor_request, data=None, errors=None) ->
     membership = getattr(request, "membership", None)
     visible = (
         visitor_request is not None
-        and desk_rules.can_use_desk(membership)
+        and rules.can_use_desk(membership)
         and visitor_request.office_id == membership.office_id
     )
     if not visible:
