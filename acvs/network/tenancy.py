@@ -9,7 +9,7 @@ own manager, for which None means "everything").
 
 Reading across offices goes through one named escape hatch, `all_offices(reason)`, whose reasons are declared in
 `CROSS_OFFICE_READS` and logged on each use. Models linked to an office that are not private are listed in
-`SHARED` with the reason; tests/security/test_fail_closed.py checks that every model is one or the other.
+`SHARED` with the reason; tests/tenancy/test_fail_closed.py checks that every model is one or the other.
 """
 
 import logging

@@ -1,7 +1,11 @@
 """The route catalogue: every named route of the URL resolver, how to reach it and what it reads.
 
-One entry per URL name (test_catalogue.py fails when a route has none). An entry says:
-- `kwargs`: the path parameters, built from the objects of one side of the world (tests/security/world.py): aim it
+A copy of tests/security/routes.py of the branch `input` (not merged yet), with the routes main gained since
+(jobs, a booklet's sending status, thumbnails, the task results' admin pages): when it lands, the isolation matrix
+imports that catalogue and this copy goes.
+
+One entry per URL name (test_isolation.py fails when a route has none). An entry says:
+- `kwargs`: the path parameters, built from the objects of one side of the world (world.py): aim it
   at `world.own` (the acting office's objects) or at `world.other` (another office's);
 - `methods` it answers, and the `query` and `form` parameters it reads, each with a valid value (the base request);
 - `text` / `urls`: the form fields that store free text / a web address (the escaping test writes markup there);

@@ -1,8 +1,10 @@
 """A small world for route-wide tests: the same objects for two offices, and one user per role.
 
+A copy of tests/security/world.py of the branch `input` (not merged yet), plus a job per side.
+
 `own` is the acting office (Cavalaire: its agent, manager and partner act for it); `other` is another office of the
 same département (La Croix-Valmer), whose private objects no one of Cavalaire may reach. Every route of the catalogue
-(tests/security/routes.py) builds its path from one side's objects, so a test can aim a route at either side.
+(routes.py) builds its path from one side's objects, so a test can aim a route at either side.
 """
 
 import datetime
