@@ -99,9 +99,12 @@ def prepare(args) -> list[str]:
 
 
 def recorded(office_slug: str = OFFICE_SLUG) -> int:
+    from django_scopes import scopes_disabled
+
     from acvs.desk.models import VisitorRequest
 
-    return VisitorRequest.objects.filter(office__slug=office_slug).count()
+    with scopes_disabled():  # the benchmark counts what the server recorded, outside any request
+        return VisitorRequest.objects.filter(office__slug=office_slug).count()
 
 
 def free_port() -> int:

@@ -5,6 +5,7 @@ import os
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django_scopes import scopes_disabled
 
 from acvs.network.models import Commune, Department, Membership, Office, Role, User
 from tests.workers import DATABASE_TASKS, IMMEDIATE_TASKS, ProcessWorker, ThreadWorker
@@ -16,6 +17,18 @@ PASSWORD = "acvs-test-password"
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_reference", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _tests_see_every_office():
+    """Tests build and inspect the rows of several offices directly, outside any tenancy scope.
+
+    The code under test is scoped as in production: every request by the office middleware (test client and
+    browser alike), every task by `run_job`. Tests of tenancy itself enter a scope (`scope_for`, or `scope()` for
+    none at all), which overrides this.
+    """
+    with scopes_disabled():
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,6 @@
 """Stay booklets ("carnets de séjour"): a selection of offers an office prepares for a visitor, as PDF and web page.
 
-Booklets belong to the office that made them (its tenant data): read them only through `booklet.selectors`.
+Booklets belong to the office that made them (its tenant data): reached only in that office's scope.
 """
 
 import secrets
@@ -11,6 +11,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from acvs.network.tenancy import scoped_manager
 
 colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Give a colour as #rrggbb, e.g. #0f766e."))
 
@@ -50,20 +52,14 @@ class Branding(models.Model):
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = scoped_manager(office="office")
+
     class Meta:
         verbose_name = _("booklet branding")
         verbose_name_plural = _("booklet brandings")
 
     def __str__(self):
         return str(self.office)
-
-
-class BookletQuerySet(models.QuerySet):
-    def for_office(self, office):
-        """The only way in: the booklets of one office. Without an office, nothing (fails closed)."""
-        if office is None or getattr(office, "pk", None) is None:
-            return self.none()
-        return self.filter(office=office)
 
 
 class Booklet(models.Model):
@@ -97,7 +93,7 @@ class Booklet(models.Model):
     # Its background jobs (sendings) go with it.
     jobs = GenericRelation("core.Job", content_type_field="target_type", object_id_field="target_id")
 
-    objects = BookletQuerySet.as_manager()
+    objects = scoped_manager(office="office")
 
     class Meta:
         verbose_name = _("stay booklet")
@@ -131,6 +127,8 @@ class BookletItem(models.Model):
     position = models.PositiveIntegerField(_("position"), default=0)
     day = models.PositiveSmallIntegerField(_("day"), null=True, blank=True, help_text=_("Day of the stay (1, 2…)"))
     note = models.TextField(_("personal note"), blank=True)
+
+    objects = scoped_manager(office="booklet__office")
 
     class Meta:
         verbose_name = _("booklet offer")
@@ -169,6 +167,8 @@ class BookletSending(models.Model):
     # Fixed before the first byte goes out: the mail server's log can tell whether an uncertain attempt arrived.
     message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
     error = models.TextField(_("error"), blank=True)
+
+    objects = scoped_manager(office="booklet__office")
 
     class Meta:
         verbose_name = _("booklet sending")

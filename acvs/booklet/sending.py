@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 from acvs.core.audit import audit_record
 from acvs.core.jobs import JobFailed, acting_membership
 from acvs.core.models import AuditEntry, Job
+from acvs.network import rules
 
-from . import render, rules
+from . import render
 from .models import Booklet, BookletSending
 
 Status = BookletSending.Status

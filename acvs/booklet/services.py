@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from acvs.core import jobs
 from acvs.core.exceptions import ConflictError
 from acvs.desk.models import Suggestion, VisitorRequest
+from acvs.network import rules
 from acvs.network.models import Membership, Office
 from acvs.offer.models import Offer, Status
 
-from . import rules, tasks
+from . import tasks
 from .models import LANGUAGE_CODES, Booklet, BookletItem, BookletSending, Branding, Layout
 from .sending import new_message_id
 

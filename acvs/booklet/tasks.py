@@ -4,8 +4,9 @@ from django.tasks import task
 from django.utils.translation import gettext_lazy
 
 from acvs.core import jobs
+from acvs.network import rules
 
-from . import rules, sending
+from . import sending
 
 
 # Before the long jobs: an agent is waiting at the counter.

@@ -1,12 +1,10 @@
 """Thin views of stay booklets. Staff reach booklets only through `selectors` (always filtered on the office)."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,11 +14,13 @@ from acvs.core.exceptions import ConflictError
 from acvs.core.forms import attach_errors
 from acvs.desk import selectors as desk_selectors
 from acvs.desk.models import Suggestion
+from acvs.network import rules
+from acvs.network.tenancy import scope_for
 from acvs.offer.models import Offer
 from acvs.offer.selectors import OfferQuery, offers_search
 
 from . import render as booklet_render
-from . import rules, selectors, services, tasks
+from . import selectors, services, tasks
 from .forms import BookletForm, BrandingForm, ItemForm, SendForm
 from .models import Booklet
 
@@ -28,23 +28,13 @@ SEARCH_RESULTS = 12
 PAGE_SIZE = 50
 
 
-def booklets_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not rules.can_build_booklets(request.membership):
-            raise PermissionDenied(_("Your role does not allow building stay booklets."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def site_url(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
-@booklets_required
+@rules.requires("booklet.build")
 def booklet_list(request):
-    page = Paginator(selectors.booklets_for_office(request.office), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.booklets(), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "booklets": page.object_list,
         "page": page,
@@ -54,16 +44,16 @@ def booklet_list(request):
 
 
 @require_POST
-@booklets_required
+@rules.requires("booklet.build")
 def booklet_new(request):
     booklet = services.booklet_create(membership=request.membership)
     return redirect(booklet)
 
 
 @require_POST
-@booklets_required
+@rules.requires("booklet.build")
 def booklet_from_request(request, request_pk):
-    visitor_request = desk_selectors.get_request_for_office(request.office, request_pk)
+    visitor_request = desk_selectors.get_request(request_pk)
     booklet = services.booklet_create(membership=request.membership, visitor_request=visitor_request)
     messages.success(request, _("Stay booklet created from the request’s suggestions."))
     return redirect(booklet)
@@ -105,9 +95,9 @@ def _days_offered(booklet, items) -> int:
     return min(ItemForm.base_fields["day"].max_value, max(14, stay, *(i.day or 0 for i in items)))
 
 
-@booklets_required
+@rules.requires("booklet.build")
 def booklet_edit(request, pk):
-    booklet = selectors.get_booklet_for_office(request.office, pk)
+    booklet = selectors.get_booklet(pk)
     status, form = 200, None
     if request.method == "POST":
         form = BookletForm(request.POST, instance=booklet)
@@ -128,7 +118,7 @@ def booklet_edit(request, pk):
             else:
                 messages.success(request, _("Booklet saved."))
                 return redirect(booklet)
-        booklet = selectors.get_booklet_for_office(request.office, pk)
+        booklet = selectors.get_booklet(pk)
     return render(request, "booklet/editor.html", _editor_context(request, booklet, form), status=status)
 
 
@@ -143,9 +133,9 @@ def _back(request, booklet):
 
 
 @require_POST
-@booklets_required
+@rules.requires("booklet.build")
 def item_add(request, pk):
-    booklet = selectors.get_booklet_for_office(request.office, pk)
+    booklet = selectors.get_booklet(pk)
     offer_id = request.POST.get("offer", "")
     offer = get_object_or_404(Offer, pk=int(offer_id) if offer_id.isdigit() else 0)
     try:
@@ -158,9 +148,9 @@ def item_add(request, pk):
 
 
 @require_POST
-@booklets_required
+@rules.requires("booklet.build")
 def item_remove(request, pk, item_pk):
-    booklet = selectors.get_booklet_for_office(request.office, pk)
+    booklet = selectors.get_booklet(pk)
     try:
         services.item_remove(membership=request.membership, booklet=booklet, item_id=item_pk)
     except ValidationError as error:
@@ -169,9 +159,9 @@ def item_remove(request, pk, item_pk):
 
 
 @require_POST
-@booklets_required
+@rules.requires("booklet.build")
 def item_move(request, pk, item_pk):
-    booklet = selectors.get_booklet_for_office(request.office, pk)
+    booklet = selectors.get_booklet(pk)
     delta = -1 if request.POST.get("direction") == "up" else 1
     try:
         services.item_move(membership=request.membership, booklet=booklet, item_id=item_pk, delta=delta)
@@ -181,9 +171,9 @@ def item_move(request, pk, item_pk):
 
 
 @require_POST
-@booklets_required
+@rules.requires("booklet.build")
 def item_update(request, pk, item_pk):
-    booklet = selectors.get_booklet_for_office(request.office, pk)
+    booklet = selectors.get_booklet(pk)
     form = ItemForm(request.POST)
     if form.is_valid():
         try:
@@ -204,9 +194,9 @@ def item_update(request, pk, item_pk):
 
 
 @require_POST
-@booklets_required
+@rules.requires("booklet.build")
 def booklet_delete(request, pk):
-    booklet = selectors.get_booklet_for_office(request.office, pk)
+    booklet = selectors.get_booklet(pk)
     services.booklet_delete(membership=request.membership, booklet=booklet)
     messages.success(request, _("Booklet deleted."))
     return redirect("booklet:list")
@@ -221,30 +211,30 @@ def _pdf_response(request, booklet, *, attachment: bool) -> HttpResponse:
     return response
 
 
-@booklets_required
+@rules.requires("booklet.build")
 def booklet_pdf(request, pk):
-    booklet = selectors.get_booklet_for_office(request.office, pk)
+    booklet = selectors.get_booklet(pk)
     return _pdf_response(request, booklet, attachment=True)
 
 
-@booklets_required
+@rules.requires("booklet.build")
 def booklet_print(request, pk):
     """The PDF shown in the browser, to print it at the counter."""
-    booklet = selectors.get_booklet_for_office(request.office, pk)
+    booklet = selectors.get_booklet(pk)
     return _pdf_response(request, booklet, attachment=False)
 
 
-@booklets_required
+@rules.requires("booklet.build")
 def booklet_preview(request, pk):
-    booklet = selectors.get_booklet_for_office(request.office, pk)
+    booklet = selectors.get_booklet(pk)
     return HttpResponse(booklet_render.render_web(booklet, site_url=site_url(request), preview=True, request=request))
 
 
 @require_POST
-@booklets_required
+@rules.requires("booklet.build")
 def booklet_send(request, pk):
     """Queue the sending; the page then shows it queued, then its outcome (`sending_status`)."""
-    booklet = selectors.get_booklet_for_office(request.office, pk)
+    booklet = selectors.get_booklet(pk)
     form = SendForm(request.POST)
     if form.is_valid():
         try:
@@ -264,17 +254,17 @@ def booklet_send(request, pk):
     return render(request, "booklet/editor.html", context, status=400)
 
 
-@booklets_required
+@rules.requires("booklet.build")
 def sending_status(request, pk):
     """The sending's state and the attempts, polled by htmx while the worker sends."""
-    booklet = selectors.get_booklet_for_office(request.office, pk)
+    booklet = selectors.get_booklet(pk)
     return render(request, "booklet/_sending_status.html", _sending_context(request, booklet))
 
 
 def _sending_context(request, booklet) -> dict:
     return {
         "booklet": booklet,
-        "send_job": jobs.latest_job(request.office, tasks.SEND, booklet),
+        "send_job": jobs.latest_job(tasks.SEND, booklet),
         "sendings": selectors.booklet_sendings(booklet)[:20],
         "editor_url": booklet.get_absolute_url() + "#send",
     }
@@ -283,19 +273,23 @@ def _sending_context(request, booklet) -> dict:
 @login_not_required
 def public(request, token):
     """The web version sent to the visitor: anyone with the unguessable link, no log-in."""
-    booklet = selectors.get_booklet_by_token(token)
-    services.record_first_opening(booklet=booklet, user=request.user)
-    response = HttpResponse(booklet_render.render_web(booklet, site_url=site_url(request), request=request))
+    office_id = selectors.token_office_id(token)
+    if office_id is None:
+        raise Http404("No such booklet")
+    # The link opens this booklet only, read in its office's scope.
+    with scope_for(office=office_id):
+        booklet = selectors.get_booklet_by_token(token)
+        services.record_first_opening(booklet=booklet, user=request.user)
+        response = HttpResponse(booklet_render.render_web(booklet, site_url=site_url(request), request=request))
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"
     response["Cache-Control"] = "private, no-store"
     return response
 
 
+@rules.requires("booklet.branding")
 def branding(request):
     office = request.office
-    if not rules.can_change_branding(request.membership, office):
-        raise PermissionDenied(_("Only the office’s manager or its administrators can change its branding."))
     instance = selectors.branding_for(office)
     status = 200
     if request.method == "POST":

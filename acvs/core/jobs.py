@@ -1,9 +1,9 @@
 """Background jobs: work a user starts for their office, run by the task worker, with progress, reason and retry.
 
 A domain registers a `JobKind` (its task and who may start it) and starts jobs with `job_start`; its task is thin:
-`run_job(job_id, work)` reloads the job, re-enters the office through the starter's membership, calls one service
-with a progress callback and records the outcome. A known failure (`JobFailed`) is recorded with its reason for the
-user; anything else is recorded too and re-raised, so the task backend keeps the traceback.
+`run_job(job_id, work)` re-enters the job's office scope, reloads the job and the starter's membership, calls one
+service with a progress callback and records the outcome. A known failure (`JobFailed`) is recorded with its reason
+for the user; anything else is recorded too and re-raised, so the task backend keeps the traceback.
 
 Tasks are enqueued when the transaction that created the job commits. No task backend retries by itself: a failed
 or stalled job is retried by a user (`job_retry`, with their rights at that moment), and the work must be written
@@ -24,7 +24,8 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from acvs.network.models import Membership, Office
+from acvs.network.models import Membership
+from acvs.network.tenancy import owner_office_id, scope_for
 
 from .models import Job
 
@@ -102,16 +103,16 @@ def job_retry(*, membership: Membership, job: Job) -> Job:
 # Reads -------------------------------------------------------------------------------------------------------------
 
 
-def get_job_for_office(office: Office | None, pk) -> Job:
-    """One job of `office`; 404 when it does not exist or belongs to another office."""
+def get_job(pk) -> Job:
+    """One job of the acting office; 404 when it does not exist or belongs to another office."""
     try:
-        return Job.objects.for_office(office).select_related("user").get(pk=pk)
+        return Job.objects.select_related("user").get(pk=pk)
     except (Job.DoesNotExist, ValueError, TypeError):
         raise Http404("No such job") from None
 
 
-def latest_job(office: Office | None, kind: JobKind, target=None) -> Job | None:
-    jobs = Job.objects.for_office(office).filter(kind=kind.name)
+def latest_job(kind: JobKind, target=None) -> Job | None:
+    jobs = Job.objects.filter(kind=kind.name)
     if target is not None:
         jobs = jobs.filter(target_type=ContentType.objects.get_for_model(target), target_id=target.pk)
     return jobs.order_by("-created_at", "-id").first()
@@ -160,7 +161,12 @@ def acting_membership(job: Job) -> Membership:
 
 
 def run_job(job_id: int, work: Callable[[Job, Progress], str]) -> str:
-    """Run `work(job, progress)` for a job and record its outcome; returns the job's status."""
+    """Run `work(job, progress)` in the scope of the job's office and record its outcome; returns the job's status."""
+    with scope_for(office=owner_office_id(Job, pk=job_id)):
+        return _run(job_id, work)
+
+
+def _run(job_id: int, work: Callable[[Job, Progress], str]) -> str:
     job = Job.objects.filter(pk=job_id).first()
     if job is None or job.status == Job.Status.DONE:
         return "gone" if job is None else job.status  # deleted with its target, or a retry racing a success

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from acvs.network.tenancy import scoped_manager
+
 
 class AuditEntry(models.Model):
     """One change to a record: who, when, and each changed field with its old and new values.
@@ -48,14 +50,6 @@ class AuditEntry(models.Model):
         return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
 
 
-class JobQuerySet(models.QuerySet):
-    def for_office(self, office):
-        """The only way in: the jobs of one office. Without an office, nothing (fails closed)."""
-        if office is None or getattr(office, "pk", None) is None:
-            return self.none()
-        return self.filter(office=office)
-
-
 class Job(models.Model):
     """Background work someone started for an office: what it is about, its state, progress and outcome.
 
@@ -94,7 +88,7 @@ class Job(models.Model):
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
-    objects = JobQuerySet.as_manager()
+    objects = scoped_manager(office="office")
 
     class Meta:
         verbose_name = _("background job")

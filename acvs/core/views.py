@@ -23,14 +23,14 @@ def home(request):
 
 def job_status(request, pk):
     """A job's status fragment, polled by htmx while it runs; without JavaScript, the page's refresh link."""
-    job = jobs.get_job_for_office(request.office, pk)
+    job = jobs.get_job(pk)
     page_url = _safe_next(request, request.GET.get("next"))
     return render(request, "core/_partials/job.html", {"job": job, "page_url": page_url})
 
 
 @require_POST
 def job_retry(request, pk):
-    job = jobs.get_job_for_office(request.office, pk)
+    job = jobs.get_job(pk)
     try:
         jobs.job_retry(membership=request.membership, job=job)
     except ValidationError as error:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone, translation
+from django_scopes import scopes_disabled
 
 from acvs.agenda.services import schedules_from_opening_periods
 from acvs.network.models import Office, User
@@ -51,8 +52,11 @@ def demo_exists() -> bool:
 
 
 def load(count: int = 3000, reset: bool = False, with_photos: bool = True) -> Summary | None:
-    """Create the demo data; None when it already exists and `reset` is false."""
-    with translation.override("fr"), transaction.atomic():
+    """Create the demo data; None when it already exists and `reset` is false.
+
+    It writes (and on reset deletes) the private rows of every demo office: no tenancy scope applies.
+    """
+    with translation.override("fr"), transaction.atomic(), scopes_disabled():
         if demo_exists():
             if not reset:
                 return None

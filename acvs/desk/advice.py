@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 
 from acvs.core.audit import audit_record
 from acvs.core.models import AuditEntry
+from acvs.network import rules
 from acvs.network.models import Membership
 from acvs.offer.models import Offer, OfferType
 
-from . import rules
 from .models import Outcome, Suggestion, VisitorRequest
 
 

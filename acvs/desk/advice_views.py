@@ -3,22 +3,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from acvs.network import rules
 from acvs.offer.models import Offer, OfferType
 
 from . import advice, selectors
-from .views import desk_required
 
 
-@desk_required
+@rules.requires("desk.use")
 def advise(request, pk):
-    visitor_request = selectors.get_request_for_office(request.office, pk)
+    visitor_request = selectors.get_request(pk)
     return redirect(advice.advice_search_url(visitor_request))
 
 
 @require_POST
-@desk_required
+@rules.requires("desk.use")
 def suggest(request, pk):
-    visitor_request = selectors.get_request_for_office(request.office, pk)
+    visitor_request = selectors.get_request(pk)
     offer = get_object_or_404(Offer, pk=request.POST.get("offer"))
     advice.suggestion_add(membership=request.membership, visitor_request=visitor_request, offer=offer)
     if request.htmx:
@@ -28,18 +28,18 @@ def suggest(request, pk):
 
 
 @require_POST
-@desk_required
+@rules.requires("desk.use")
 def suggestion_remove(request, pk, offer_pk):
-    visitor_request = selectors.get_request_for_office(request.office, pk)
+    visitor_request = selectors.get_request(pk)
     advice.suggestion_remove(membership=request.membership, visitor_request=visitor_request, offer_id=offer_pk)
     messages.success(request, _("Suggestion removed."))
     return redirect(visitor_request.get_absolute_url())
 
 
 @require_POST
-@desk_required
+@rules.requires("desk.use")
 def missing_type(request, pk):
-    visitor_request = selectors.get_request_for_office(request.office, pk)
+    visitor_request = selectors.get_request(pk)
     offer_type = get_object_or_404(OfferType, pk=request.POST.get("type"))
     advice.missing_type_add(membership=request.membership, visitor_request=visitor_request, offer_type=offer_type)
     messages.success(request, _("Recorded: no “%(type)s” to offer.") % {"type": offer_type.label})

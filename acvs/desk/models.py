@@ -9,6 +9,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from acvs.network.tenancy import scoped_manager
+
 from . import reference
 
 
@@ -37,6 +39,8 @@ class DeskSettings(models.Model):
     due_days = models.PositiveSmallIntegerField(_("answer within (working days)"), default=2)
     # {"countries": ["DE", ...], "departments": ["83", ...]}: overrides the default quick choices.
     quick_choices = models.JSONField(_("pinned quick choices"), default=dict, blank=True)
+
+    objects = scoped_manager(office="office")
 
     class Meta:
         verbose_name = _("counter settings")
@@ -96,19 +100,8 @@ def validate_language(value: str) -> None:
         raise ValidationError(_("Unknown language: %(code)s."), params={"code": value}, code="language")
 
 
-class VisitorRequestQuerySet(models.QuerySet):
-    def for_office(self, office):
-        """The only way in: the requests of one office. Without an office, nothing (fails closed)."""
-        if office is None or getattr(office, "pk", None) is None:
-            return self.none()
-        return self.filter(office=office)
-
-
 class VisitorRequest(models.Model):
-    """One visitor contact, recorded by (and visible only to) one office.
-
-    Never query `VisitorRequest.objects` from a view: read through `desk.selectors`, which always filter on the office.
-    """
+    """One visitor contact, recorded by (and visible only to) one office: reached only in that office's scope."""
 
     office = models.ForeignKey(
         "network.Office", verbose_name=_("office"), on_delete=models.PROTECT, related_name="visitor_requests"
@@ -181,7 +174,7 @@ class VisitorRequest(models.Model):
     )
     version = models.PositiveIntegerField(default=1)
 
-    objects = VisitorRequestQuerySet.as_manager()
+    objects = scoped_manager(office="office")
 
     class Meta:
         verbose_name = _("visitor request")
@@ -255,6 +248,8 @@ class VisitorCount(models.Model):
     hour = models.DateTimeField(_("hour"))
     count = models.PositiveIntegerField(_("visitors"), default=0)
 
+    objects = scoped_manager(office="office")
+
     class Meta:
         verbose_name = _("visitor count")
         verbose_name_plural = _("visitor counts")
@@ -277,6 +272,8 @@ class VisitorCountCorrection(models.Model):
     old_value = models.PositiveIntegerField(_("before"))
     new_value = models.PositiveIntegerField(_("after"))
 
+    objects = scoped_manager(office="office")
+
     class Meta:
         verbose_name = _("visitor count correction")
         verbose_name_plural = _("visitor count corrections")
@@ -293,6 +290,8 @@ class Suggestion(models.Model):
     offer = models.ForeignKey("offer.Offer", verbose_name=_("offer"), on_delete=models.CASCADE, related_name="+")
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     added_at = models.DateTimeField(auto_now_add=True)
+
+    objects = scoped_manager(office="visitor_request__office")
 
     class Meta:
         verbose_name = _("suggestion")

@@ -1,4 +1,4 @@
-"""Reads of the counter. Every function requires the office: requests of other offices are never reachable."""
+"""Reads of the counter, in the acting office's scope: requests of other offices are never reachable."""
 
 import datetime
 from dataclasses import dataclass
@@ -15,25 +15,17 @@ from . import reference
 from .models import OPEN_STATUSES, DeskSettings, Theme, VisitorCount, VisitorCountCorrection, VisitorRequest
 
 
-def _require(office: Office | None) -> Office:
-    if office is None or office.pk is None:
-        raise Http404("No office")
-    return office
-
-
-def requests_for_office(office: Office):
+def requests():
     """The office's requests, ready for lists (related rows joined or prefetched)."""
-    return (
-        VisitorRequest.objects.for_office(_require(office))
-        .select_related("department", "commune", "recorded_by", "assignee")
-        .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("position")))
+    return VisitorRequest.objects.select_related("department", "commune", "recorded_by", "assignee").prefetch_related(
+        Prefetch("themes", queryset=Theme.objects.order_by("position"))
     )
 
 
-def get_request_for_office(office: Office | None, pk) -> VisitorRequest:
-    """One request of `office`; 404 when it does not exist or belongs to another office."""
+def get_request(pk) -> VisitorRequest:
+    """One request of the acting office; 404 when it does not exist or belongs to another office."""
     try:
-        return requests_for_office(office).prefetch_related("requested_types", "missing_types").get(pk=pk)
+        return requests().prefetch_related("requested_types", "missing_types").get(pk=pk)
     except (VisitorRequest.DoesNotExist, ValueError, TypeError):
         raise Http404("No such request") from None
 
@@ -48,8 +40,8 @@ class RequestFilter:
     assignee: User | None = None
 
 
-def requests_search(office: Office, criteria: RequestFilter, today: datetime.date | None = None):
-    qs = requests_for_office(office)
+def requests_search(criteria: RequestFilter, today: datetime.date | None = None):
+    qs = requests()
     if criteria.channel:
         qs = qs.filter(channel=criteria.channel)
     if criteria.status:
@@ -65,12 +57,11 @@ def requests_search(office: Office, criteria: RequestFilter, today: datetime.dat
     return qs
 
 
-def overdue_requests(office: Office, today: datetime.date | None = None):
+def overdue_requests(today: datetime.date | None = None):
     """Requests still to answer whose due date is past."""
     today = today or timezone.localdate()
     return (
-        VisitorRequest.objects.for_office(_require(office))
-        .filter(status__in=OPEN_STATUSES, due_date__lt=today)
+        VisitorRequest.objects.filter(status__in=OPEN_STATUSES, due_date__lt=today)
         .select_related("assignee")
         .order_by("due_date", "id")
     )
@@ -82,12 +73,12 @@ def request_history(visitor_request: VisitorRequest):
 
 def office_members(office: Office):
     """Users who may be assigned a request of `office`: its active members."""
-    ids = Membership.objects.filter(office=_require(office), is_active=True).values("user_id")
+    ids = Membership.objects.filter(office=office, is_active=True).values("user_id")
     return User.objects.filter(pk__in=ids).order_by("first_name", "last_name", "username")
 
 
 def desk_settings(office: Office) -> DeskSettings:
-    found = DeskSettings.objects.filter(office=_require(office)).first()
+    found = DeskSettings.objects.filter(office=office).first()
     return found or DeskSettings(office=office)
 
 
@@ -115,15 +106,10 @@ def today_bounds(day: datetime.date | None = None) -> tuple[datetime.datetime, d
     return start, start + datetime.timedelta(days=1)
 
 
-def visitors_on(office: Office, day: datetime.date | None = None) -> int:
+def visitors_on(day: datetime.date | None = None) -> int:
     start, end = today_bounds(day)
-    total = VisitorCount.objects.filter(office=_require(office), hour__gte=start, hour__lt=end).aggregate(
-        total=Sum("count")
-    )["total"]
-    return total or 0
+    return VisitorCount.objects.filter(hour__gte=start, hour__lt=end).aggregate(total=Sum("count"))["total"] or 0
 
 
-def count_corrections(office: Office, day: datetime.date | None = None):
-    return VisitorCountCorrection.objects.filter(
-        office=_require(office), day=day or timezone.localdate()
-    ).select_related("user")
+def count_corrections(day: datetime.date | None = None):
+    return VisitorCountCorrection.objects.filter(day=day or timezone.localdate()).select_related("user")

@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from acvs.core.audit import audit_record, snapshot_diff
 from acvs.core.exceptions import check_version
 from acvs.core.models import AuditEntry
+from acvs.network import rules
 from acvs.network.models import Membership, Office
 
-from . import reference, rules, selectors
+from . import reference, selectors
 from .models import Channel, Outcome, RequestStatus, VisitorCount, VisitorCountCorrection, VisitorRequest
 
 
@@ -202,7 +203,7 @@ def visitor_count_increment(*, membership: Membership) -> int:
     )
     if not created:
         VisitorCount.objects.filter(pk=bucket.pk).update(count=F("count") + 1)
-    return selectors.visitors_on(office)
+    return selectors.visitors_on()
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from acvs.core.audit import audit_record
 from acvs.core.models import AuditEntry
-from acvs.network import rules as network_rules
+from acvs.network import rules
 from acvs.network.models import Department, Membership
 
 from . import reference, selectors
@@ -47,13 +47,9 @@ class DeskSettingsForm(forms.Form):
         return data
 
 
-def can_change_desk_settings(m: Membership | None) -> bool:
-    return m is not None and network_rules.can_change_office(m, m.office)
-
-
 @transaction.atomic
 def desk_settings_update(*, membership: Membership, due_days: int, countries: list, departments: list) -> None:
-    if not can_change_desk_settings(membership):
+    if not rules.can_change_desk_settings(membership):
         raise PermissionDenied(_("Only the office manager can change the counter settings."))
     current, _created = DeskSettings.objects.select_for_update().get_or_create(office=membership.office)
     before = {"due_days": str(current.due_days), "quick_choices": str(current.quick_choices or {})}
@@ -72,9 +68,8 @@ def desk_settings_update(*, membership: Membership, due_days: int, countries: li
                      office=membership.office, changes=changes)  # fmt: skip
 
 
+@rules.requires("desk.settings")
 def desk_settings_view(request):
-    if not can_change_desk_settings(request.membership):
-        raise PermissionDenied
     current = selectors.desk_settings(request.office)
     if request.method == "POST":
         form = DeskSettingsForm(request.POST)

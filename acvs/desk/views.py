@@ -1,7 +1,5 @@
 """Thin views of the counter. Requests are read only through `selectors` (always filtered on the office)."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -18,34 +16,24 @@ from acvs.core.exceptions import ConflictError
 from acvs.core.forms import attach_errors
 from acvs.documentation.forms import parse_handout
 from acvs.documentation.services import handout
+from acvs.network import rules
 
-from . import rules, selectors, services
+from . import selectors, services
 from .forms import CounterForm, CountSetForm, FilterForm, RequestForm, initial_from_request
 from .models import RequestStatus
-from .settings_views import can_change_desk_settings
 
 PAGE_SIZE = 25
 
 
-def desk_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not rules.can_use_desk(request.membership):
-            raise PermissionDenied(_("Your role does not give access to the counter."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def _count_context(request) -> dict:
     return {
-        "visitors_today": selectors.visitors_on(request.office),
-        "count_corrections": selectors.count_corrections(request.office)[:5],
+        "visitors_today": selectors.visitors_on(),
+        "count_corrections": selectors.count_corrections()[:5],
         "count_form": CountSetForm(),
     }
 
 
-@desk_required
+@rules.requires("desk.use")
 def counter(request):
     status = 200
     lines, handout_errors = {}, {}
@@ -67,7 +55,7 @@ def counter(request):
         # Only the form goes back, with its errors and what was typed.
         response = render(request, "desk/_counter_form.html", context, status=422)
         return reswap(retarget(response, "#counter-form"), "outerHTML")
-    context.update(can_change_settings=can_change_desk_settings(request.membership), **_count_context(request))
+    context.update(can_change_settings=rules.can_change_desk_settings(request.membership), **_count_context(request))
     return render(request, "desk/counter.html", context, status=status)
 
 
@@ -107,21 +95,21 @@ def _count_response(request):
 
 
 @require_POST
-@desk_required
+@rules.requires("desk.use")
 def count_increment(request):
     services.visitor_count_increment(membership=request.membership)
     return _count_response(request)
 
 
 @require_POST
-@desk_required
+@rules.requires("desk.use")
 def count_decrement(request):
     services.visitor_count_decrement(membership=request.membership)
     return _count_response(request)
 
 
 @require_POST
-@desk_required
+@rules.requires("desk.use")
 def count_set(request):
     form = CountSetForm(request.POST)
     if form.is_valid():
@@ -131,10 +119,10 @@ def count_set(request):
     return render(request, "desk/_count.html", context, status=400)
 
 
-@desk_required
+@rules.requires("desk.use")
 def request_list(request):
     form = FilterForm(request.GET or None, office=request.office)
-    results = selectors.requests_search(request.office, form.criteria()) if not form.is_bound or form.is_valid() else []
+    results = selectors.requests_search(form.criteria()) if not form.is_bound or form.is_valid() else []
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -142,7 +130,7 @@ def request_list(request):
     return render(request, "desk/request_list.html", context, status=200 if not form.errors else 400)
 
 
-@desk_required
+@rules.requires("desk.use")
 def request_create(request):
     status = 200
     if request.method == "POST":
@@ -161,9 +149,9 @@ def request_create(request):
     return render(request, "desk/request_form.html", {"form": form, "visitor_request": None}, status=status)
 
 
-@desk_required
+@rules.requires("desk.use")
 def request_detail(request, pk):
-    obj = selectors.get_request_for_office(request.office, pk)
+    obj = selectors.get_request(pk)
     context = {
         "visitor_request": obj,
         "history": selectors.request_history(obj),
@@ -177,9 +165,9 @@ def request_detail(request, pk):
     return render(request, "desk/request_detail.html", context)
 
 
-@desk_required
+@rules.requires("desk.use")
 def request_edit(request, pk):
-    obj = selectors.get_request_for_office(request.office, pk)
+    obj = selectors.get_request(pk)
     if not rules.can_change_request(request.membership, obj):
         raise PermissionDenied
     status = 200
@@ -211,9 +199,9 @@ def request_edit(request, pk):
 
 
 @require_POST
-@desk_required
+@rules.requires("desk.use")
 def request_delete(request, pk):
-    obj = selectors.get_request_for_office(request.office, pk)
+    obj = selectors.get_request(pk)
     services.request_delete(visitor_request=obj, membership=request.membership)
     messages.success(request, _("Request deleted."))
     return redirect("desk:list")

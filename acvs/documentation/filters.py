@@ -22,8 +22,7 @@ def _languages():
 
 
 def _moved_documents(request):
-    office = getattr(request, "office", None)
-    return Document.objects.filter(pk__in=Movement.objects.for_office(office).values("document")).order_by("title")
+    return Document.objects.filter(pk__in=Movement.objects.values("document")).order_by("title")
 
 
 class DateInput(forms.DateInput):

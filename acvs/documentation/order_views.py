@@ -2,15 +2,15 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from acvs.core.forms import attach_errors
+from acvs.network import rules
 
-from . import rules, selectors, services
+from . import selectors, services
 from .forms import (
     HANDOUT_FIELD,
     OrderForm,
@@ -22,10 +22,9 @@ from .forms import (
     parse_shipped,
 )
 from .models import Document, OrderStatus
-from .views import documentation_page
 
 
-@documentation_page
+@rules.requires("documentation.use")
 def order_list(request):
     status = request.GET.get("status", "open")
     if status not in ("open", "all", *OrderStatus.values):
@@ -41,19 +40,16 @@ def order_list(request):
     return render(request, "documentation/orders.html", context)
 
 
-def _orderable(supplier, office, document_ids):
+def _orderable(supplier, document_ids):
     """What the supplier publishes (current editions) or holds, plus the documents asked for in the link."""
     published = Document.objects.filter(publisher=supplier, is_current=True).values_list("pk", flat=True)
-    held = supplier.document_stocks.filter(quantity__gt=0).values_list("document", flat=True)
-    ids = {*published, *held, *document_ids}
-    return selectors.catalogue(office).filter(pk__in=ids).order_by("title", "language")
+    ids = {*published, *selectors.supplier_stock(supplier), *document_ids}
+    return selectors.catalogue().filter(pk__in=ids).order_by("title", "language")
 
 
-@documentation_page
+@rules.requires("documentation.order")
 def order_create(request):
     m = request.membership
-    if not rules.can_order(m):
-        raise PermissionDenied
     data = request.POST if request.method == "POST" else request.GET
     choose = SupplierForm(data or None, office=request.office)
     if not choose.is_valid():
@@ -63,7 +59,7 @@ def order_create(request):
     # Shown again after an error, the form keeps every line it had: those added by the link too, whatever address
     # it is posted to (each line posts its ``doc-<id>`` field, even left blank).
     posted = [int(match.group(1)) for match in map(HANDOUT_FIELD.match, request.POST) if match]
-    documents = list(_orderable(supplier, request.office, [*wanted, *posted]))
+    documents = list(_orderable(supplier, [*wanted, *posted]))
     errors, status = {}, 200
     if request.method == "POST":
         form = OrderForm(request.POST, office=request.office)
@@ -85,12 +81,7 @@ def order_create(request):
         status = 400
     else:
         form = OrderForm(initial={"supplier": supplier}, office=request.office)
-    supplier_stock = dict(
-        supplier.document_stocks.filter(document__in=documents)
-        .values("document")
-        .annotate(total=Sum("quantity"))
-        .values_list("document", "total")
-    )
+    supplier_stock = selectors.supplier_stock(supplier, documents)
     for document in documents:
         document.supplier_stock = supplier_stock.get(document.pk, 0)
         name = f"doc-{document.pk}"
@@ -122,9 +113,9 @@ def _order_context(request, order, **forms) -> dict:
     }
 
 
-@documentation_page
+@rules.requires("documentation.use")
 def order_detail(request, pk):
-    order = selectors.get_order_for_office(request.office, pk)
+    order = selectors.get_order(pk)
     return render(request, "documentation/order_detail.html", _order_context(request, order))
 
 
@@ -133,9 +124,9 @@ STEP_FORMS = {"accept": None, "cancel": ReasonForm, "refuse": RefuseForm, "ship"
 
 
 @require_POST
-@documentation_page
+@rules.requires("documentation.use")
 def order_step(request, pk, step):
-    order = selectors.get_order_for_office(request.office, pk)  # 404 for any other office
+    order = selectors.get_order(pk)  # 404 for any other office
     if step not in STEP_FORMS:
         raise Http404
     kwargs, shown, valid = {}, {}, True
@@ -162,5 +153,5 @@ def order_step(request, pk, step):
         else:
             messages.success(request, _("Order updated."))
             return redirect(order.get_absolute_url())
-    order = selectors.get_order_for_office(request.office, pk)
+    order = selectors.get_order(pk)
     return render(request, "documentation/order_detail.html", _order_context(request, order, **shown), status=status)

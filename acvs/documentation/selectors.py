@@ -1,4 +1,4 @@
-"""Reads of the documentation stock. Stock, movements and orders are read only here, always for one office."""
+"""Reads of the documentation stock, in the acting office's scope (stock levels elsewhere: `all_offices`)."""
 
 from dataclasses import dataclass
 
@@ -8,43 +8,37 @@ from django.http import Http404
 
 from acvs.desk.models import Theme
 from acvs.network.models import Office
+from acvs.network.tenancy import all_offices
 
 from .models import Document, Movement, MovementKind, Order, OrderStatus, Place, Stock, StockSetting
 from .models.orders import OPEN_ORDER_STATUSES
 
 
-def _require(office: Office | None) -> Office:
-    if office is None or office.pk is None:
-        raise Http404("No office")
-    return office
-
-
-def _stock_sum(office: Office, place: str | None = None):
-    rows = Stock.objects.for_office(office).filter(document=OuterRef("pk"))
+def _stock_sum(place: str | None = None):
+    rows = Stock.objects.filter(document=OuterRef("pk"))
     if place:
         rows = rows.filter(place=place)
     total = rows.order_by().values("document").annotate(total=Sum("quantity")).values("total")
     return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
 
 
-def _setting(office: Office, name: str):
-    rows = StockSetting.objects.for_office(office).filter(document=OuterRef("pk")).values(name)[:1]
+def _setting(name: str):
+    rows = StockSetting.objects.filter(document=OuterRef("pk")).values(name)[:1]
     return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
 
 
-def catalogue(office: Office | None):
-    """Every document of the network, with the stock of `office` (counter, storeroom, total) and its threshold."""
-    qs = Document.objects.select_related("publisher", "managed_by").prefetch_related(
-        Prefetch("themes", queryset=Theme.objects.order_by("position"))
-    )
-    if office is None or office.pk is None:
-        return qs.annotate(at_counter=Value(0), in_storeroom=Value(0), in_stock=Value(0), threshold=Value(0))
-    return qs.annotate(
-        at_counter=_stock_sum(office, Place.COUNTER),
-        in_storeroom=_stock_sum(office, Place.STOREROOM),
-        in_stock=_stock_sum(office),
-        threshold=_setting(office, "alert_threshold"),
-        reorder_quantity=_setting(office, "reorder_quantity"),
+def catalogue():
+    """Every document of the network, with the acting office's stock (counter, storeroom, total) and threshold."""
+    return (
+        Document.objects.select_related("publisher", "managed_by")
+        .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("position")))
+        .annotate(
+            at_counter=_stock_sum(Place.COUNTER),
+            in_storeroom=_stock_sum(Place.STOREROOM),
+            in_stock=_stock_sum(),
+            threshold=_setting("alert_threshold"),
+            reorder_quantity=_setting("reorder_quantity"),
+        )
     )
 
 
@@ -55,78 +49,83 @@ def get_document(pk) -> Document:
         raise Http404("No such document") from None
 
 
-def office_stock(office: Office):
-    """The documents `office` holds or watches (stock or threshold), with its quantities."""
-    office = _require(office)
-    held = Stock.objects.for_office(office).filter(quantity__gt=0).values("document")
-    watched = StockSetting.objects.for_office(office).filter(alert_threshold__gt=0).values("document")
-    return catalogue(office).filter(Q(pk__in=held) | Q(pk__in=watched))
+def office_stock():
+    """The documents the acting office holds or watches (stock or threshold), with its quantities."""
+    held = Stock.objects.filter(quantity__gt=0).values("document")
+    watched = StockSetting.objects.filter(alert_threshold__gt=0).values("document")
+    return catalogue().filter(Q(pk__in=held) | Q(pk__in=watched))
 
 
-def to_reorder(office: Office):
+def to_reorder():
     """Documents whose stock fell to the alert threshold or below, lowest first."""
-    return office_stock(office).filter(threshold__gt=0, in_stock__lte=F("threshold")).order_by("in_stock", "title")
+    return office_stock().filter(threshold__gt=0, in_stock__lte=F("threshold")).order_by("in_stock", "title")
 
 
-def stock_places(office: Office, document: Document) -> dict[str, int]:
-    found = dict(Stock.objects.for_office(_require(office)).filter(document=document).values_list("place", "quantity"))
+def stock_places(document: Document) -> dict[str, int]:
+    found = dict(Stock.objects.filter(document=document).values_list("place", "quantity"))
     return {place: found.get(place, 0) for place in Place.values}
 
 
 def stock_setting(office: Office, document: Document) -> StockSetting:
-    found = StockSetting.objects.for_office(_require(office)).filter(document=document).first()
+    found = StockSetting.objects.filter(document=document).first()
     return found or StockSetting(office=office, document=document)
 
 
-def network_stock(document: Document, exclude: Office | None = None):
-    """Offices holding copies of `document` (stock levels are not personal data), most first: where to order."""
-    qs = (
-        Office.objects.filter(is_active=True, document_stocks__document=document)
-        .annotate(total=Sum("document_stocks__quantity"))
-        .filter(total__gt=0)
-        .order_by("-total", "name")
-    )
-    return qs.exclude(pk=exclude.pk) if exclude is not None else qs
+def network_stock(document: Document, exclude: Office | None = None) -> list[Office]:
+    """Offices holding copies of `document`, most first (each with `.total`): where to order."""
+    with all_offices("network_stock"):
+        totals = dict(
+            Stock.objects.filter(document=document, office__is_active=True)
+            .exclude(office=exclude)
+            .values("office")
+            .annotate(total=Sum("quantity"))
+            .filter(total__gt=0)
+            .values_list("office", "total")
+        )
+    offices = list(Office.objects.filter(pk__in=totals))
+    for office in offices:
+        office.total = totals[office.pk]
+    return sorted(offices, key=lambda office: (-office.total, office.name))
 
 
-def movements(office: Office):
-    return (
-        Movement.objects.for_office(_require(office))
-        .select_related("document", "user", "counterpart", "order")
-        .order_by("-at", "-pk")
-    )
+def supplier_stock(supplier: Office, documents=None) -> dict[int, int]:
+    """Copies `supplier` holds of each document (all of them, or of `documents`), to order from it."""
+    with all_offices("network_stock"):
+        rows = Stock.objects.filter(office=supplier, quantity__gt=0)
+        if documents is not None:
+            rows = rows.filter(document__in=documents)
+        return dict(rows.values("document").annotate(total=Sum("quantity")).values_list("document", "total"))
 
 
-def document_movements(office: Office, document: Document, limit: int = 20):
-    return list(movements(office).filter(document=document)[:limit])
+def movements():
+    return Movement.objects.select_related("document", "user", "counterpart", "order").order_by("-at", "-pk")
+
+
+def document_movements(document: Document, limit: int = 20):
+    return list(movements().filter(document=document)[:limit])
 
 
 def request_handouts(visitor_request):
-    """What the request's visitor was given (movements of the request's own office only)."""
+    """What the request's visitor was given."""
     return list(
-        Movement.objects.for_office(visitor_request.office)
-        .filter(visitor_request=visitor_request, kind=MovementKind.HANDED_OUT)
+        Movement.objects.filter(visitor_request=visitor_request, kind=MovementKind.HANDED_OUT)
         .select_related("document", "user")
         .order_by("at", "pk")
     )
 
 
-def counter_documents(office: Office | None, limit: int | None = 12) -> list[Document]:
-    """Documents in stock at the office's counter, the most recently handed out first; each has `.quantity`.
+def counter_documents(limit: int | None = 12) -> list[Document]:
+    """Documents in stock at the acting office's counter, the most recently handed out first; each has `.quantity`.
 
-    Read from the office's counter stock rows (a few dozen), not the whole catalogue. Nothing without an office.
+    Read from the office's counter stock rows (a few dozen), not the whole catalogue.
     """
-    if office is None or office.pk is None:
-        return []
     recent = (
-        Movement.objects.for_office(office)
-        .filter(kind=MovementKind.HANDED_OUT, document=OuterRef("document"))
+        Movement.objects.filter(kind=MovementKind.HANDED_OUT, document=OuterRef("document"))
         .order_by("-at")
         .values("at")[:1]
     )
     stocks = (
-        Stock.objects.for_office(office)
-        .filter(place=Place.COUNTER, quantity__gt=0)
+        Stock.objects.filter(place=Place.COUNTER, quantity__gt=0)
         .select_related("document")
         .annotate(last_handed_out=Subquery(recent))
         .order_by(F("last_handed_out").desc(nulls_last=True), "document__title", "document__pk")
@@ -138,11 +137,11 @@ def counter_documents(office: Office | None, limit: int | None = 12) -> list[Doc
     return documents
 
 
-def offices_for_orders(office: Office):
+def offices_for_orders(office: Office | None):
     """Offices one may order from: every other active office, CDTs first."""
     return (
         Office.objects.filter(is_active=True)
-        .exclude(pk=_require(office).pk)
+        .exclude(pk=getattr(office, "pk", None))
         .annotate(is_cdt=Case(When(kind=Office.Kind.CDT, then=Value(0)), default=Value(1)))
         .order_by("is_cdt", "name")
     )
@@ -154,16 +153,14 @@ class OrderLists:
     incoming: list
 
 
-def orders(office: Office):
-    return (
-        Order.objects.for_office(_require(office))
-        .select_related("requester", "supplier", "created_by")
-        .annotate(line_count=Count("lines"), copies=Sum("lines__quantity"))
+def orders():
+    return Order.objects.select_related("requester", "supplier", "created_by").annotate(
+        line_count=Count("lines"), copies=Sum("lines__quantity")
     )
 
 
 def order_lists(office: Office, status: str = "") -> OrderLists:
-    qs = orders(office)
+    qs = orders()
     if status == "open":
         qs = qs.filter(status__in=OPEN_ORDER_STATUSES)
     elif status:
@@ -171,12 +168,11 @@ def order_lists(office: Office, status: str = "") -> OrderLists:
     return OrderLists(outgoing=list(qs.filter(requester=office)), incoming=list(qs.filter(supplier=office)))
 
 
-def get_order_for_office(office: Office | None, pk) -> Order:
-    """One order `office` placed or must supply; 404 for any other office."""
+def get_order(pk) -> Order:
+    """One order the acting office placed or must supply; 404 for any other office."""
     try:
         return (
-            Order.objects.for_office(_require(office))
-            .select_related("requester", "supplier", "created_by")
+            Order.objects.select_related("requester", "supplier", "created_by")
             .prefetch_related("lines__document", "events__user", "events__office")
             .get(pk=pk)
         )
@@ -185,7 +181,7 @@ def get_order_for_office(office: Office | None, pk) -> Order:
 
 
 def open_orders_count(office: Office) -> dict[str, int]:
-    qs = Order.objects.for_office(_require(office))
+    qs = Order.objects.all()
     return {
         "to_supply": qs.filter(supplier=office, status__in=[OrderStatus.REQUESTED, OrderStatus.ACCEPTED]).count(),
         "to_receive": qs.filter(requester=office, status=OrderStatus.SHIPPED).count(),

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from acvs.core.audit import audit_record, snapshot_diff
 from acvs.core.exceptions import check_version
 from acvs.core.models import AuditEntry
+from acvs.network import rules
 from acvs.network.models import Membership, Office
 
-from . import rules
 from .models import (
     Document,
     Movement,
@@ -351,7 +351,7 @@ def _lock_order(membership: Membership, order: Order, step: str) -> Order:
         if not rules.can_act_on_orders(membership):
             # A read-only partner of one of the two offices: a matter of role, whichever side or status.
             raise PermissionDenied(_("Your role does not allow acting on orders."))
-        side, statuses = rules.STEPS[step]
+        side, statuses = rules.ORDER_STEPS[step]
         if locked.status not in statuses:
             raise ValidationError(
                 _("This order is now “%(status)s”: it cannot be changed that way.")

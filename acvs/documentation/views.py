@@ -3,8 +3,6 @@
 Stock and movements are read only through `selectors` for the acting office; writes go through `services`.
 """
 
-from functools import wraps
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -15,26 +13,16 @@ from django.views.decorators.http import require_POST
 
 from acvs.core.exceptions import ConflictError
 from acvs.core.forms import attach_errors
-from acvs.desk import rules as desk_rules
 from acvs.desk import selectors as desk_selectors
 from acvs.desk import views as desk_views
+from acvs.network import rules
 
-from . import exports, rules, selectors, services
+from . import exports, selectors, services
 from .filters import DocumentFilter, MovementFilter
 from .forms import DocumentForm, MoveForm, MovementForm, StockSettingForm, parse_handout
 from .templatetags.documentation import HandoutInput, request_section_context
 
 PAGE_SIZE = 50
-
-
-def documentation_page(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not rules.can_use_documentation(request.membership):
-            raise PermissionDenied(_("You need a role in an office to see the documentation stock."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _page(request, qs):
@@ -44,9 +32,9 @@ def _page(request, qs):
     return page, query.urlencode()
 
 
-@documentation_page
+@rules.requires("documentation.use")
 def catalogue(request):
-    filterset = DocumentFilter(request.GET, queryset=selectors.catalogue(request.office), request=request)
+    filterset = DocumentFilter(request.GET, queryset=selectors.catalogue(), request=request)
     page, query = _page(request, filterset.qs)
     context = {
         "filter": filterset,
@@ -111,14 +99,12 @@ def _document_form_page(request, document=None):
     return render(request, "documentation/document_form.html", context, status=status)
 
 
-@documentation_page
+@rules.requires("documentation.create")
 def document_create(request):
-    if not rules.can_create_documents(request.membership):
-        raise PermissionDenied
     return _document_form_page(request)
 
 
-@documentation_page
+@rules.requires("documentation.use")
 def document_edit(request, pk):
     document = selectors.get_document(pk)
     if not rules.can_change_document(request.membership, document):
@@ -133,9 +119,9 @@ def _detail_context(request, document, **forms) -> dict:
     context = {
         "document": document,
         "themes": document.themes.all(),
-        "places": selectors.stock_places(office, document),
+        "places": selectors.stock_places(document),
         "setting": setting,
-        "movements": selectors.document_movements(office, document),
+        "movements": selectors.document_movements(document),
         "network": selectors.network_stock(document, exclude=office),
         "can_change": rules.can_change_document(request.membership, document),
         "can_change_stock": can_change_stock,
@@ -152,7 +138,7 @@ def _detail_context(request, document, **forms) -> dict:
     return context
 
 
-@documentation_page
+@rules.requires("documentation.use")
 def document_detail(request, pk):
     document = selectors.get_document(pk)
     return render(request, "documentation/document_detail.html", _detail_context(request, document))
@@ -176,7 +162,7 @@ def _stock_action(request, pk, form, call, success: str, form_name: str):
 
 
 @require_POST
-@documentation_page
+@rules.requires("documentation.use")
 def movement_create(request, pk):
     def call(document, data):
         services.movement_record(
@@ -189,7 +175,7 @@ def movement_create(request, pk):
 
 
 @require_POST
-@documentation_page
+@rules.requires("documentation.use")
 def stock_move(request, pk):
     def call(document, data):
         services.stock_move(
@@ -201,7 +187,7 @@ def stock_move(request, pk):
 
 
 @require_POST
-@documentation_page
+@rules.requires("documentation.use")
 def stock_setting(request, pk):
     def call(document, data):
         services.stock_setting_set(membership=request.membership, document=document, **data)
@@ -210,14 +196,14 @@ def stock_setting(request, pk):
     return _stock_action(request, pk, form, call, _("Threshold saved."), "setting_form")
 
 
-@documentation_page
+@rules.requires("documentation.use")
 def stock(request):
     office = request.office
     if office is None:
         raise Http404
     context = {
-        "documents": selectors.office_stock(office).order_by("title", "pk"),
-        "to_reorder": selectors.to_reorder(office),
+        "documents": selectors.office_stock().order_by("title", "pk"),
+        "to_reorder": selectors.to_reorder(),
         "orders": selectors.open_orders_count(office),
         "section": "stock",
     }
@@ -225,10 +211,10 @@ def stock(request):
 
 
 def _movements(request):
-    return MovementFilter(request.GET, queryset=selectors.movements(request.office), request=request)
+    return MovementFilter(request.GET, queryset=selectors.movements(), request=request)
 
 
-@documentation_page
+@rules.requires("documentation.use")
 def movement_list(request):
     filterset = _movements(request)
     page, query = _page(request, filterset.qs)
@@ -236,13 +222,13 @@ def movement_list(request):
     return render(request, "documentation/movements.html", context, status=400 if filterset.errors else 200)
 
 
-@documentation_page
+@rules.requires("documentation.use")
 def stock_export(request, fmt):
-    header, rows = exports.stock_table(selectors.office_stock(request.office).order_by("title", "pk"))
+    header, rows = exports.stock_table(selectors.office_stock().order_by("title", "pk"))
     return exports.response(fmt, _("stock"), header, rows)
 
 
-@documentation_page
+@rules.requires("documentation.use")
 def movement_export(request, fmt):
     filterset = _movements(request)
     if filterset.errors:
@@ -252,12 +238,12 @@ def movement_export(request, fmt):
 
 
 @require_POST
-@documentation_page
+@rules.requires("documentation.use")
 def handout(request, request_pk):
     """Hand out brochures to the visitor of a request, from the counter stock (the request page's section)."""
-    if not desk_rules.can_use_desk(request.membership):
+    if not rules.can_use_desk(request.membership):
         raise PermissionDenied
-    visitor_request = desk_selectors.get_request_for_office(request.office, request_pk)
+    visitor_request = desk_selectors.get_request(request_pk)
     lines, errors = parse_handout(request.POST, request.office)
     if not errors:
         try:

@@ -1,5 +1,6 @@
-"""Resolve the office a user acts for, once per request."""
+"""Resolve the office a user acts for, once per request, and act within its tenancy scope."""
 
+from . import tenancy
 from .models import Membership
 
 SESSION_KEY = "acvs_office_id"
@@ -15,7 +16,11 @@ def active_memberships(user):
 
 
 class OfficeMiddleware:
-    """Sets request.membership (the user's role in the current office) and request.office."""
+    """Sets request.membership (the user's role in the current office) and request.office, and runs the view and
+    its template rendering in that office's scope (no office: no office-private row is visible).
+
+    A streaming response is produced after the view returns: its content is read in the scope too.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -38,4 +43,19 @@ class OfficeMiddleware:
             if current is not None:
                 request.membership = current
                 request.office = current.office
-        return self.get_response(request)
+        with tenancy.scope_for(office=request.office):
+            response = self.get_response(request)
+        if response.streaming:
+            response.streaming_content = _in_scope(response.streaming_content, request.office)
+        return response
+
+
+def _in_scope(chunks, office):
+    """Each chunk is made in the office's scope, which is left between chunks (the server runs there)."""
+    iterator = iter(chunks)
+    while True:
+        with tenancy.scope_for(office=office):
+            chunk = next(iterator, None)
+        if chunk is None:
+            return
+        yield chunk

@@ -1,8 +1,22 @@
 """The single permission layer: what a membership (a user acting for an office) may do.
 
-Every view, form, API endpoint and service asks here; nothing else decides rights.
-Everyone in the network reads every offer; writing follows ownership and role.
+Every view, form, API endpoint and service asks here; nothing else decides rights. `RULES` at the end names each
+decision (a function of the membership, or of the membership and an object); views declare the rule of their page
+with `@requires("desk.use")` and the API will read the same names.
+
+- Everyone in the network reads every offer, provider and catalogue document; writing follows ownership and role.
+- An office's private data (requests, booklets, stock, orders) is its own: its agents and managers, and
+  administrators acting for it; read-only partners never write, nor see visitors' personal data. Which rows an
+  office reaches at all is the tenancy scope's business (network.tenancy); these rules decide what it may do.
 """
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from .models import Department, Membership, Office, Role
 
@@ -154,3 +168,191 @@ def keeps_management(
     if office is not None:
         remaining = remaining.exclude(office=office)
     return remaining.exists()
+
+
+# Providers ---------------------------------------------------------------------------------------------------------
+
+
+def can_change_provider(m: Membership | None, provider) -> bool:
+    owner = provider.owner_office
+    return can_write_for_office(m, owner.pk, owner.department_id)
+
+
+# The counter -------------------------------------------------------------------------------------------------------
+# Requests belong to the office that recorded them. Read-only partners never record nor see them (personal data).
+
+
+def can_use_desk(m: Membership | None) -> bool:
+    """Sees the counter and its office's requests, records and follows them up."""
+    return m is not None and m.role in EDITOR_ROLES
+
+
+def can_record_requests(m: Membership | None) -> bool:
+    return can_use_desk(m)
+
+
+def can_count_visitors(m: Membership | None) -> bool:
+    return can_use_desk(m)
+
+
+def can_change_request(m: Membership | None, visitor_request) -> bool:
+    return can_use_desk(m) and visitor_request.office_id == m.office_id
+
+
+def can_delete_request(m: Membership | None, visitor_request) -> bool:
+    """Undo: the agent who recorded it, or a manager or administrator of the office."""
+    if not can_change_request(m, visitor_request):
+        return False
+    return visitor_request.recorded_by_id == m.user_id or m.role != Role.AGENT
+
+
+def can_change_desk_settings(m: Membership | None) -> bool:
+    return m is not None and can_change_office(m, m.office)
+
+
+# Stay booklets -----------------------------------------------------------------------------------------------------
+# Booklets belong to the office that made them; its branding is set by its manager or its administrators.
+
+
+def can_build_booklets(m: Membership | None) -> bool:
+    return m is not None and m.role in EDITOR_ROLES
+
+
+def can_change_booklet(m: Membership | None, booklet) -> bool:
+    return can_build_booklets(m) and booklet.office_id == m.office_id
+
+
+def can_send_booklet(m: Membership | None, booklet) -> bool:
+    return can_change_booklet(m, booklet)
+
+
+def can_change_branding(m: Membership | None, office) -> bool:
+    return can_change_office(m, office)
+
+
+# The documentation stock -------------------------------------------------------------------------------------------
+# Everyone with a membership reads the catalogue, its own office's stock and the network's stock levels (not
+# personal data). An office's stock changes only by its own agents, managers and administrators acting for it: even
+# a network administrator changes another office's stock only by switching to it. A catalogue record is kept by the
+# office that created it. An order is seen by its two offices only; the supplier accepts, refuses and ships, the
+# requester receives or cancels.
+
+
+def can_use_documentation(m: Membership | None) -> bool:
+    return m is not None
+
+
+def can_change_stock(m: Membership | None, office) -> bool:
+    return m is not None and m.role in EDITOR_ROLES and office is not None and m.office_id == office.pk
+
+
+def can_create_documents(m: Membership | None) -> bool:
+    return m is not None and m.role in EDITOR_ROLES
+
+
+def can_change_document(m: Membership | None, document) -> bool:
+    keeper = document.managed_by
+    return can_write_for_office(m, keeper.pk, keeper.department_id)
+
+
+def can_order(m: Membership | None) -> bool:
+    return m is not None and m.role in EDITOR_ROLES
+
+
+def can_see_order(m: Membership | None, order) -> bool:
+    return m is not None and m.office_id in (order.requester_id, order.supplier_id)
+
+
+def can_act_on_orders(m: Membership | None) -> bool:
+    """The role may take an order's steps (for its own office's side): not a read-only partner."""
+    return m is not None and m.role in EDITOR_ROLES
+
+
+# Which side moves an order on, and from which statuses (documentation.models.OrderStatus values).
+ORDER_STEPS = {
+    "accept": ("supplier", {"requested"}),
+    "refuse": ("supplier", {"requested", "accepted"}),
+    "ship": ("supplier", {"accepted"}),
+    "receive": ("requester", {"shipped"}),
+    "cancel": ("requester", {"requested", "accepted"}),
+}
+
+
+def can_act_on_order(m: Membership | None, order, step: str) -> bool:
+    """May take `step` on `order` now (right side, right role, right status)."""
+    side, statuses = ORDER_STEPS[step]
+    return order.status in statuses and can_act_on_orders(m) and m.office_id == getattr(order, f"{side}_id")
+
+
+def order_actions(m: Membership | None, order) -> list[str]:
+    return [step for step in ORDER_STEPS if can_act_on_order(m, order, step)]
+
+
+# The table of rules --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    check: Callable[..., bool]  # (membership) for a page, (membership, object) for an object
+    refusal: str | Promise = _("Your role does not allow this.")
+    of_object: bool = False
+
+
+RULES: dict[str, Rule] = {
+    # Pages: what a membership may open, whatever the object.
+    "network.manage": Rule(can_manage_network),
+    "network.departments": Rule(can_manage_departments),
+    "network.admin": Rule(is_network_admin, _("Only network administrators can do this.")),
+    "offer.create": Rule(can_create_offers),
+    "desk.use": Rule(can_use_desk, _("Your role does not give access to the counter.")),
+    "desk.settings": Rule(can_change_desk_settings, _("Only the office manager can change the counter settings.")),
+    "booklet.build": Rule(can_build_booklets, _("Your role does not allow building stay booklets.")),
+    "booklet.branding": Rule(
+        lambda m: m is not None and can_change_branding(m, m.office),
+        _("Only the office’s manager or its administrators can change its branding."),
+    ),
+    "documentation.use": Rule(can_use_documentation, _("You need a role in an office to see the documentation stock.")),
+    "documentation.create": Rule(can_create_documents),
+    "documentation.order": Rule(can_order),
+    # Objects: what a membership may do with one of them.
+    "offer.change": Rule(can_change_offer, of_object=True),
+    "provider.change": Rule(can_change_provider, of_object=True),
+    "office.change": Rule(can_change_office, of_object=True),
+    "office.change_structure": Rule(can_change_office_structure, of_object=True),
+    "office.members": Rule(can_manage_members, of_object=True),
+    "membership.change": Rule(can_change_membership, of_object=True),
+    "request.change": Rule(can_change_request, of_object=True),
+    "request.delete": Rule(can_delete_request, of_object=True),
+    "booklet.change": Rule(can_change_booklet, of_object=True),
+    "booklet.send": Rule(can_send_booklet, of_object=True),
+    "stock.change": Rule(can_change_stock, of_object=True),  # the object: the office whose stock it is
+    "document.change": Rule(can_change_document, of_object=True),
+    "order.see": Rule(can_see_order, of_object=True),
+}
+
+
+def allowed(m: Membership | None, name: str, obj=None) -> bool:
+    rule = RULES[name]
+    return rule.check(m, obj) if rule.of_object else rule.check(m)
+
+
+def requires(name: str):
+    """Declare a view's page rule: refused with 403 (and the rule's reason) when the membership lacks it.
+
+    The view keeps the name in `required_rule`, for the API and the tests to read.
+    """
+    rule = RULES[name]
+    if rule.of_object:
+        raise ValueError(f"{name} is a rule of an object: a view checks it once it has the object")
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not rule.check(request.membership):
+                raise PermissionDenied(str(rule.refusal))
+            return view(request, *args, **kwargs)
+
+        wrapper.required_rule = name
+        return wrapper
+
+    return decorate

@@ -24,7 +24,7 @@ def provider_detail(request, pk):
     context = {
         "provider": provider,
         "offers": provider.offers.select_related("commune").order_by("name"),
-        "can_change": providers.can_change_provider(request.membership, provider),
+        "can_change": rules.can_change_provider(request.membership, provider),
         "history": audit_history(provider)[:30],
     }
     return render(request, "offer/provider_detail.html", context)
@@ -53,14 +53,13 @@ def _edit(request, provider: Provider | None):
     return render(request, "offer/provider_edit.html", context, status=status)
 
 
+@rules.requires("offer.create")
 def provider_create(request):
-    if not rules.can_create_offers(request.membership):
-        raise PermissionDenied
     return _edit(request, None)
 
 
 def provider_edit(request, pk):
     provider = providers.get_provider(pk)
-    if not providers.can_change_provider(request.membership, provider):
+    if not rules.can_change_provider(request.membership, provider):
         raise PermissionDenied
     return _edit(request, provider)

@@ -29,11 +29,6 @@ def get_provider(pk: int) -> Provider:
     )
 
 
-def can_change_provider(m: Membership | None, provider: Provider) -> bool:
-    owner = provider.owner_office
-    return rules.can_write_for_office(m, owner.pk, owner.department_id)
-
-
 def _snapshot(provider: Provider) -> dict:
     snap = {name: str(getattr(provider, name) or "") for name in FIELDS}
     snap["contacts"] = "\n".join(
@@ -72,7 +67,7 @@ def provider_save(
         action = AuditEntry.Action.CREATE
     else:
         provider = Provider.objects.select_for_update().get(pk=provider.pk)
-        if not can_change_provider(membership, provider):
+        if not rules.can_change_provider(membership, provider):
             raise PermissionDenied(_("Only the owning office can change this provider."))
         before, action = _snapshot(provider), AuditEntry.Action.UPDATE
         provider.version += 1

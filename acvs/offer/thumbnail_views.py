@@ -1,7 +1,6 @@
 """The network administrators' page that makes the missing photo thumbnails in the background, with its progress."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,10 +12,9 @@ from . import thumbnails
 from .models import OfferPhoto
 
 
+@rules.requires("network.admin")
 def thumbnails_page(request):
-    if not rules.is_network_admin(request.membership):
-        raise PermissionDenied(_("Only network administrators can do this."))
-    job = jobs.latest_job(request.office, thumbnails.REBUILD)
+    job = jobs.latest_job(thumbnails.REBUILD)
     busy = job is not None and not job.is_finished and not job.is_stalled
     if request.method == "POST":
         if busy:

@@ -136,9 +136,8 @@ def _edit(request, offer: Offer | None):
     return render(request, "offer/edit.html", context, status=status)
 
 
+@rules.requires("offer.create")
 def create(request):
-    if not rules.can_create_offers(request.membership):
-        raise PermissionDenied
     return _edit(request, None)
 
 

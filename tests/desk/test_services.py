@@ -9,6 +9,7 @@ from acvs.core.models import AuditEntry
 from acvs.desk import reference, selectors, services
 from acvs.desk.models import DeskSettings, RequestStatus, VisitorCountCorrection, VisitorRequest
 from acvs.network.models import Commune
+from acvs.network.tenancy import scope_for
 from acvs.offer.models import OfferType
 from tests.conftest import membership
 from tests.desk.conftest import walk_in, written
@@ -99,7 +100,8 @@ def test_overdue_requests(agent, other_agent, cavalaire, croix_valmer):
     )
     fresh = services.request_create(membership=membership(agent), data=written())
     services.request_create(membership=membership(other_agent), data=written(received_at=old))
-    overdue = list(selectors.overdue_requests(cavalaire, today))
+    with scope_for(office=cavalaire):
+        overdue = list(selectors.overdue_requests(today))
     assert overdue == [late]
     assert answered not in overdue
     assert fresh not in overdue
@@ -154,17 +156,19 @@ def test_delete_is_undo_with_a_trace(agent, make_request):
 def test_visitor_counter_and_corrections_leave_a_trace(agent, manager, cavalaire, croix_valmer, other_agent):
     for _ in range(3):
         services.visitor_count_increment(membership=membership(agent))
-    services.visitor_count_increment(membership=membership(other_agent))
-    assert selectors.visitors_on(cavalaire) == 3
-    assert selectors.visitors_on(croix_valmer) == 1
-    assert services.visitor_count_decrement(membership=membership(agent)) == 2
-    assert services.visitor_count_set(membership=membership(manager), value=10) == 10
-    assert services.visitor_count_set(membership=membership(manager), value=4) == 4
-    assert selectors.visitors_on(cavalaire) == 4
-    trace = [(c.user, c.old_value, c.new_value) for c in selectors.count_corrections(cavalaire)]
-    assert trace == [(manager, 10, 4), (manager, 2, 10), (agent, 3, 2)]
-    with pytest.raises(ValidationError):
-        services.visitor_count_set(membership=membership(agent), value=-1)
+    with scope_for(office=croix_valmer):
+        services.visitor_count_increment(membership=membership(other_agent))
+        assert selectors.visitors_on() == 1
+    with scope_for(office=cavalaire):
+        assert selectors.visitors_on() == 3
+        assert services.visitor_count_decrement(membership=membership(agent)) == 2
+        assert services.visitor_count_set(membership=membership(manager), value=10) == 10
+        assert services.visitor_count_set(membership=membership(manager), value=4) == 4
+        assert selectors.visitors_on() == 4
+        trace = [(c.user, c.old_value, c.new_value) for c in selectors.count_corrections()]
+        assert trace == [(manager, 10, 4), (manager, 2, 10), (agent, 3, 2)]
+        with pytest.raises(ValidationError):
+            services.visitor_count_set(membership=membership(agent), value=-1)
     assert VisitorCountCorrection.objects.filter(office=croix_valmer).count() == 0
 
 

@@ -4,10 +4,12 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django_scopes import ScopeError, scope
 
 from acvs.core.models import AuditEntry
 from acvs.desk import services
 from acvs.desk.models import VisitorCountCorrection, VisitorRequest
+from acvs.network.tenancy import scope_for
 from tests.conftest import membership
 from tests.desk.conftest import walk_in, written
 
@@ -286,7 +288,12 @@ def test_views_never_query_requests_directly():
     assert "VisitorRequest.objects" not in Path(acvs.desk.views.__file__).read_text()
 
 
-def test_for_office_fails_closed(agent, make_request, cavalaire):
+def test_requests_fail_closed(agent, make_request, cavalaire, croix_valmer):
     make_request()
-    assert VisitorRequest.objects.for_office(None).count() == 0
-    assert VisitorRequest.objects.for_office(cavalaire).count() == 1
+    with scope_for(office=cavalaire):
+        assert VisitorRequest.objects.count() == 1
+    for office in (croix_valmer, None):
+        with scope_for(office=office):
+            assert VisitorRequest.objects.count() == 0
+    with scope(), pytest.raises(ScopeError):
+        VisitorRequest.objects.count()

@@ -12,20 +12,23 @@ from django.db import connection
 from acvs.documentation import services
 from acvs.documentation.models import Document, Movement, MovementKind, Place, Stock
 from acvs.network.models import Role
+from acvs.network.tenancy import scope_for
 from tests.conftest import make_user, membership
 
 THREADS = 4
 PER_THREAD = 10
 
 
-def run_in_threads(work, args_list):
+def run_in_threads(work, args_list, office=None):
+    """Each thread acts as a request of `office` would: in its scope (a new thread starts outside any scope)."""
     barrier = threading.Barrier(len(args_list))
     errors = []
 
     def target(*args):
         try:
             barrier.wait()
-            work(*args)
+            with scope_for(office=office):
+                work(*args)
         except Exception as error:  # noqa: BLE001 - reported below
             errors.append(error)
         finally:
@@ -72,7 +75,7 @@ def test_simultaneous_handouts_never_take_more_than_the_stock(cavalaire, cdt_var
             with lock:
                 outcome.append(user.pk)
 
-    assert run_in_threads(hand_out, [(u,) for u in counters]) == []
+    assert run_in_threads(hand_out, [(u,) for u in counters], office=cavalaire) == []
     assert len(done) == initial
     assert len(refused) == THREADS * PER_THREAD - initial
     assert stock(cavalaire, guide) == 0
@@ -104,7 +107,7 @@ def test_simultaneous_handouts_and_receptions_keep_exact_totals(cavalaire, cdt_v
                     membership=acting, document=guide, kind=MovementKind.RECEIVED, quantity=1, place=Place.COUNTER
                 )
 
-    assert run_in_threads(work, [(u, i) for i, u in enumerate(counters)]) == []
+    assert run_in_threads(work, [(u, i) for i, u in enumerate(counters)], office=cavalaire) == []
     receptions = (THREADS // 2) * PER_THREAD
     assert stock(cavalaire, guide) == 100 - THREADS * PER_THREAD + receptions
     assert stock(cavalaire, map_) == 100 - 2 * THREADS * PER_THREAD
@@ -139,7 +142,7 @@ def test_simultaneous_edits_of_a_document_save_exactly_one(cavalaire, counters):
         with lock:
             outcome.append(user.username)
 
-    assert run_in_threads(edit, [(u,) for u in counters]) == []
+    assert run_in_threads(edit, [(u,) for u in counters], office=cavalaire) == []
     assert (len(saved), len(conflicts)) == (1, THREADS - 1)
     doc.refresh_from_db()
     assert (doc.title, doc.version) == (f"Plan ({saved[0]})", opened + 1)

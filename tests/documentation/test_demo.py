@@ -10,6 +10,7 @@ from acvs.desk.models import Theme
 from acvs.desk.reference import ensure_themes
 from acvs.documentation import selectors
 from acvs.documentation.models import Document, Movement, Order, OrderStatus, Stock
+from acvs.network.tenancy import scope_for
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,8 @@ def test_demo_catalogue_stocks_and_orders_are_consistent():
         moves = Movement.objects.filter(office=stock.office, document=stock.document, place=stock.place)
         assert moves.aggregate(total=Sum("quantity"))["total"] == stock.quantity
         assert moves.order_by("at", "pk").last().balance_after == stock.quantity
-    assert list(selectors.to_reorder(offices["cavalaire"]))
-    assert selectors.counter_documents(offices["cavalaire"])
+    with scope_for(office=offices["cavalaire"]):
+        assert list(selectors.to_reorder())
+        assert selectors.counter_documents()
     statuses = set(Order.objects.values_list("status", flat=True))
     assert statuses == {OrderStatus.REQUESTED, OrderStatus.ACCEPTED}

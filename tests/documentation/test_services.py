@@ -2,8 +2,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from acvs.core.models import AuditEntry
-from acvs.documentation import rules, selectors, services
+from acvs.documentation import selectors, services
 from acvs.documentation.models import Movement, MovementKind, OrderStatus, Place, StockSetting
+from acvs.network import rules
+from acvs.network.tenancy import scope_for
 from tests.conftest import make_user, membership
 from tests.documentation.conftest import quantity, receive
 
@@ -182,7 +184,8 @@ def test_thresholds_and_the_reorder_list(agent, cavalaire, guide, map_):
     receive(agent, map_, 100, Place.STOREROOM)
     services.stock_setting_set(membership=membership(agent), document=guide, alert_threshold=10, reorder_quantity=200)
     services.stock_setting_set(membership=membership(agent), document=map_, alert_threshold=20, reorder_quantity=0)
-    assert list(selectors.to_reorder(cavalaire)) == [guide]
+    with scope_for(office=cavalaire):
+        assert list(selectors.to_reorder()) == [guide]
     with pytest.raises(ValidationError):
         services.stock_setting_set(membership=membership(agent), document=guide, alert_threshold=-1, reorder_quantity=0)
     assert StockSetting.objects.get(office=cavalaire, document=guide).alert_threshold == 10
@@ -317,10 +320,12 @@ def test_counter_documents_lists_the_counter_stock_most_handed_out_first(agent, 
         receive(agent, doc, 5)
     receive(agent, make_document("Only in the storeroom"), 5, Place.STOREROOM)
     services.handout(membership=membership(agent), lines={brochures[2]: 1})
-    found = selectors.counter_documents(cavalaire, limit=3)
+    with scope_for(office=cavalaire):
+        found = selectors.counter_documents(limit=3)
     assert [d.pk for d in found] == [brochures[2].pk, brochures[0].pk, brochures[1].pk]
     assert [d.quantity for d in found] == [4, 5, 5]
-    assert selectors.counter_documents(None) == []
+    with scope_for(office=None):
+        assert selectors.counter_documents() == []
 
 
 # Catalogue versions, order rights and order reasons -----------------------------------------------------------------

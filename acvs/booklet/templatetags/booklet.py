@@ -1,6 +1,7 @@
 from django import template
 
-from acvs.booklet import rules, selectors
+from acvs.booklet import selectors
+from acvs.network import rules
 
 register = template.Library()
 

@@ -1,6 +1,7 @@
 from django import template
 
-from acvs.desk import reference, rules, selectors
+from acvs.desk import reference, selectors
+from acvs.network import rules
 
 register = template.Library()
 
@@ -12,7 +13,7 @@ def desk_overdue(context, limit: int = 10) -> dict:
     membership = getattr(request, "membership", None)
     if not rules.can_use_desk(membership):
         return {"visible": False, "rows": [], "count": 0}
-    qs = selectors.overdue_requests(membership.office)
+    qs = selectors.overdue_requests()
     rows = list(qs[:limit])
     count = len(rows) if len(rows) < limit else qs.count()
     return {"visible": True, "rows": rows, "count": count}
@@ -42,7 +43,7 @@ def advice_request(context):
     pk = request.GET.get("advice", "") if request else ""
     if not pk.isdigit() or not rules.can_use_desk(membership):
         return None
-    return selectors.requests_for_office(membership.office).filter(pk=pk).prefetch_related("suggestions").first()
+    return selectors.requests().filter(pk=pk).prefetch_related("suggestions").first()
 
 
 @register.filter

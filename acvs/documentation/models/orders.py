@@ -7,6 +7,11 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from acvs.network.tenancy import scoped_manager
+
+# An order is seen by both its offices: the one that asked and the one that supplies.
+BOTH_SIDES = ("requester", "supplier")
+
 
 class OrderStatus(models.TextChoices):
     REQUESTED = "requested", _("Requested")
@@ -18,14 +23,6 @@ class OrderStatus(models.TextChoices):
 
 
 OPEN_ORDER_STATUSES = [OrderStatus.REQUESTED, OrderStatus.ACCEPTED, OrderStatus.SHIPPED]
-
-
-class OrderQuerySet(models.QuerySet):
-    def for_office(self, office):
-        """Orders the office placed or must supply. Without an office, nothing (fails closed)."""
-        if office is None or getattr(office, "pk", None) is None:
-            return self.none()
-        return self.filter(Q(requester=office) | Q(supplier=office))
 
 
 class Order(models.Model):
@@ -45,7 +42,7 @@ class Order(models.Model):
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = OrderQuerySet.as_manager()
+    objects = scoped_manager(office=BOTH_SIDES)
 
     class Meta:
         verbose_name = _("document order")
@@ -76,6 +73,8 @@ class OrderLine(models.Model):
     quantity = models.PositiveIntegerField(_("quantity ordered"))
     quantity_shipped = models.PositiveIntegerField(_("quantity shipped"), default=0)
 
+    objects = scoped_manager(office=[f"order__{side}" for side in BOTH_SIDES])
+
     class Meta:
         verbose_name = _("order line")
         verbose_name_plural = _("order lines")
@@ -100,6 +99,9 @@ class OrderEvent(models.Model):
     )
     office = models.ForeignKey("network.Office", verbose_name=_("office"), on_delete=models.CASCADE, related_name="+")
     comment = models.CharField(_("comment"), max_length=300, blank=True)
+
+    # Seen by both offices of the order (its `office` is the one that took the step).
+    objects = scoped_manager(office=[f"order__{side}" for side in BOTH_SIDES])
 
     class Meta:
         verbose_name = _("order step")

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from acvs.network.tenancy import scoped_manager
+
 
 class Place(models.TextChoices):
     COUNTER = "counter", _("Counter")
@@ -30,14 +32,6 @@ OUTGOING = {MovementKind.HANDED_OUT, MovementKind.POSTED, MovementKind.TRANSFER_
 WITH_COUNTERPART = {MovementKind.TRANSFER_IN, MovementKind.TRANSFER_OUT}
 
 
-class OfficeScopedQuerySet(models.QuerySet):
-    def for_office(self, office):
-        """The only way in: one office's rows. Without an office, nothing (fails closed)."""
-        if office is None or getattr(office, "pk", None) is None:
-            return self.none()
-        return self.filter(office=office)
-
-
 class Stock(models.Model):
     """How many copies of a document an office holds at one place. Written only by `services`."""
 
@@ -51,7 +45,7 @@ class Stock(models.Model):
     quantity = models.PositiveIntegerField(_("quantity"), default=0)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = OfficeScopedQuerySet.as_manager()
+    objects = scoped_manager(office="office")
 
     class Meta:
         verbose_name = _("stock")
@@ -78,7 +72,7 @@ class StockSetting(models.Model):
     )
     reorder_quantity = models.PositiveIntegerField(_("usual reorder quantity"), default=0)
 
-    objects = OfficeScopedQuerySet.as_manager()
+    objects = scoped_manager(office="office")
 
     class Meta:
         verbose_name = _("stock threshold")
@@ -134,7 +128,7 @@ class Movement(models.Model):
         related_name="+",
     )
 
-    objects = OfficeScopedQuerySet.as_manager()
+    objects = scoped_manager(office="office")
 
     class Meta:
         verbose_name = _("stock movement")

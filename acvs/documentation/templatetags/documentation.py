@@ -4,18 +4,18 @@ from typing import NamedTuple
 
 from django import template
 
-from acvs.desk import rules as desk_rules
+from acvs.network import rules
 
-from .. import rules, selectors
+from .. import selectors
 from ..forms import handout_field_name
 
 register = template.Library()
 
 
-def handout_rows(office, data=None, errors=None, limit: int | None = 12) -> list:
-    """The counter documents of `office`, each with its field name, the value typed and its error."""
+def handout_rows(data=None, errors=None, limit: int | None = 12) -> list:
+    """The acting office's counter documents, each with its field name, the value typed and its error."""
     data, errors = data or {}, errors or {}
-    rows = selectors.counter_documents(office, limit=limit)
+    rows = selectors.counter_documents(limit=limit)
     for document in rows:
         document.field_name = handout_field_name(document)
         document.field_value = data.get(document.field_name, "")
@@ -35,13 +35,13 @@ def request_section_context(request, visitor_request, data=None, errors=None) ->
     membership = getattr(request, "membership", None)
     visible = (
         visitor_request is not None
-        and desk_rules.can_use_desk(membership)
+        and rules.can_use_desk(membership)
         and visitor_request.office_id == membership.office_id
     )
     if not visible:
         return {"visible": False}
     can_hand_out = rules.can_change_stock(membership, membership.office)
-    documents = handout_rows(membership.office, data, errors, limit=None) if can_hand_out else []
+    documents = handout_rows(data, errors, limit=None) if can_hand_out else []
     # An error on a field shown goes next to it; any other (a document no longer at the counter…) on top.
     shown = {document.field_name for document in documents}
     return {
@@ -74,7 +74,7 @@ def handout_fields(context, data=None, errors=None, limit: int = 12):
     membership = getattr(request, "membership", None)
     if not rules.can_change_stock(membership, getattr(membership, "office", None)):
         return {"documents": []}
-    return {"documents": handout_rows(membership.office, data, errors, limit)}
+    return {"documents": handout_rows(data, errors, limit)}
 
 
 @register.filter

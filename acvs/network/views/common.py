@@ -1,31 +1,16 @@
 """What every management view shares: the entry check, service errors on forms, safe returns."""
 
-from functools import wraps
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from acvs.core.forms import attach_errors
 
-from .. import rules
-
 
 def require(allowed: bool) -> None:
     """Forbidden actions answer 403; objects out of reach answer 404 earlier, in the lookups."""
     if not allowed:
         raise PermissionDenied
-
-
-def network_page(view):
-    """Only people who manage something (administrators, office managers) reach these pages."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        require(rules.can_manage_network(request.membership))
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def show_errors(form, error: ValidationError, rename: dict[str, str] | None = None) -> None:

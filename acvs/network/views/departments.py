@@ -8,22 +8,22 @@ from django.utils.translation import gettext as _
 from .. import rules, selectors, services
 from ..forms import DepartmentForm
 from ..lookups import get_department_for_admin
-from .common import posted, require, show_errors
+from .common import posted, show_errors
 
 
+@rules.requires("network.departments")
 def department_list(request):
-    require(rules.can_manage_departments(request.membership))
     context = {"departments": selectors.departments_with_counts(), "section": "departments"}
     return render(request, "network/department_list.html", context)
 
 
+@rules.requires("network.departments")
 def department_create(request):
-    require(rules.can_manage_departments(request.membership))
     return _department_form(request, None)
 
 
+@rules.requires("network.departments")
 def department_edit(request, pk: int):
-    require(rules.can_manage_departments(request.membership))
     return _department_form(request, get_department_for_admin(request.membership, pk))
 
 

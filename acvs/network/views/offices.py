@@ -9,10 +9,10 @@ from .. import history, rules, selectors, services
 from ..filters import OfficeFilter
 from ..forms import MemberAddForm, OfficeContactForm, OfficeForm
 from ..lookups import get_office_for_manager
-from .common import network_page, posted, require, show_errors
+from .common import posted, require, show_errors
 
 
-@network_page
+@rules.requires("network.manage")
 def office_list(request):
     m = request.membership
     filterset = OfficeFilter(request.GET, queryset=selectors.offices_with_counts(m), request=request)
@@ -25,7 +25,7 @@ def office_list(request):
     return render(request, "network/office_list.html", context)
 
 
-@network_page
+@rules.requires("network.manage")
 def office_detail(request, pk: int):
     m = request.membership
     office = get_office_for_manager(m, pk)
@@ -45,7 +45,7 @@ def office_detail(request, pk: int):
     return render(request, "network/office_detail.html", context)
 
 
-@network_page
+@rules.requires("network.manage")
 def office_create(request):
     m = request.membership
     require(rules.can_create_office(m))
@@ -63,7 +63,7 @@ def office_create(request):
     return render(request, "network/office_form.html", {"form": form, "office": None, "section": "offices"})
 
 
-@network_page
+@rules.requires("network.manage")
 def office_edit(request, pk: int):
     m = request.membership
     office = get_office_for_manager(m, pk)
@@ -85,7 +85,7 @@ def office_edit(request, pk: int):
     return render(request, "network/office_form.html", {"form": form, "office": office, "section": "offices"})
 
 
-@network_page
+@rules.requires("network.manage")
 def office_deactivate(request, pk: int):
     """A confirmation page: deactivating hides the office everywhere, so it is never one click away."""
     m = request.membership
@@ -105,7 +105,7 @@ def office_deactivate(request, pk: int):
     return render(request, "network/office_deactivate.html", context)
 
 
-@network_page
+@rules.requires("network.manage")
 def member_add(request, pk: int):
     """Add an existing person, from anywhere in the network, to this office."""
     m = request.membership

@@ -10,12 +10,12 @@ from ..filters import PersonFilter
 from ..forms import MembershipRoleForm, UserCreateForm, UserOfficeAddForm
 from ..lookups import get_membership_for_manager, get_user_for_manager
 from ..models import Membership
-from .common import network_page, posted, redirect_back, require, show_errors
+from .common import posted, redirect_back, require, show_errors
 
 PAGE_SIZE = 50
 
 
-@network_page
+@rules.requires("network.manage")
 def user_list(request):
     filterset = PersonFilter(request.GET, queryset=selectors.people(request.membership), request=request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -25,7 +25,7 @@ def user_list(request):
     return render(request, "network/user_list.html", context)
 
 
-@network_page
+@rules.requires("network.manage")
 def user_create(request):
     m = request.membership
     form = UserCreateForm(posted(request), membership=m, initial={"office": request.GET.get("office")})
@@ -52,7 +52,7 @@ def _memberships_managed(m: Membership, user):
     return memberships
 
 
-@network_page
+@rules.requires("network.manage")
 def user_detail(request, pk: int):
     m = request.membership
     person = get_user_for_manager(m, pk)
@@ -65,7 +65,7 @@ def user_detail(request, pk: int):
     return render(request, "network/user_detail.html", context)
 
 
-@network_page
+@rules.requires("network.manage")
 def user_office_add(request, pk: int):
     """Make a person one manages a member of another of one's offices (or reactivate them there)."""
     m = request.membership
@@ -84,7 +84,7 @@ def user_office_add(request, pk: int):
     return render(request, "network/user_office_add.html", context)
 
 
-@network_page
+@rules.requires("network.manage")
 def membership_edit(request, pk: int):
     m = request.membership
     target = get_membership_for_manager(m, pk)
@@ -102,7 +102,7 @@ def membership_edit(request, pk: int):
     return render(request, "network/membership_form.html", context)
 
 
-@network_page
+@rules.requires("network.manage")
 def membership_deactivate(request, pk: int):
     """A confirmation page: the person stops acting for this office; the account and its history stay."""
     m = request.membership

@@ -1,0 +1,76 @@
+"""Every page declares its rule from the one table (network.rules.RULES), or says why it has none."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from acvs.network import rules
+from acvs.network.models import Role
+from tests.conftest import membership
+
+# Pages every logged-in person opens (or anyone, for the public link): the objects they act on are checked by an
+# object rule in the view and the service.
+WITHOUT_PAGE_RULE = {
+    "home": "each office's home page",
+    "job": "a job of the acting office (the tenancy scope), shown to who follows it",
+    "job_retry": "the job kind's own rule is asked with the job (JobKind.may_start)",
+    "network:switch_office": "one's own memberships only",
+    "offer:search": "everyone reads the offers",
+    "offer:types": "everyone reads the offers",
+    "offer:detail": "everyone reads the offers",
+    "offer:edit": "offer.change, on the offer",
+    "offer:verify": "offer.change, on the offer",
+    "offer:photo_add": "offer.change, on the offer",
+    "offer:photo_delete": "offer.change, on the offer",
+    "offer:providers": "everyone reads the providers",
+    "offer:provider_detail": "everyone reads the providers",
+    "offer:provider_edit": "provider.change, on the provider",
+    "agenda:agenda": "everyone reads the offers' dates",
+    "agenda:schedule_add": "offer.change, on the event",
+    "agenda:schedule_delete": "offer.change, on the event",
+    "availability:section": "everyone reads an offer's availability",
+    "availability:set": "offer.change, on the accommodation",
+    "booklet:public": "the unguessable link is the right to read the booklet",
+}
+
+
+def our_views():
+    def walk(patterns, namespace):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, ":".join(filter(None, [namespace, p.namespace])))
+            elif isinstance(p, URLPattern) and p.name and p.callback.__module__.startswith("acvs."):
+                yield (f"{namespace}:{p.name}" if namespace else p.name), p.callback
+
+    return dict(walk(get_resolver().url_patterns, ""))
+
+
+def test_every_page_declares_a_rule_of_the_table_or_says_why_not():
+    views = our_views()
+    declared = {name: getattr(view, "required_rule", None) for name, view in views.items()}
+    assert sorted(name for name, rule in declared.items() if rule is None and name not in WITHOUT_PAGE_RULE) == []
+    assert sorted(name for name in WITHOUT_PAGE_RULE if declared.get(name, "") is not None) == []
+    assert {rule for rule in declared.values() if rule} <= set(rules.RULES)
+
+
+def test_a_page_cannot_declare_an_object_rule():
+    with pytest.raises(ValueError, match="rule of an object"):
+        rules.requires("offer.change")
+
+
+@pytest.mark.parametrize(
+    ("role", "granted"),
+    [
+        (Role.AGENT, {"offer.create", "desk.use", "booklet.build", "documentation.use", "documentation.create",
+                      "documentation.order"}),
+        (Role.MANAGER, {"network.manage", "offer.create", "desk.use", "desk.settings", "booklet.build",
+                        "booklet.branding", "documentation.use", "documentation.create", "documentation.order"}),
+        (Role.PARTNER, {"documentation.use"}),
+    ],
+)  # fmt: skip
+def test_what_each_role_may_open(role, granted, cavalaire):
+    from tests.conftest import make_user
+
+    m = membership(make_user(f"u-{role}", cavalaire, role))
+    pages = {name for name, rule in rules.RULES.items() if not rule.of_object}
+    assert {name for name in pages if rules.allowed(m, name)} == granted
+    assert {name for name in pages if rules.allowed(None, name)} == set()
