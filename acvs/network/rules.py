@@ -303,6 +303,7 @@ RULES: dict[str, Rule] = {
     "network.manage": Rule(can_manage_network),
     "network.departments": Rule(can_manage_departments),
     "network.admin": Rule(is_network_admin, _("Only network administrators can do this.")),
+    "network.logins": Rule(can_audit_logins, _("Only network administrators can do this.")),
     "offer.create": Rule(can_create_offers),
     "desk.use": Rule(can_use_desk, _("Your role does not give access to the counter.")),
     "desk.settings": Rule(can_change_desk_settings, _("Only the office manager can change the counter settings.")),

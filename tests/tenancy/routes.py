@@ -444,6 +444,13 @@ ROUTES: dict[str, Route] = {
         kwargs=lambda w, s: {"pk": s.offer.pk, "photo_pk": s.photo.pk}, methods=POST, tenancy=Tenancy.SHARED
     ),
     "offer:thumbnails": Route(methods=GET_POST, actors=("network_admin",)),
+    "network:logins": Route(query={"page": "1"}, actors=("network_admin",)),
+    "network:lockout_lift": Route(
+        methods=GET_POST,
+        query={"kind": "account", "value": "agent"},
+        form={"kind": "account", "value": "agent"},
+        actors=("network_admin",),
+    ),
     "offer:providers": Route(query={"q": "SARL", "page": "1"}),
     "offer:provider_create": Route(
         methods=GET_POST,
@@ -720,6 +727,15 @@ ROUTES: dict[str, Route] = {
             kwargs=None if page in ("add", "changelist") else (lambda w, s: {"object_id": TASK_RESULT}),
             **ADMIN,
         )
+        for page in ("add", "change", "changelist", "delete", "history")
+    },
+    # No office's: django-axes' log-in records (network-wide, superusers only in the admin).
+    **{
+        f"admin:axes_{model}_{page}": Route(
+            kwargs=None if page in ("add", "changelist") else (lambda w, s: {"object_id": 1}),
+            **ADMIN,
+        )
+        for model in ("accessattempt", "accessfailurelog", "accesslog")
         for page in ("add", "change", "changelist", "delete", "history")
     },
     "admin:auth_group_change": Route(

@@ -8,13 +8,12 @@ from django.utils.translation import gettext as _
 
 from .. import logins, rules
 from ..forms import LockoutForm
-from .common import require
 
 PAGE_SIZE = 50
 
 
+@rules.requires("network.logins")
 def login_audit(request):
-    require(rules.can_audit_logins(request.membership))
     context = {
         "lockouts": logins.current_lockouts(),
         "page": Paginator(logins.recent_failures(), PAGE_SIZE).get_page(request.GET.get("page")),
@@ -26,9 +25,9 @@ def login_audit(request):
     return render(request, "network/logins.html", context)
 
 
+@rules.requires("network.logins")
 def lockout_lift(request):
     """GET asks for confirmation (kind and value in the query), POST lifts."""
-    require(rules.can_audit_logins(request.membership))
     form = LockoutForm(request.POST if request.method == "POST" else request.GET)
     if not form.is_valid():
         return render(request, "network/lockout_lift.html", {"form": form, "section": "logins"}, status=400)
