@@ -16,7 +16,7 @@ from acvs.core.forms import attach_errors
 from acvs.desk import selectors as desk_selectors
 from acvs.desk.models import Suggestion
 from acvs.offer.models import Offer
-from acvs.offer.selectors import OfferQuery, offers_search
+from acvs.offer.search import OfferQuery, offers_search
 
 from . import render as booklet_render
 from . import rules, selectors, services
