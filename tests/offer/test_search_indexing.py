@@ -1,13 +1,16 @@
 """The search document is rebuilt after a change commits, by a task (offer.tasks.reindex_offers): an offer's own
 change, a provider's or a label's new name, a new type tree. Bulk changes enqueue batches, not a task per offer."""
 
+import io
 import json
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 from django.tasks import default_task_backend
 from django.tasks.signals import task_enqueued
 
+from acvs.network.models import Commune
 from acvs.offer import services
 from acvs.offer.models import Label, Offer, OfferType, Provider
 from acvs.offer.providers import provider_save
@@ -123,3 +126,15 @@ def test_a_queue_runs_the_task_later_from_its_json_arguments(agent, settings, dj
     assert stored == [[offer.pk]]
     queued.task.call(*stored)  # what the worker does
     assert found("oliviers") == {"Gîte des Oliviers"}
+
+
+def test_a_commune_renamed_by_the_reference_data_is_found_by_its_new_name(
+    cavalaire, django_capture_on_commit_callbacks
+):
+    Commune.objects.filter(insee="83036").update(name="Cavalaire-Ancienne")
+    offer = OfferFactory(name="Hôtel du Port", owner_office=cavalaire)
+    assert found("ancienne") == {"Hôtel du Port"}
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_reference", stdout=io.StringIO())  # the official name again
+    assert found("ancienne") == set()
+    assert "Cavalaire-sur-Mer" in Offer.objects.get(pk=offer.pk).search_document
