@@ -142,21 +142,17 @@ class SearchBackend:
         labels, features = Offer.labels.through._meta.db_table, Offer.features.through._meta.db_table
         offer_type, commune = OfferType._meta.db_table, Commune._meta.db_table
         m = self.materialized
-        # fam maps each type to its families (a few hundred rows) and rt holds the results' types: joining them
-        # avoids hashing every offer type of the base against the type tree.
+        # rt holds the results' types, joined to the type tree by index: the planner neither hashes every offer type
+        # of the base against the tree nor needs a hash join (the sampled facets run without them).
         sql = f"""
             WITH r ({", ".join(columns)}) AS {m}({results_sql}),
-            fam AS {m}(
-                SELECT a.from_offertype_id AS type_id, a.to_offertype_id AS family_id
-                  FROM {ancestors} a JOIN {offer_type} t ON t.id = a.to_offertype_id
-                 WHERE t.is_family = %s
-            ),
             rt AS {m}(SELECT ot.offer_id, ot.offertype_id FROM {types} ot JOIN r ON r.id = ot.offer_id)
             SELECT 'matches', NULL, NULL, NULL, COUNT(*) FROM r
             UNION ALL
-            SELECT 'families', fam.family_id, NULL, NULL, COUNT(DISTINCT rt.offer_id)
-              FROM rt JOIN fam ON fam.type_id = rt.offertype_id
-             GROUP BY fam.family_id
+            SELECT 'families', a.to_offertype_id, NULL, NULL, COUNT(DISTINCT rt.offer_id)
+              FROM rt JOIN {ancestors} a ON a.from_offertype_id = rt.offertype_id
+              JOIN {offer_type} t ON t.id = a.to_offertype_id AND t.is_family = %s
+             GROUP BY a.to_offertype_id
             UNION ALL
             SELECT 'labels', l.label_id, NULL, NULL, COUNT(*)
               FROM r JOIN {labels} l ON l.offer_id = r.id GROUP BY l.label_id

@@ -75,6 +75,10 @@ class PostgresBackend(SearchBackend):
     vendor = "postgresql"
     materialized = "MATERIALIZED "
 
+    def __init__(self, connection):
+        super().__init__(connection)
+        self.estimates = {}
+
     def match_text(self, qs: QuerySet[Offer], text: str) -> QuerySet[Offer]:
         query = SearchQuery(text, config=PG_CONFIG, search_type="websearch")
         # alias, not annotate: the vector is a filter, never a value to send back with each row.
@@ -85,11 +89,14 @@ class PostgresBackend(SearchBackend):
         sql = compiled(qs.order_by().values("pk"))
         if sql is None:
             return 0
-        with self.connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql[0]}", sql[1])
-            plan = cursor.fetchone()[0]
-        plan = json.loads(plan) if isinstance(plan, str) else plan
-        return int(plan[0]["Plan"]["Plan Rows"])
+        key = (sql[0], tuple(map(str, sql[1])))
+        if key not in self.estimates:  # asked again by the same page or facets: planned once
+            with self.connection.cursor() as cursor:
+                cursor.execute(f"EXPLAIN (FORMAT JSON) {sql[0]}", sql[1])
+                plan = cursor.fetchone()[0]
+            plan = json.loads(plan) if isinstance(plan, str) else plan
+            self.estimates[key] = int(plan[0]["Plan"]["Plan Rows"])
+        return self.estimates[key]
 
     def is_broad(self, qs: QuerySet[Offer]) -> bool:
         """Broad when the planner expects well over the cap (1.5 times): a single word's estimate comes from the
