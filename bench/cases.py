@@ -23,6 +23,7 @@ from acvs.offer.search import OfferQuery, offer_facets, offers_search, search_pa
 from acvs.offer.search.backends.postgres import BROAD_FACTOR, MIN_SAMPLE_ROWS
 from acvs.offer.search.backends.sqlite import FTS_TABLE, fts5_query
 from acvs.offer.search.filters import EARTH_RADIUS_KM
+from acvs.offer.views import RESULT_FIELDS
 
 PAGE_SIZE = 20
 
@@ -41,7 +42,7 @@ class Case:
         if self.kind == "facets":
             return offer_facets(self.query)
         # As the search page does.
-        page = search_page(self.query, 1, PAGE_SIZE, select_related=("commune",))
+        page = search_page(self.query, 1, PAGE_SIZE, select_related=("commune",), only=RESULT_FIELDS)
         return [o.pk for o in page], page.paginator.count, page.paginator.capped
 
     # --- the floor ---------------------------------------------------------------------------------------------
@@ -77,7 +78,8 @@ def _comparable_facets(facets: dict):
 
 # --- hand-written SQL ------------------------------------------------------------------------------------------
 
-COLUMNS = "o.*, c.*"
+# The columns the application reads: the page's fields (offer.views.RESULT_FIELDS) and the commune.
+COLUMNS = ", ".join(["o.id", *(f"o.{name}" for name in RESULT_FIELDS), "o.commune_id", "c.*"])
 
 
 class Sql:
@@ -90,6 +92,7 @@ class Sql:
         self.params: list = []
         self.fts_join = ""
         self.keys: list[tuple[str, str, list]] = []  # (name, SQL, params) of the computed values
+        self.within_commune = False  # a commune bounds the search: narrow, no estimate (OfferQuery.within_commune)
 
     @property
     def cap(self) -> int:
@@ -101,22 +104,32 @@ class Sql:
         return self
 
     def types(self, type_ids):
-        subtypes = list(
-            OfferType.ancestors.through.objects.filter(to_offertype_id__in=type_ids)
-            .order_by("from_offertype_id")
-            .values_list("from_offertype_id", flat=True)
-            .distinct()
-        )
+        """Sub-types listed (the planner's estimate), or a subquery when a commune bounds the search (call
+        commune() first), as the application does."""
+        placeholders = ", ".join("%s" for _ in type_ids)
+        if self.within_commune:
+            subtypes = (
+                f"SELECT from_offertype_id FROM offer_offertype_ancestors WHERE to_offertype_id IN ({placeholders})"
+            )
+            self.params += list(type_ids)
+        else:
+            ids = list(
+                OfferType.ancestors.through.objects.filter(to_offertype_id__in=type_ids)
+                .order_by("from_offertype_id")
+                .values_list("from_offertype_id", flat=True)
+                .distinct()
+            )
+            subtypes = ", ".join("%s" for _ in ids)
+            self.params += ids
         self.where.append(
-            "EXISTS (SELECT 1 FROM offer_offer_types ot WHERE ot.offer_id = o.id"
-            f" AND ot.offertype_id IN ({', '.join('%s' for _ in subtypes)}))"
+            f"EXISTS (SELECT 1 FROM offer_offer_types ot WHERE ot.offer_id = o.id AND ot.offertype_id IN ({subtypes}))"
         )
-        self.params += subtypes
         return self
 
     def commune(self, insee):
         self.where.append("o.commune_id = %s")
         self.params.append(insee)
+        self.within_commune = True
         return self
 
     def territory(self, office_id):
@@ -173,7 +186,7 @@ class Sql:
             return int(cursor.fetchone()[0][0]["Plan"]["Plan Rows"])
 
     def is_broad(self) -> bool:
-        return self.pg and self.estimate() > BROAD_FACTOR * self.cap
+        return self.pg and not self.within_commune and self.estimate() > BROAD_FACTOR * self.cap
 
     def run_page(self):
         keys, key_params = self._key_columns()
@@ -278,7 +291,7 @@ def build_cases() -> list[Case]:
             "Hébergement + Marseille",
             "page",
             OfferQuery(types=(acc,), commune=marseille),
-            Sql().status().types([acc]).commune(marseille.insee),
+            Sql().status().commune(marseille.insee).types([acc]),
         ),
         Case(
             "type_territory",

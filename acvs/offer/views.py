@@ -19,6 +19,16 @@ from .forms import OfferForm, OfferSearchForm, PeriodFormSet, PhotoForm, PriceFo
 from .models import Feature, Label, Offer, OfferPhoto, OfferType
 from .search import OfferQuery, offer_facets, search_page
 
+# What a results page shows of an offer (offer/_results.html): the texts and contacts are left in the table.
+RESULT_FIELDS = (
+    "name",
+    "status",
+    "latitude",
+    "longitude",
+    "short_description",
+    *(f"short_description_{lang}" for lang in settings.MODELTRANSLATION_LANGUAGES),
+)
+
 
 def search(request):
     """The results page. Facet counts come after, from `facets` (htmx), so that a broad search shows at once."""
@@ -48,7 +58,11 @@ def _search(request, *, with_facets: bool):
     page = centre = radius = None
     if query is not None:
         page = search_page(
-            query, request.GET.get("page"), settings.ACVS_SEARCH_PAGE_SIZE, select_related=("commune", "owner_office")
+            query,
+            request.GET.get("page"),
+            settings.ACVS_SEARCH_PAGE_SIZE,
+            select_related=("commune", "owner_office"),
+            only=RESULT_FIELDS,
         )
         prefetch_related_objects(page.object_list, "types", "labels")
         radius = query.radius_km

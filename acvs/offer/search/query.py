@@ -39,6 +39,12 @@ class OfferQuery:
         return bool(self.text.strip())
 
     @property
+    def within_commune(self) -> bool:
+        """Matches bounded by one commune's offers (a few thousand at most): the search is narrow, no estimate
+        needed to tell it."""
+        return bool(self.commune and not self.radius_km and not self.point)
+
+    @property
     def sort(self) -> str:
         """The order the results come in: "rank" (text relevance), "distance", "name" or "freshness"."""
         around = bool(self.centre and self.radius_km)

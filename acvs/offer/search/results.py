@@ -22,9 +22,13 @@ def offers_search(query: OfferQuery, *, using: str = "default") -> QuerySet[Offe
     return qs.order_by(*ORDERINGS[query.sort])
 
 
-def search_page(query: OfferQuery, number, per_page: int, *, select_related=(), using: str = "default") -> Page:
-    """Page `number` of the results, with the total counted up to the cap (`page.paginator.capped` above it)."""
-    return SearchPaginator(query, per_page, select_related=select_related, using=using).get_page(number)
+def search_page(
+    query: OfferQuery, number, per_page: int, *, select_related=(), only=(), using: str = "default"
+) -> Page:
+    """Page `number` of the results, with the total counted up to the cap (`page.paginator.capped` above it).
+    `only`: the offer fields to read (the page's columns; all by default)."""
+    paginator = SearchPaginator(query, per_page, select_related=select_related, only=only, using=using)
+    return paginator.get_page(number)
 
 
 def offer_facets(query: OfferQuery, *, using: str = "default") -> dict:
@@ -33,7 +37,7 @@ def offer_facets(query: OfferQuery, *, using: str = "default") -> dict:
     Exact up to the total cap; above it the backend may estimate them from a sample ("estimated": True).
     "matches": the offers the counts were taken over (the sample's when estimated).
     """
-    return backend(using).facets(offers_search(query, using=using).order_by())
+    return backend(using).facets(offers_search(query, using=using).order_by(), guess=not query.within_commune)
 
 
 class SearchPaginator(Paginator):
@@ -41,9 +45,10 @@ class SearchPaginator(Paginator):
     counted up to the cap (`capped` above it, `estimated` when that "more" is the database's estimate, not a count);
     past the cap the pages stop. See backends.base for how narrow and broad searches are answered."""
 
-    def __init__(self, query: OfferQuery, per_page: int, *, select_related=(), using: str = "default"):
+    def __init__(self, query: OfferQuery, per_page: int, *, select_related=(), only=(), using: str = "default"):
         super().__init__(offers_search(query, using=using), per_page)
-        self.query, self.select_related, self.backend = query, select_related, backend(using)
+        self.query, self.backend = query, backend(using)
+        self.select_related, self.only = select_related, only
         self.total = None
 
     @property
@@ -67,6 +72,7 @@ class SearchPaginator(Paginator):
     def get_page(self, number, *, guess: bool = True, again: bool = False) -> Page:
         number = page_number(number)
         bottom = (number - 1) * self.per_page
+        guess = guess and not self.query.within_commune
         head, self.total = self.backend.head(
             self.object_list, self.query.sort, bottom, bottom + self.per_page, guess=guess
         )
@@ -82,6 +88,8 @@ class SearchPaginator(Paginator):
         by_id = QuerySet(Offer, using=self.object_list.db).filter(pk__in=[row[0] for row in head])
         if self.select_related:
             by_id = by_id.select_related(*self.select_related)
+        if self.only:
+            by_id = by_id.only(*self.only, *self.select_related)
         found = {offer.pk: offer for offer in by_id}
         offers = []
         for pk, *values in head:

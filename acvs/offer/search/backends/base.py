@@ -117,13 +117,13 @@ class SearchBackend:
 
     # --- facets ---------------------------------------------------------------------------------------------------
 
-    def facets(self, qs: QuerySet[Offer]) -> dict:
+    def facets(self, qs: QuerySet[Offer], *, guess: bool = True) -> dict:
         """Counts of the results per type family, label, feature and commune (the 12 first), exact when the search
         is narrow. Above the cap a backend may estimate them (and says so with "estimated")."""
         results = results_sql(qs)
         if results is None:
             return empty_facets()
-        if not self.is_broad(qs):
+        if not (guess and self.is_broad(qs)):
             sql, params, columns = results
             capped = f"{sql} LIMIT {total_cap() + 1}"
             facets = self.counted_facets(capped, params, columns)
