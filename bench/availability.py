@@ -245,9 +245,9 @@ def build_cases(first: date) -> list:
     ]:
         departure = arrival + timedelta(days=nights)
         query = OfferQuery(types=(acc,), commune=commune, radius_km=radius, arrival=arrival, departure=departure)
-        sql = AvailabilitySql().status().types([acc])
+        sql = AvailabilitySql().status()
         sql = sql.radius(commune.latitude, commune.longitude, radius) if radius else sql.commune(commune.insee)
-        sql = sql.available(arrival, departure)
+        sql = sql.types([acc]).available(arrival, departure)
         cases.append(Case(key, title, "page", query, sql))
     return cases
 

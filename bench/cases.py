@@ -92,7 +92,7 @@ class Sql:
         self.params: list = []
         self.fts_join = ""
         self.keys: list[tuple[str, str, list]] = []  # (name, SQL, params) of the computed values
-        self.within_commune = False  # a commune bounds the search: narrow, no estimate (OfferQuery.within_commune)
+        self.in_area = False  # a place bounds the search: narrow, no estimate (OfferQuery.in_area); set it first
 
     @property
     def cap(self) -> int:
@@ -104,10 +104,10 @@ class Sql:
         return self
 
     def types(self, type_ids):
-        """Sub-types listed (the planner's estimate), or a subquery when a commune bounds the search (call
-        commune() first), as the application does."""
+        """Sub-types listed (the planner's estimate), or a subquery when a place bounds the search (call commune(),
+        territory() or radius() first), as the application does."""
         placeholders = ", ".join("%s" for _ in type_ids)
-        if self.within_commune:
+        if self.in_area:
             subtypes = (
                 f"SELECT from_offertype_id FROM offer_offertype_ancestors WHERE to_offertype_id IN ({placeholders})"
             )
@@ -129,12 +129,13 @@ class Sql:
     def commune(self, insee):
         self.where.append("o.commune_id = %s")
         self.params.append(insee)
-        self.within_commune = True
+        self.in_area = True
         return self
 
     def territory(self, office_id):
         self.where.append("o.commune_id IN (SELECT commune_id FROM network_office_territory WHERE office_id = %s)")
         self.params.append(office_id)
+        self.in_area = True
         return self
 
     def radius(self, lat, lon, km):
@@ -152,6 +153,7 @@ class Sql:
         self.keys.append(("distance_km", distance, distance_params))
         if self.sort != "rank":
             self.sort = "distance"
+        self.in_area = True
         return self
 
     def text(self, text):
@@ -186,7 +188,7 @@ class Sql:
             return int(cursor.fetchone()[0][0]["Plan"]["Plan Rows"])
 
     def is_broad(self) -> bool:
-        return self.pg and not self.within_commune and self.estimate() > BROAD_FACTOR * self.cap
+        return self.pg and not self.in_area and self.estimate() > BROAD_FACTOR * self.cap
 
     def run_page(self):
         keys, key_params = self._key_columns()
@@ -298,14 +300,14 @@ def build_cases() -> list[Case]:
             "Hébergement in the Var office's territory",
             "page",
             OfferQuery(types=(acc,), office=var),
-            Sql().status().types([acc]).territory(var.pk),
+            Sql().status().territory(var.pk).types([acc]),
         ),
         Case(
             "text_type_radius",
             "«plage» + Patrimoine naturel, 10 km of Cavalaire",
             "page",
             OfferQuery(text="plage", types=(nat,), commune=cavalaire, radius_km=10),
-            Sql().status().types([nat]).radius(cavalaire.latitude, cavalaire.longitude, 10).text("plage"),
+            Sql().status().radius(cavalaire.latitude, cavalaire.longitude, 10).types([nat]).text("plage"),
         ),
         Case("facets_text", "facets of «plage»", "facets", OfferQuery(text="plage"), Sql().status().text("plage")),
         Case("facets_type", "facets of Hébergement", "facets", OfferQuery(types=(acc,)), Sql().status().types([acc])),

@@ -2,7 +2,8 @@
 
 RUM is GIN with each lexeme's positions stored in the index, so `search_vector <=> query` (a relevance distance)
 orders the matches without reading them from the table: the first page of a word that matches 20,000 offers is
-read in order from the index. It also answers `@@` like GIN does, so it replaces the GIN index of 0003.
+read in order from the index. The GIN index of 0003 stays: it finds the matches of a filter (a bitmap) two to three
+times faster than RUM for a query of several words, whose posting lists RUM reads with their positions.
 """
 
 from django.db import migrations
@@ -30,14 +31,12 @@ def forward(apps, schema_editor):
     with schema_editor.connection.cursor() as cursor:
         require_extension(cursor, "rum", "postgresql-{major}-rum")
         cursor.execute(INDEX)
-        cursor.execute("DROP INDEX IF EXISTS offer_search_vector")
 
 
 def backward(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     with schema_editor.connection.cursor() as cursor:
-        cursor.execute("CREATE INDEX IF NOT EXISTS offer_search_vector ON offer_offer USING gin (search_vector)")
         cursor.execute("DROP INDEX IF EXISTS offer_search_rum")
 
 

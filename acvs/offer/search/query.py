@@ -39,10 +39,11 @@ class OfferQuery:
         return bool(self.text.strip())
 
     @property
-    def within_commune(self) -> bool:
-        """Matches bounded by one commune's offers (a few thousand at most): the search is narrow, no estimate
-        needed to tell it."""
-        return bool(self.commune and not self.radius_km and not self.point)
+    def in_area(self) -> bool:
+        """Bounded by a place (a commune, an office's territory, a distance): its offers are a few thousand, and
+        even the widest area's results would be read whole by a distance order. Such a search is taken as narrow
+        without asking the planner (it is still counted only up to the cap)."""
+        return bool(self.commune or self.office or self.centre)
 
     @property
     def sort(self) -> str:

@@ -37,7 +37,7 @@ def offer_facets(query: OfferQuery, *, using: str = "default") -> dict:
     Exact up to the total cap; above it the backend may estimate them from a sample ("estimated": True).
     "matches": the offers the counts were taken over (the sample's when estimated).
     """
-    return backend(using).facets(offers_search(query, using=using).order_by(), guess=not query.within_commune)
+    return backend(using).facets(offers_search(query, using=using).order_by(), guess=not query.in_area)
 
 
 class SearchPaginator(Paginator):
@@ -72,7 +72,7 @@ class SearchPaginator(Paginator):
     def get_page(self, number, *, guess: bool = True, again: bool = False) -> Page:
         number = page_number(number)
         bottom = (number - 1) * self.per_page
-        guess = guess and not self.query.within_commune
+        guess = guess and not self.query.in_area
         head, self.total = self.backend.head(
             self.object_list, self.query.sort, bottom, bottom + self.per_page, guess=guess
         )

@@ -1,6 +1,7 @@
 """PostgreSQL: `search_vector` (a generated column, to_tsvector('acvs_french', search_document), migration 0003) with
-a RUM index (migration 0008). `@@` finds the matches, `<=>` (RUM's relevance distance, computed from the positions
-stored in the index) orders them, so the first page of a common word is read in order from the index."""
+a GIN index (the matches of a filter, `@@`) and a RUM index (migration 0008): `<=>`, RUM's relevance distance computed
+from the positions stored in the index, orders the matches, so the first page of a common word is read in order from
+the index."""
 
 import json
 import re
