@@ -16,7 +16,7 @@ from acvs.core.forms import attach_errors
 from acvs.desk import selectors as desk_selectors
 from acvs.desk.models import Suggestion
 from acvs.offer.models import Offer
-from acvs.offer.search import OfferQuery, offers_search
+from acvs.offer.search import OfferQuery, search_page
 
 from . import render as booklet_render
 from . import rules, selectors, services
@@ -83,7 +83,8 @@ def _editor_context(request, booklet, form=None) -> dict:
     q = request.GET.get("q", "").strip()
     results = []
     if q:
-        results = list(offers_search(OfferQuery(text=q)).select_related("commune")[:SEARCH_RESULTS])
+        # The first page as the offer search gives it: a common word reads its best offers from the index.
+        results = list(search_page(OfferQuery(text=q), 1, SEARCH_RESULTS, select_related=("commune",)))
     return {
         "booklet": booklet,
         "form": form or BookletForm(instance=booklet),
