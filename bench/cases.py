@@ -92,7 +92,7 @@ class Sql:
         self.params: list = []
         self.fts_join = ""
         self.keys: list[tuple[str, str, list]] = []  # (name, SQL, params) of the computed values
-        self.in_area = False  # a place bounds the search: narrow, no estimate (OfferQuery.in_area); set it first
+        self.in_area = False  # a place bounds the search: narrow, no estimate (OfferQuery.in_area)
 
     @property
     def cap(self) -> int:
@@ -104,26 +104,17 @@ class Sql:
         return self
 
     def types(self, type_ids):
-        """Sub-types listed (the planner's estimate), or a subquery when a place bounds the search (call commune(),
-        territory() or radius() first), as the application does."""
-        placeholders = ", ".join("%s" for _ in type_ids)
-        if self.in_area:
-            subtypes = (
-                f"SELECT from_offertype_id FROM offer_offertype_ancestors WHERE to_offertype_id IN ({placeholders})"
-            )
-            self.params += list(type_ids)
-        else:
-            ids = list(
-                OfferType.ancestors.through.objects.filter(to_offertype_id__in=type_ids)
-                .order_by("from_offertype_id")
-                .values_list("from_offertype_id", flat=True)
-                .distinct()
-            )
-            subtypes = ", ".join("%s" for _ in ids)
-            self.params += ids
-        self.where.append(
-            f"EXISTS (SELECT 1 FROM offer_offer_types ot WHERE ot.offer_id = o.id AND ot.offertype_id IN ({subtypes}))"
+        subtypes = list(
+            OfferType.ancestors.through.objects.filter(to_offertype_id__in=type_ids)
+            .order_by("from_offertype_id")
+            .values_list("from_offertype_id", flat=True)
+            .distinct()
         )
+        self.where.append(
+            "EXISTS (SELECT 1 FROM offer_offer_types ot WHERE ot.offer_id = o.id"
+            f" AND ot.offertype_id IN ({', '.join('%s' for _ in subtypes)}))"
+        )
+        self.params += subtypes
         return self
 
     def commune(self, insee):
