@@ -64,7 +64,8 @@ class SearchBackend:
     # --- narrow or broad ------------------------------------------------------------------------------------------
 
     def is_broad(self, qs: QuerySet[Offer]) -> bool:
-        """Whether the search surely has more matches than the cap, known without reading them."""
+        """Whether the database expects well over the cap of matches (its estimate, nothing read); if it cannot
+        tell, the search is narrow: read and counted up to the cap."""
         return False
 
     # --- pages and totals -----------------------------------------------------------------------------------------
