@@ -1,4 +1,5 @@
-# ACVS — every command bootstraps what it needs: uv (from PyPI), Python deps (uv.lock), Chromium for browser tests.
+# ACVS — every command bootstraps what it needs: uv (from PyPI), Python deps (uv.lock), Chromium for browser tests,
+# the RUM index extension for a local PostgreSQL server.
 SHELL := /bin/bash
 export PATH := $(HOME)/.local/bin:$(PATH)
 export UV_PYTHON_DOWNLOADS := never
@@ -9,20 +10,20 @@ UV := uv
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/acvs
 
-.PHONY: run demo test test-sqlite test-postgres deploy-check restore-check lint format messages bench bench-availability bench-counter bench-booklet uv deps chromium
+.PHONY: run demo test test-sqlite test-postgres deploy-check restore-check lint format messages bench bench-availability bench-counter bench-booklet uv deps chromium rum
 
 ## run: install, create the SQLite database with the demo network, serve on http://127.0.0.1:$(PORT) and run the
 ## background worker beside it (Procfile; Ctrl-C stops both)
 run: demo
 	$(UV) run honcho start --port $(PORT)
 
-demo: deps
+demo: deps rum
 	$(UV) run python manage.py migrate --no-input -v0
 	$(UV) run python manage.py load_reference
 	$(UV) run python manage.py load_demo
 
 ## test: the whole suite (lint, catalogues, unit and browser tests) on SQLite and, when reachable, PostgreSQL
-test: deps chromium lint
+test: deps chromium rum lint
 	@# The compiled catalogue is committed; recompile it when gettext is there, so that tests see the .po.
 	@if command -v msgfmt >/dev/null; then $(UV) run python manage.py compilemessages -v0 --ignore=.venv; fi
 	$(UV) run pytest -p no:cacheprovider
@@ -33,7 +34,7 @@ test: deps chromium lint
 test-sqlite: deps
 	$(UV) run pytest -p no:cacheprovider $(ARGS)
 
-test-postgres: deps
+test-postgres: deps rum
 	DATABASE_URL=$(PG_URL) $(UV) run pytest -p no:cacheprovider $(ARGS)
 
 ## deploy-check: Django's deployment checks with production settings (docs/deployment.md)
@@ -58,7 +59,7 @@ messages: deps
 	$(UV) run python manage.py makemessages -l fr --no-location --ignore=.venv --ignore=var --ignore=bench
 	$(UV) run python manage.py compilemessages --ignore=.venv
 
-bench: deps
+bench: deps rum
 	$(UV) run python bench/search.py $(ARGS)
 
 bench-availability: deps
@@ -81,3 +82,12 @@ chromium:
 	@command -v chromium >/dev/null || { \
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 		else echo "Install Debian's chromium package (sudo apt-get install chromium)"; exit 1; fi; }
+
+# The offer search's RUM index (migration offer/0008) needs Debian's postgresql-<version>-rum on the server: installed
+# here for every PostgreSQL server of this machine that lacks it (none installed: nothing to do, SQLite needs none).
+rum:
+	@for version in $$(ls /usr/lib/postgresql 2>/dev/null); do \
+		[ -f /usr/share/postgresql/$$version/extension/rum.control ] && continue; \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-$$version-rum >/dev/null; \
+		else echo "Install Debian's postgresql-$$version-rum package (sudo apt-get install postgresql-$$version-rum)"; exit 1; fi; \
+	done

@@ -240,6 +240,10 @@ SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 12 * 3600)
 # Business settings of the network.
 ACVS_FRESHNESS_MONTHS = envint("ACVS_FRESHNESS_MONTHS", 12)
 ACVS_SEARCH_PAGE_SIZE = envint("ACVS_SEARCH_PAGE_SIZE", 20)
+# Search totals are counted up to this many matches ("more than 10,000" above); facets above it may be estimated
+# from a sample of the table sized to hold about ACVS_SEARCH_FACET_SAMPLE matches (PostgreSQL). docs/performance.md
+ACVS_SEARCH_TOTAL_CAP = envint("ACVS_SEARCH_TOTAL_CAP", 10_000)
+ACVS_SEARCH_FACET_SAMPLE = envint("ACVS_SEARCH_FACET_SAMPLE", 1_000)
 # An availability not confirmed for this many days is shown and searched as unknown.
 ACVS_AVAILABILITY_STALE_DAYS = envint("ACVS_AVAILABILITY_STALE_DAYS", 7)
 ACVS_MAP_TILES_URL = envstr("ACVS_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")

@@ -217,7 +217,7 @@ def build_cases(first: date) -> list:
     from acvs.availability.selectors import stale_before
     from acvs.network.models import Commune
     from acvs.offer.models import OfferType
-    from acvs.offer.selectors import OfferQuery
+    from acvs.offer.search import OfferQuery
     from bench.cases import Case, Sql
 
     class AvailabilitySql(Sql):
@@ -245,10 +245,10 @@ def build_cases(first: date) -> list:
     ]:
         departure = arrival + timedelta(days=nights)
         query = OfferQuery(types=(acc,), commune=commune, radius_km=radius, arrival=arrival, departure=departure)
-        sql = AvailabilitySql().status().types([acc])
+        sql = AvailabilitySql().status()
         sql = sql.radius(commune.latitude, commune.longitude, radius) if radius else sql.commune(commune.insee)
-        sql = sql.available(arrival, departure)
-        cases.append(Case(key, title, "page", query, [sql.page()]))
+        sql = sql.types([acc]).available(arrival, departure)
+        cases.append(Case(key, title, "page", query, sql))
     return cases
 
 

@@ -2,7 +2,7 @@
 
 Offers are generated deterministically (seeded) and written in bulk: COPY on PostgreSQL (heavy indexes dropped
 during the load and rebuilt after it), executemany on SQLite. Their search document is composed here, in the shape
-acvs.offer.search.build_document gives it; `check_documents` compares a sample with the real function.
+acvs.offer.search.indexing.build_document gives it; `check_documents` compares a sample with the real function.
 """
 
 import bisect
@@ -20,9 +20,10 @@ from django.db import connection, models, transaction
 
 from acvs.network.models import Commune, Department, Office
 from acvs.network.reference import load_departments
-from acvs.offer import postings, search
 from acvs.offer.models import Feature, Label, Offer, OfferType, Status
 from acvs.offer.reference import FAMILIES, load_labels_and_features, load_offer_types
+from acvs.offer.search.backends.sqlite import FTS_TABLE
+from acvs.offer.search.indexing import build_document
 from acvs.offer.text import stems
 
 from . import words
@@ -34,7 +35,6 @@ BENCH_OFFICE_PREFIX = "bench-"
 CHUNK = 20_000
 REFERENCE_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 OFFER_TABLES = ["offer_offer", "offer_offer_types", "offer_offer_labels", "offer_offer_features"]
-SEARCH_TABLES = ["offer_search_profile", "offer_search_posting", "offer_search_count"]  # migration offer/0005
 
 
 def log(message: str) -> None:
@@ -385,7 +385,7 @@ def fill(n: int, seed: int) -> None:
                     _sqlite_insert("offer_offer_labels", ["offer_id", "label_id"], label_rows)
                     _sqlite_insert("offer_offer_features", ["offer_id", "feature_id"], feature_rows)
                     _sqlite_insert(
-                        search.FTS_TABLE,
+                        FTS_TABLE,
                         ["rowid", "body"],
                         [(o["id"], " ".join(stems(o["search_document"]))) for o in offers],
                     )
@@ -398,10 +398,6 @@ def fill(n: int, seed: int) -> None:
     finally:
         if dropped:
             _recreate_indexes(dropped)
-    if pg:  # the load ran with triggers off: index the search postings in one pass
-        indexing = time.perf_counter()
-        postings.rebuild()
-        log(f"  search postings built ({time.perf_counter() - indexing:.0f} s)")
     _analyze()
     log(f"Filled {n:,} offers in {time.perf_counter() - started:.0f} s")
 
@@ -445,7 +441,7 @@ def _empty_offers() -> None:
         if connection.vendor == "postgresql":
             cursor.execute(f"TRUNCATE {', '.join(OFFER_TABLES)} RESTART IDENTITY CASCADE")
             return
-        cursor.execute(f"DELETE FROM {search.FTS_TABLE}")
+        cursor.execute(f"DELETE FROM {FTS_TABLE}")
         for rel in Offer._meta.related_objects:
             if rel.many_to_many:
                 continue
@@ -488,11 +484,11 @@ def _analyze() -> None:
         if connection.vendor == "postgresql":
             # VACUUM sets the visibility map (index-only scans), as autovacuum would on a live base.
             reference = ["network_commune", "offer_offertype", "offer_offertype_ancestors"]
-            for table in [*OFFER_TABLES, *SEARCH_TABLES, *reference]:
+            for table in [*OFFER_TABLES, *reference]:
                 cursor.execute(f"VACUUM ANALYZE {table}")
         else:
             cursor.execute("ANALYZE")
-            cursor.execute(f"INSERT INTO {search.FTS_TABLE}({search.FTS_TABLE}) VALUES ('optimize')")
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
 
 
 def _copy(table: str, columns: list[str], rows) -> None:
@@ -525,16 +521,16 @@ def check_documents(sample: int = 300, seed: int = 7) -> None:
     )
     checked = 0
     for offer in offers:
-        expected = search.build_document(offer)
+        expected = build_document(offer)
         assert offer.search_document == expected, (offer.pk, offer.search_document, expected)
         checked += 1
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT rowid, body FROM {search.FTS_TABLE} WHERE rowid IN ({', '.join('%s' for _ in picked)})",
+                f"SELECT rowid, body FROM {FTS_TABLE} WHERE rowid IN ({', '.join('%s' for _ in picked)})",
                 picked,
             )
             bodies = dict(cursor.fetchall())
         for offer in offers:
             assert bodies.get(offer.pk) == " ".join(stems(offer.search_document)), offer.pk
-    log(f"  {checked} stored search documents checked against search.build_document")
+    log(f"  {checked} stored search documents checked against indexing.build_document")

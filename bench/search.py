@@ -6,7 +6,8 @@ searches through the application's selectors beside the same searches written as
     uv run python bench/search.py --database-url sqlite:///var/bench.sqlite3
     make bench ARGS="--offers 512000 --compare bench/baseline-postgres-512k.json"
 
-Target (PostgreSQL, 512,000 offers): p95 <= 50 ms per search and <= 1.5x the raw SQL. See docs/performance.md.
+Targets (PostgreSQL, 512,000 offers): a page p95 <= 50 ms and <= 1.5x the raw SQL of the same plan, facets
+p95 <= 150 ms. See docs/performance.md.
 """
 
 import argparse
@@ -21,8 +22,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/acvs_bench"
-TARGET_P95_MS = 50.0
-TARGET_RATIO = 1.5
+TARGET_P95_MS = {"page": 50.0, "facets": 150.0}
+TARGET_RATIO = 1.5  # pages only
 REGRESSION = 0.20
 
 
@@ -126,6 +127,7 @@ def measure(args) -> dict:
         raw_p50, raw_p95 = quantiles(raw)
         results[case.key] = {
             "title": case.title,
+            "kind": case.kind,
             "rows": rows,
             "orm_p50": round(orm_p50, 2),
             "orm_p95": round(orm_p95, 2),
@@ -139,7 +141,8 @@ def measure(args) -> dict:
 def verdict(r: dict, vendor: str) -> str:
     if vendor != "postgresql":
         return "n/a"
-    ok = r["orm_p95"] <= TARGET_P95_MS and r["orm_p95"] <= TARGET_RATIO * r["raw_p95"]
+    kind = r.get("kind", "page")
+    ok = r["orm_p95"] <= TARGET_P95_MS[kind] and (kind == "facets" or r["orm_p95"] <= TARGET_RATIO * r["raw_p95"])
     return "yes" if ok else "NO"
 
 
@@ -169,7 +172,10 @@ def print_table(meta: dict, results: dict) -> None:
             f" {r['raw_p50']:7.1f} | {r['raw_p95']:7.1f} | {ratio(r):5.2f} | {verdict(r, vendor):>6} |"
         )
     if vendor == "postgresql":
-        print(f"target: ORM p95 <= {TARGET_P95_MS:.0f} ms and <= {TARGET_RATIO}x raw p95")
+        print(
+            f"targets: page ORM p95 <= {TARGET_P95_MS['page']:.0f} ms and <= {TARGET_RATIO}x raw p95,"
+            f" facets ORM p95 <= {TARGET_P95_MS['facets']:.0f} ms"
+        )
 
 
 def compare(results: dict, path: Path) -> bool:

@@ -1,10 +1,12 @@
 """A small network for every test: two Var offices, one office in Alpes-de-Haute-Provence, the CDT, each role."""
 
 import os
+from contextlib import contextmanager
 
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection, transaction
 from django_scopes import scopes_disabled
 
 from acvs.network.models import Commune, Department, Membership, Office, Role, User
@@ -168,6 +170,27 @@ def network_admin(cdt_var):
 @pytest.fixture
 def ahp_agent(greoux):
     return make_user("greoux", greoux, Role.AGENT)
+
+
+@contextmanager
+def read_only():
+    """Run the block in a transaction that cannot write, then roll it back: what runs in it must only read, as on a
+    PostgreSQL read replica. PostgreSQL: SET TRANSACTION READ ONLY (what default_transaction_read_only = on gives
+    every transaction; inside a test's transaction it applies to a savepoint and goes with it). SQLite: query_only.
+    """
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET TRANSACTION READ ONLY")
+            else:
+                cursor.execute("PRAGMA query_only = ON")
+        try:
+            yield
+        finally:
+            if connection.vendor == "sqlite":
+                with connection.cursor() as cursor:
+                    cursor.execute("PRAGMA query_only = OFF")
+            transaction.set_rollback(True)
 
 
 def membership(user) -> Membership:

@@ -3,8 +3,8 @@
 import factory
 
 from acvs.network.models import Commune
-from acvs.offer import search
 from acvs.offer.models import Offer, OfferType, Status
+from acvs.offer.search import indexing
 
 
 class OfferFactory(factory.django.DjangoModelFactory):
@@ -23,4 +23,4 @@ class OfferFactory(factory.django.DjangoModelFactory):
     def types(self, create, extracted, **kwargs):
         codes = extracted or ["Hotel"]
         self.types.set(OfferType.objects.filter(code__in=codes))
-        search.reindex([self.pk])
+        indexing.reindex([self.pk])

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from acvs.network.models import Commune, Office
 from acvs.offer.models import Offer, OfferType, Status
-from acvs.offer.selectors import OfferQuery, offers_search
+from acvs.offer.search import OfferQuery, offers_search
 
 from .models import EventOccurrence, EventSchedule
 

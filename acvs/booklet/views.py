@@ -17,7 +17,7 @@ from acvs.desk.models import Suggestion
 from acvs.network import rules
 from acvs.network.tenancy import scope_for
 from acvs.offer.models import Offer
-from acvs.offer.selectors import OfferQuery, offers_search
+from acvs.offer.search import OfferQuery, search_page
 
 from . import render as booklet_render
 from . import selectors, services, tasks
@@ -74,7 +74,8 @@ def _editor_context(request, booklet, form=None) -> dict:
     q = request.GET.get("q", "").strip()
     results = []
     if q:
-        results = list(offers_search(OfferQuery(text=q)).select_related("commune")[:SEARCH_RESULTS])
+        # The first page as the offer search gives it: a common word reads its best offers from the index.
+        results = list(search_page(OfferQuery(text=q), 1, SEARCH_RESULTS, select_related=("commune",)))
     return {
         "booklet": booklet,
         "form": form or BookletForm(instance=booklet),

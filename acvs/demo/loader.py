@@ -10,7 +10,6 @@ from django_scopes import scopes_disabled
 
 from acvs.agenda.services import schedules_from_opening_periods
 from acvs.network.models import Office, User
-from acvs.offer import search
 from acvs.offer.models import (
     Feature,
     Label,
@@ -22,6 +21,7 @@ from acvs.offer.models import (
     Provider,
     ProviderContact,
 )
+from acvs.offer.search import indexing
 
 from . import availability as demo_availability
 from . import booklets as demo_booklets
@@ -186,7 +186,7 @@ def _save(builder: Builder) -> None:
     for d in drafts:
         d.offer.created_at, d.offer.updated_at = d.created, d.updated
     Offer.objects.bulk_update(offers, ["created_at", "updated_at"], batch_size=500)
-    search.reindex([o.pk for o in offers])
+    indexing.reindex([o.pk for o in offers])
 
 
 def summary() -> Summary:

@@ -18,7 +18,7 @@ from .models import (
     Status,
 )
 from .models.offer import WEEKDAYS
-from .selectors import OfferQuery
+from .search import OfferQuery
 
 SPOKEN_LANGUAGES = ["fr", "en", "de", "it", "es", "nl", "pt", "ru", "zh-hans", "ja", "ar", "pl", "sv", "da"]
 

@@ -12,6 +12,7 @@ from acvs.network import rules
 from acvs.network.models import Membership
 
 from .models import Provider, ProviderContact
+from .search import indexing
 
 FIELDS = ["name", "legal_name", "siret", "address", "commune", "phone", "email", "website"]
 
@@ -64,13 +65,14 @@ def provider_save(
         if not rules.can_create_offers(membership):
             raise PermissionDenied(_("Your role does not allow creating providers."))
         provider, before = Provider(owner_office=membership.office), {}
-        action = AuditEntry.Action.CREATE
+        action, renamed = AuditEntry.Action.CREATE, False
     else:
         provider = Provider.objects.select_for_update().get(pk=provider.pk)
         if not rules.can_change_provider(membership, provider):
             raise PermissionDenied(_("Only the owning office can change this provider."))
         before, action = _snapshot(provider), AuditEntry.Action.UPDATE
         provider.version += 1
+        renamed = fields.get("name", provider.name) != provider.name
     for name, value in fields.items():
         setattr(provider, name, value)
     provider.updated_by = membership.user
@@ -80,4 +82,6 @@ def provider_save(
     changes = _changes(before, _snapshot(provider))
     if changes:
         audit_record(instance=provider, action=action, user=membership.user, office=membership.office, changes=changes)
+    if renamed:  # its name is in its offers' search documents
+        indexing.schedule_provider(provider.pk)
     return provider

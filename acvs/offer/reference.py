@@ -8,10 +8,10 @@ from django.conf import settings
 from django.db import transaction
 from rdflib.namespace import RDFS
 
-from .models import Feature, Label, Offer, OfferType
+from .models import Feature, Label, OfferType
 from .models.taxonomy import DATATOURISME_CORE
 from .reference_data import FEATURES, LABELS
-from .search import reindex
+from .search import indexing
 
 TTL = Path(__file__).resolve().parent / "data" / "datatourisme-core-3.1.6.ttl"
 ROOT = "PointOfInterest"
@@ -64,7 +64,7 @@ def read_ontology(path: Path = TTL) -> tuple[dict[str, set[str]], dict[str, dict
 def load_offer_types(path: Path = TTL) -> int:
     """Import the DATAtourisme PointOfInterest class tree, with labels in every content language."""
     parents, labels = read_ontology(path)
-    before = _tree()
+    before = indexing.type_words()
     types = {}
     for code in parents:
         defaults = {f"label_{lang}": labels[code].get(lang, "") for lang in settings.MODELTRANSLATION_LANGUAGES}
@@ -76,15 +76,10 @@ def load_offer_types(path: Path = TTL) -> int:
     for code, offer_type in types.items():
         offer_type.parents.set([types[p] for p in parents[code]])
         offer_type.ancestors.set([types[a] for a in _ancestors(code, parents)])
-    if _tree() != before:  # offers are found by their types' ancestors and family labels: index them again
-        reindex(Offer.objects.values_list("pk", flat=True))
+    # Offers are found by their types' labels and their families' labels: index again those whose words changed
+    # (the type filter reads the tree itself).
+    indexing.schedule_types(before, indexing.type_words())
     return len(types)
-
-
-def _tree() -> tuple[set, set]:
-    closure = set(OfferType.ancestors.through.objects.values_list("from_offertype_id", "to_offertype_id"))
-    families = set(OfferType.objects.filter(is_family=True).values_list("pk", "label_fr"))
-    return closure, families
 
 
 def _ancestors(code: str, parents: dict[str, set[str]]) -> set[str]:
@@ -99,8 +94,9 @@ def _ancestors(code: str, parents: dict[str, set[str]]) -> set[str]:
 
 
 @transaction.atomic
-def load_labels_and_features() -> int:
-    for code, scheme, kind, rank, name_fr, name_en in LABELS:
+def load_labels_and_features(labels=LABELS, features=FEATURES) -> int:
+    names = dict(Label.objects.values_list("code", "name_fr"))
+    for code, scheme, kind, rank, name_fr, name_en in labels:
         Label.objects.update_or_create(
             code=code,
             defaults={
@@ -112,8 +108,11 @@ def load_labels_and_features() -> int:
                 "name_en": name_en,
             },
         )
-    for code, kind, name_fr, name_en in FEATURES:
+    # A label's French name is in the search document of the offers that have it.
+    renamed = [code for code, *_, name_fr, _en in labels if code in names and names[code] != name_fr]
+    indexing.schedule_labels(Label.objects.filter(code__in=renamed).values_list("pk", flat=True))
+    for code, kind, name_fr, name_en in features:
         Feature.objects.update_or_create(
             code=code, defaults={"kind": kind, "name": name_fr, "name_fr": name_fr, "name_en": name_en}
         )
-    return len(LABELS) + len(FEATURES)
+    return len(labels) + len(features)

@@ -13,8 +13,9 @@ from acvs.core.models import AuditEntry
 from acvs.network import rules
 from acvs.network.models import Commune, Membership, Office
 
-from . import search, thumbnails
+from . import thumbnails
 from .models import Offer, OfferPhoto, OpeningPeriod, Price
+from .search import indexing
 from .snapshot import offer_snapshot
 
 
@@ -93,7 +94,7 @@ def offer_create(*, membership: Membership, data: OfferData) -> Offer:
         office=membership.office,
         changes=snapshot_diff({}, offer_snapshot(offer)),
     )
-    search.reindex([offer.pk])
+    indexing.schedule([offer.pk])
     return offer
 
 
@@ -126,7 +127,7 @@ def offer_update(*, offer: Offer, membership: Membership, version: int, data: Of
             office=membership.office,
             changes=changes,
         )
-    search.reindex([locked.pk])
+    indexing.schedule([locked.pk])
     return locked
 
 

@@ -5,6 +5,7 @@ from . import provider_views, thumbnail_views, views
 app_name = "offer"
 urlpatterns = [
     path("", views.search, name="search"),
+    path("facets/", views.facets, name="facets"),
     path("new/", views.create, name="create"),
     path("types/", views.type_tree, name="types"),
     path("<int:pk>/", views.detail, name="detail"),

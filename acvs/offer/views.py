@@ -17,29 +17,62 @@ from acvs.network import rules
 from . import selectors, services
 from .forms import OfferForm, OfferSearchForm, PeriodFormSet, PhotoForm, PriceFormSet, communes_for_datalist
 from .models import Feature, Label, Offer, OfferPhoto, OfferType
+from .search import OfferQuery, offer_facets, search_page
+
+# What a results page shows of an offer (offer/_results.html): the texts and contacts are left in the table.
+RESULT_FIELDS = (
+    "name",
+    "status",
+    "latitude",
+    "longitude",
+    "short_description",
+    *(f"short_description_{lang}" for lang in settings.MODELTRANSLATION_LANGUAGES),
+)
 
 
 def search(request):
+    """The results page. Facet counts come after, from `facets` (htmx), so that a broad search shows at once."""
+    return _search(request, with_facets=False)
+
+
+def facets(request):
+    """Counts per type, label, feature and commune of the search in the query string: the search page's filters
+    swapped in by htmx; without JavaScript, the search page with its counts."""
+    if not request.htmx:
+        return _search(request, with_facets=True)
     form = OfferSearchForm(request.GET or None)
-    page = facets = centre = radius = None
-    if form.is_bound and form.is_valid():
-        query = form.to_query()
-    elif not form.is_bound:
-        query = selectors.OfferQuery()
-    else:
-        query = None
+    query = _query(form)
+    context = {"form": form, "facets": _facet_rows(offer_facets(query)) if query else None, "lazy": False}
+    return render(request, "offer/_partials/facets.html", context)
+
+
+def _query(form: OfferSearchForm) -> OfferQuery | None:
+    if not form.is_bound:
+        return OfferQuery()
+    return form.to_query() if form.is_valid() else None
+
+
+def _search(request, *, with_facets: bool):
+    form = OfferSearchForm(request.GET or None)
+    query = _query(form)
+    page = centre = radius = None
     if query is not None:
-        page = selectors.search_page(
-            query, request.GET.get("page"), settings.ACVS_SEARCH_PAGE_SIZE, select_related=("commune", "owner_office")
+        page = search_page(
+            query,
+            request.GET.get("page"),
+            settings.ACVS_SEARCH_PAGE_SIZE,
+            select_related=("commune", "owner_office"),
+            only=RESULT_FIELDS,
         )
         prefetch_related_objects(page.object_list, "types", "labels")
-        facets = selectors.offer_facets(query)
         radius = query.radius_km
         centre = query.centre if radius else None
     context = {
         "form": form,
         "page": page,
-        "facets": facets and _facet_rows(facets),
+        "facets": _facet_rows(offer_facets(query)) if with_facets and query else None,
+        "lazy": not with_facets and query is not None,
+        "total_cap": settings.ACVS_SEARCH_TOTAL_CAP,
         "centre": centre,
         "radius": radius,
         "communes": communes_for_datalist(),
@@ -59,17 +92,28 @@ def _map_points(offers, centre=None, radius=None) -> dict:
 
 
 def _facet_rows(facets: dict) -> dict:
-    """Facet counts joined to their names, in display order, zero counts left out."""
-    families = [(t, facets["families"][t.pk]) for t in selectors.offer_type_families() if t.pk in facets["families"]]
-    labels = [(lb, facets["labels"][lb.pk]) for lb in Label.objects.filter(pk__in=facets["labels"])]
-    features = [(f, facets["features"][f.pk]) for f in Feature.objects.filter(pk__in=facets["features"])]
+    """Facet counts joined to their names, in display order, zero counts left out. Estimated counts (a sample's)
+    keep two significant figures: more would pretend to a precision they do not have."""
+    counts = {kind: facets[kind] for kind in ("families", "labels", "features")}
+    communes = facets["communes"]
+    if facets["estimated"]:
+        counts = {kind: {pk: _rounded(n) for pk, n in rows.items()} for kind, rows in counts.items()}
+        communes = [{**row, "n": _rounded(row["n"])} for row in communes]
+    families = [(t, counts["families"][t.pk]) for t in selectors.offer_type_families() if t.pk in counts["families"]]
+    labels = [(lb, counts["labels"][lb.pk]) for lb in Label.objects.filter(pk__in=counts["labels"])]
+    features = [(f, counts["features"][f.pk]) for f in Feature.objects.filter(pk__in=counts["features"])]
     return {
         "families": families,
         "labels": labels,
         "accessibility": [(f, n) for f, n in features if f.kind == Feature.Kind.ACCESSIBILITY],
         "amenities": [(f, n) for f, n in features if f.kind == Feature.Kind.AMENITY],
-        "communes": facets["communes"],
+        "communes": communes,
+        "estimated": facets["estimated"],
     }
+
+
+def _rounded(n: int) -> int:
+    return int(float(f"{n:.2g}")) if n >= 100 else n
 
 
 def detail(request, pk):

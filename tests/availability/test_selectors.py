@@ -6,7 +6,7 @@ from django.utils import timezone
 from acvs.availability import selectors
 from acvs.availability.models import AvailabilityNight
 from acvs.availability.services import availability_set
-from acvs.offer.selectors import OfferQuery, offers_search
+from acvs.offer.search import OfferQuery, offers_search
 from tests.conftest import membership
 from tests.factories import OfferFactory
 

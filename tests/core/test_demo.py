@@ -13,7 +13,7 @@ from acvs.demo.network import OFFICES, PASSWORD, USERS
 from acvs.network.models import Office, Role, User
 from acvs.network.reference import DATA_DIR
 from acvs.offer.models import Offer, OfferPhoto, OfferType, Status
-from acvs.offer.selectors import OfferQuery, offers_search
+from acvs.offer.search import OfferQuery, offers_search
 from acvs.offer.services import owner_for_commune
 
 COUNT = 150

@@ -91,3 +91,19 @@ def test_second_concurrent_save_is_refused(new_context, agent, manager, campsite
     expect(second.get_by_text(re.compile("Vos modifications n’ont pas été enregistrées"))).to_be_visible()
     expect(second.get_by_label(NAME_LABEL)).to_have_value("Version of the manager")
     assert Offer.objects.get(pk=offer.pk).name == "Version of the agent"
+
+
+def test_facet_counts_arrive_after_the_results_and_a_failure_is_shown(page, agent, campsites):
+    login(page, "agent", PASSWORD)
+    page.goto("/offers/?q=camping")
+    expect(page.locator(".result-list > li")).to_have_count(3)
+    accommodation = page.locator("#facets label", has_text="Hébergement")
+    expect(accommodation.locator(".facet-count")).to_have_text("(3)")  # swapped in by htmx
+    expect(page.locator("#main-communes")).to_contain_text("Gréoux-les-Bains (1)")
+    page.screenshot(path="var/e2e-search-facets.png", full_page=True)
+
+    page.route("**/offers/facets/**", lambda route: route.fulfill(status=500, body="boom"))
+    page.goto("/offers/?q=verdon")
+    expect(page.locator(".result-list > li")).to_have_count(1)
+    expect(page.locator("#facets [role=status]")).to_have_text("Les décomptes n’ont pas pu être chargés.")
+    expect(page.get_by_role("link", name="Afficher les décomptes")).to_be_visible()  # the way round

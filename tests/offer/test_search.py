@@ -1,13 +1,34 @@
+"""The search's criteria and results, the same on both databases. Every search here runs in a read-only
+transaction (tests.conftest.read_only), as it would on a PostgreSQL read replica."""
+
 import pytest
+from django.db import DatabaseError
 
 from acvs.network.models import Commune
-from acvs.offer.models import Feature, Label, OfferType
-from acvs.offer.selectors import OfferQuery, offer_facets, offers_search, search_page
+from acvs.offer.models import Feature, Label, Offer, OfferType
+from acvs.offer.search import OfferQuery, offer_facets, offers_search, search_page
+from tests.conftest import read_only
 from tests.factories import OfferFactory
 
 
 def names(query: OfferQuery) -> set[str]:
-    return set(offers_search(query).values_list("name", flat=True))
+    with read_only():
+        return set(offers_search(query).values_list("name", flat=True))
+
+
+def ranked(query: OfferQuery) -> list[str]:
+    with read_only():
+        return [o.name for o in offers_search(query)]
+
+
+def facets_of(query: OfferQuery) -> dict:
+    with read_only():
+        return offer_facets(query)
+
+
+def page_names(query: OfferQuery, per_page: int = 20) -> list[str]:
+    with read_only():
+        return [o.name for o in search_page(query, 1, per_page)]
 
 
 @pytest.fixture
@@ -56,9 +77,10 @@ def test_commune_and_office_territory(offers, croix_valmer):
 
 def test_distance_around_a_commune(offers):
     cavalaire = Commune.objects.get(insee="83036")
-    near = offers_search(OfferQuery(commune=cavalaire, radius_km=10))
-    assert {o.name: round(o.distance_km) for o in near} == {"Camping Les Pins Parasols": 0, "Hôtel de la Plage": 5}
-    assert [o.name for o in offers_search(OfferQuery(commune=cavalaire, radius_km=10, order="distance"))] == [
+    with read_only():
+        near = {o.name: round(o.distance_km) for o in offers_search(OfferQuery(commune=cavalaire, radius_km=10))}
+    assert near == {"Camping Les Pins Parasols": 0, "Hôtel de la Plage": 5}
+    assert ranked(OfferQuery(commune=cavalaire, radius_km=10, order="distance")) == [
         "Camping Les Pins Parasols",
         "Hôtel de la Plage",
     ]
@@ -96,16 +118,15 @@ def test_relevance_puts_name_matches_first(offers):
         short_description_fr="Face à l'hôtel de ville.",
         types=["Restaurant"],
     )
-    ranked = [o.name for o in offers_search(OfferQuery(text="hôtel"))]
-    assert ranked[0] == "Hôtel de la Plage"
-    assert set(ranked) == {"Hôtel de la Plage", "Restaurant Le Phare"}
+    assert ranked(OfferQuery(text="hôtel")) == ["Hôtel de la Plage", "Restaurant Le Phare"]
+    assert page_names(OfferQuery(text="hôtel")) == ["Hôtel de la Plage", "Restaurant Le Phare"]
 
 
 def test_facets_count_each_offer_once_per_family(offers):
     offers["hotel"].types.add(OfferType.objects.get(code="HotelRestaurant"))
     wheelchair = Feature.objects.get(code="fauteuil-roulant")
     offers["hotel"].features.add(wheelchair)
-    facets = offer_facets(OfferQuery())
+    facets = facets_of(OfferQuery())
     accommodation = OfferType.objects.get(code="Accommodation").pk
     food = OfferType.objects.get(code="FoodEstablishment").pk
     cultural = OfferType.objects.get(code="CulturalSite").pk
@@ -113,6 +134,7 @@ def test_facets_count_each_offer_once_per_family(offers):
     assert facets["families"][cultural] == 1
     assert facets["families"][food] == 1  # HotelRestaurant is both accommodation and food
     assert facets["features"] == {wheelchair.pk: 1}
+    assert facets["estimated"] is False
     assert {row["commune__name"]: row["n"] for row in facets["communes"]} == {
         "Cavalaire-sur-Mer": 1,
         "La Croix-Valmer": 1,
@@ -120,7 +142,7 @@ def test_facets_count_each_offer_once_per_family(offers):
     }
 
 
-def test_a_new_type_tree_reindexes_the_offers(offers, tmp_path):
+def test_a_new_type_tree_reindexes_the_offers(offers, tmp_path, django_capture_on_commit_callbacks):
     from acvs.offer.reference import load_offer_types
 
     # A new ontology release moves campsites under cultural sites.
@@ -132,8 +154,24 @@ def test_a_new_type_tree_reindexes_the_offers(offers, tmp_path):
         :Camping rdfs:subClassOf :CulturalSite ; rdfs:label "Camping"@fr .
         """
     )
-    load_offer_types(ontology)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        load_offer_types(ontology)
+    assert len(callbacks) == 1  # the changed types' offers, re-indexed after the commit
     cultural = OfferQuery(types=(OfferType.objects.get(code="CulturalSite").pk,))
-    assert names(cultural) == {"Camping Les Pins Parasols", "Musée des Arts et Traditions"}
-    assert {o.name for o in search_page(cultural, 1, 20)} == names(cultural)  # PostgreSQL: from the postings
-    assert "Camping Les Pins Parasols" in names(OfferQuery(text="culturel"))
+    assert names(cultural) == {"Camping Les Pins Parasols", "Musée des Arts et Traditions"}  # the tree, read live
+    assert set(page_names(cultural)) == names(cultural)
+    assert "Camping Les Pins Parasols" in names(OfferQuery(text="culturel"))  # the document, re-indexed
+
+
+def test_searches_run_read_only_and_the_harness_refuses_writes(offers):
+    """The read-only transaction of these tests is real: a write inside it fails (on both databases)."""
+    with pytest.raises(DatabaseError), read_only():
+        Offer.objects.filter(pk=offers["hotel"].pk).update(name="Written")
+    assert Offer.objects.get(pk=offers["hotel"].pk).name == "Hôtel de la Plage"
+    with read_only():
+        page = search_page(OfferQuery(text="plage"), 1, 20)
+        assert (page.paginator.count, page.paginator.capped) == (2, False)
+        assert offer_facets(OfferQuery(text="plage"))["communes"] == [
+            {"commune_id": "83036", "commune__name": "Cavalaire-sur-Mer", "n": 1},
+            {"commune_id": "83048", "commune__name": "La Croix-Valmer", "n": 1},
+        ]

@@ -1,7 +1,6 @@
 from .offer import Offer, OfferPhoto, OpeningPeriod, PetsPolicy, Price, Status
 from .provider import Provider, ProviderContact
 from .reference import Feature, Label
-from .search import SearchPosting
 from .taxonomy import OfferType
 
 __all__ = [
@@ -15,6 +14,5 @@ __all__ = [
     "Price",
     "Provider",
     "ProviderContact",
-    "SearchPosting",
     "Status",
 ]

@@ -109,7 +109,9 @@ class Offer(models.Model):
         indexes = [
             models.Index(fields=["latitude", "longitude"], name="offer_latlon"),
             models.Index(fields=["owner_office", "verified_at"], name="offer_owner_verified"),
-            models.Index(fields=["commune", "name"], name="offer_commune_name"),
+            # A commune's (or a territory's) offers of a status in name order, without reading the table: the search
+            # reads its narrow results' ids and names from here (index-only) to count and page them.
+            models.Index(fields=["commune", "status", "name", "id"], name="offer_commune_status_name"),
             # The default listing (published offers by name) without reading the whole table.
             models.Index(fields=["name", "id"], condition=Q(status="published"), name="offer_published_name"),
         ]

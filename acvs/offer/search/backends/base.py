@@ -1,0 +1,196 @@
+"""What both databases do the same way: totals counted up to a cap, pages by ids first, facets over the results.
+
+A search is narrow or broad. A narrow one (up to the cap, 10,000 matches) is answered from its matches read once:
+the page, the exact total and the facets. A broad one is never read whole: its page comes from an index in result
+order, its total says "more than the cap" and its facets may be estimated from a sample. Counting 10,000 matches
+of a word means visiting 10,000 table pages; that alone would cost more than the page target.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import EmptyResultSet
+from django.db.models import QuerySet
+
+from acvs.network.models import Commune
+
+from ...models import Offer, OfferType
+from ..filters import ORDERINGS_SQL
+
+# The offer fields each order reads besides the id and the computed values (filters.ORDERINGS_SQL).
+SORT_FIELDS = {"rank": ["name"], "distance": [], "name": ["name"], "freshness": ["verified_at"]}
+
+
+def total_cap() -> int:
+    return settings.ACVS_SEARCH_TOTAL_CAP
+
+
+def compiled(qs: QuerySet) -> tuple[str, tuple] | None:
+    """The SQL of `qs`, None when it can match nothing (e.g. a text of stop words only)."""
+    try:
+        return qs.query.sql_with_params()
+    except EmptyResultSet:
+        return None
+
+
+@dataclass(frozen=True)
+class Total:
+    """Matches counted up to the cap: `count` is exact up to it, cap + 1 means "more than the cap". `estimated`:
+    that "more" is the database's estimate (statistics, no count), not a count."""
+
+    count: int
+    estimated: bool = False
+
+
+class SearchBackend:
+    """One database's way of searching offers. Subclasses give the text match and may tell broad searches apart
+    (`is_broad`) and answer them without reading every match."""
+
+    vendor = ""
+    materialized = ""  # "MATERIALIZED " where a common table expression must be computed once
+
+    def __init__(self, connection):
+        self.connection = connection
+
+    # --- text -----------------------------------------------------------------------------------------------------
+
+    def match_text(self, qs: QuerySet[Offer], text: str) -> QuerySet[Offer]:
+        """Keep the offers matching `text`, annotated with `rank` (lower is a better match)."""
+        raise NotImplementedError
+
+    def write_documents(self, offers: list[Offer]) -> None:
+        """Store anything besides offer.search_document that the text index reads (SQLite's FTS5 rows)."""
+
+    # --- narrow or broad ------------------------------------------------------------------------------------------
+
+    def is_broad(self, qs: QuerySet[Offer]) -> bool:
+        """Whether the database expects well over the cap of matches (its estimate, nothing read); if it cannot
+        tell, the search is narrow: read and counted up to the cap."""
+        return False
+
+    # --- pages and totals -----------------------------------------------------------------------------------------
+
+    def head(self, qs: QuerySet[Offer], sort: str, start: int, stop: int, *, guess: bool = True):
+        """The ids and computed values (rank, distance) of results start..stop in order, and the Total. `guess`:
+        whether a broad search may be told apart by estimate (False: count, after an estimate proved wrong)."""
+        if guess and self.is_broad(qs):
+            return self.ordered_page(qs, sort, start, stop), Total(total_cap() + 1, estimated=True)
+        rows, count = self.narrow_page(qs, sort, start, stop)
+        if count <= total_cap():
+            return rows, Total(count)
+        return self.ordered_page(qs, sort, start, stop), Total(count)
+
+    def narrow_page(self, qs: QuerySet[Offer], sort: str, start: int, stop: int) -> tuple[list[tuple], int]:
+        """One statement reads the matches once, up to the cap + 1 (ids, sort keys and computed values only), then
+        orders them for the page and counts them. Past the cap the page is wrong (the cap + 1 are any matches): the
+        caller asks `ordered_page` instead."""
+        computed = list(qs.query.annotation_select)
+        # Only the columns the order needs: a name order then reads an index alone (offer_commune_status_name).
+        fields = [name for name in SORT_FIELDS[sort] if name not in computed]
+        inner = qs.order_by().values_list("pk", *fields, *computed)[: total_cap() + 1]
+        sql = compiled(inner)
+        if sql is None:
+            return [], 0
+        columns = ["id", *fields, *inner.query.annotation_select]
+        statement = f"""
+            WITH m ({", ".join(columns)}) AS {self.materialized}({sql[0]})
+            SELECT {", ".join(["id", "(SELECT count(*) FROM m)", *computed])} FROM m
+             ORDER BY {ORDERINGS_SQL[sort]} LIMIT {int(stop - start)} OFFSET {int(start)}"""
+        with self.connection.cursor() as cursor:
+            cursor.execute(statement, sql[1])
+            rows = cursor.fetchall()
+        if not rows:
+            return [], self.count(qs) if start else 0
+        return [(pk, *values) for pk, _count, *values in rows], rows[0][1]
+
+    def ordered_page(self, qs: QuerySet[Offer], sort: str, start: int, stop: int) -> list[tuple]:
+        """Results start..stop straight from the ordered search (an index gives the order), nothing counted."""
+        return list(qs.values_list("pk", *qs.query.annotation_select)[start:stop])
+
+    def count(self, qs: QuerySet[Offer]) -> int:
+        """The matches, counted up to the cap + 1."""
+        sql = compiled(qs.order_by().values("pk")[: total_cap() + 1])
+        if sql is None:
+            return 0
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM ({sql[0]}) capped", sql[1])
+            return cursor.fetchone()[0]
+
+    # --- facets ---------------------------------------------------------------------------------------------------
+
+    def facets(self, qs: QuerySet[Offer], *, guess: bool = True) -> dict:
+        """Counts of the results per type family, label, feature and commune (the 12 first), exact when the search
+        is narrow. Above the cap a backend may estimate them (and says so with "estimated")."""
+        results = results_sql(qs)
+        if results is None:
+            return empty_facets()
+        if not (guess and self.is_broad(qs)):
+            sql, params, columns = results
+            capped = f"{sql} LIMIT {total_cap() + 1}"
+            facets = self.counted_facets(capped, params, columns)
+            if facets["matches"] <= total_cap():
+                return facets
+        return self.broad_facets(qs, results)
+
+    def broad_facets(self, qs: QuerySet[Offer], results: tuple[str, tuple, list[str]]) -> dict:
+        return self.counted_facets(*results)
+
+    def counted_facets(self, results_sql: str, params, columns: list[str], *, scale: float = 1.0) -> dict:
+        """One statement: the results are computed once (a CTE), then the counts are taken over them. Four queries
+        each with the search as a subquery would repeat it, and let the planner probe the type, label and feature
+        tables row by row against the text filter. Counts are multiplied by `scale` (a sample's)."""
+        types, ancestors = Offer.types.through._meta.db_table, OfferType.ancestors.through._meta.db_table
+        labels, features = Offer.labels.through._meta.db_table, Offer.features.through._meta.db_table
+        offer_type, commune = OfferType._meta.db_table, Commune._meta.db_table
+        m = self.materialized
+        # rt holds the results' types, joined to the type tree by index: the planner neither hashes every offer type
+        # of the base against the tree nor needs a hash join (the sampled facets run without them).
+        sql = f"""
+            WITH r ({", ".join(columns)}) AS {m}({results_sql}),
+            rt AS {m}(SELECT ot.offer_id, ot.offertype_id FROM {types} ot JOIN r ON r.id = ot.offer_id)
+            SELECT 'matches', NULL, NULL, NULL, COUNT(*) FROM r
+            UNION ALL
+            SELECT 'families', a.to_offertype_id, NULL, NULL, COUNT(DISTINCT rt.offer_id)
+              FROM rt JOIN {ancestors} a ON a.from_offertype_id = rt.offertype_id
+              JOIN {offer_type} t ON t.id = a.to_offertype_id AND t.is_family = %s
+             GROUP BY a.to_offertype_id
+            UNION ALL
+            SELECT 'labels', l.label_id, NULL, NULL, COUNT(*)
+              FROM r JOIN {labels} l ON l.offer_id = r.id GROUP BY l.label_id
+            UNION ALL
+            SELECT 'features', f.feature_id, NULL, NULL, COUNT(*)
+              FROM r JOIN {features} f ON f.offer_id = r.id GROUP BY f.feature_id
+            UNION ALL
+            SELECT * FROM (
+                SELECT 'communes', CAST(NULL AS BIGINT), r.commune_id, c.name, COUNT(*) AS n
+                  FROM r JOIN {commune} c ON c.insee = r.commune_id
+                 GROUP BY r.commune_id, c.name
+                 ORDER BY n DESC, c.name
+                 LIMIT 12
+            ) top_communes
+        """
+        facets = empty_facets(estimated=scale != 1.0)
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, [*params, True])
+            for kind, pk, insee, name, n in cursor.fetchall():
+                if kind == "matches":
+                    facets["matches"] = n
+                elif kind == "communes":
+                    facets["communes"].append({"commune_id": insee, "commune__name": name, "n": round(n * scale)})
+                else:
+                    facets[kind][pk] = round(n * scale)
+        facets["communes"].sort(key=lambda row: (-row["n"], row["commune__name"]))
+        return facets
+
+
+def results_sql(qs: QuerySet[Offer]) -> tuple[str, tuple, list[str]] | None:
+    """SQL of the results' ids and communes, with the names of its two columns (values() orders them either way)."""
+    results = qs.order_by().values("pk", "commune_id")
+    sql = compiled(results)
+    if sql is None:
+        return None
+    return sql[0], sql[1], [{"pk": "id", "commune_id": "commune_id"}[name] for name in results.query.values_select]
+
+
+def empty_facets(*, estimated: bool = False) -> dict:
+    return {"families": {}, "labels": {}, "features": {}, "communes": [], "matches": 0, "estimated": estimated}

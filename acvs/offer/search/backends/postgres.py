@@ -1,0 +1,151 @@
+"""PostgreSQL: `search_vector` (a generated column, to_tsvector('acvs_french', search_document), migration 0003) with
+a GIN index (the matches of a filter, `@@`) and a RUM index (migration 0008): `<=>`, RUM's relevance distance computed
+from the positions stored in the index, orders the matches, so the first page of a common word is read in order from
+the index."""
+
+import json
+import re
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
+from django.db import transaction
+from django.db.models import F, FloatField, QuerySet
+from django.db.models.expressions import Col, Expression
+
+from ...models import Offer
+from ..filters import ORDERINGS_SQL
+from .base import SearchBackend, compiled
+
+PG_CONFIG = "acvs_french"
+# The offer table as the results' SQL names it at its top level (subqueries give their tables aliases).
+OFFER_TABLE = re.compile(r'FROM "offer_offer"(?=[\s)])')
+# A search is broad when the planner expects more than this many times the cap.
+BROAD_FACTOR = 1.5
+# A facet sample reads at least this many offers (a few hundred table pages).
+MIN_SAMPLE_ROWS = 2_000
+
+
+class StoredVector(Expression):
+    """offer_offer.search_vector under whatever alias the query gives the offer table (subqueries relabel it).
+
+    The model does not declare the column (a generated column, PostgreSQL only): this expression names it next to
+    search_document, which it is generated from.
+    """
+
+    output_field = SearchVectorField()
+
+    def __init__(self, document=None):
+        super().__init__()
+        self.document = document if document is not None else F("search_document")
+
+    def get_source_expressions(self):
+        return [self.document]
+
+    def set_source_expressions(self, exprs):
+        (self.document,) = exprs
+
+    def as_sql(self, compiler, connection):
+        col = self.document
+        if not isinstance(col, Col) or col.target.column != "search_document":
+            raise ValueError("StoredVector works on the offer table's search_document column only")
+        return f"{compiler.quote_name(col.alias)}.{connection.ops.quote_name('search_vector')}", []
+
+
+class RumDistance(Expression):
+    """`vector <=> query`: RUM's relevance distance (1 / its rank; lower is better), an ORDER BY the index answers."""
+
+    output_field = FloatField()
+
+    def __init__(self, vector, query):
+        super().__init__()
+        self.vector, self.query = vector, query
+
+    def get_source_expressions(self):
+        return [self.vector, self.query]
+
+    def set_source_expressions(self, exprs):
+        self.vector, self.query = exprs
+
+    def as_sql(self, compiler, connection):
+        vector_sql, vector_params = compiler.compile(self.vector)
+        query_sql, query_params = compiler.compile(self.query)
+        return f"({vector_sql} <=> {query_sql})", [*vector_params, *query_params]
+
+
+class PostgresBackend(SearchBackend):
+    vendor = "postgresql"
+    materialized = "MATERIALIZED "
+
+    def __init__(self, connection):
+        super().__init__(connection)
+        self.estimates = {}
+
+    def match_text(self, qs: QuerySet[Offer], text: str) -> QuerySet[Offer]:
+        query = SearchQuery(text, config=PG_CONFIG, search_type="websearch")
+        # alias, not annotate: the vector is a filter, never a value to send back with each row.
+        return qs.alias(fts=StoredVector()).filter(fts=query).annotate(rank=RumDistance(StoredVector(), query))
+
+    def estimate(self, qs: QuerySet[Offer]) -> int:
+        """The planner's estimate of the matches (its statistics: the words' frequencies, the types' offers...)."""
+        sql = compiled(qs.order_by().values("pk"))
+        if sql is None:
+            return 0
+        key = (sql[0], tuple(map(str, sql[1])))
+        if key not in self.estimates:  # asked again by the same page or facets: planned once
+            with self.connection.cursor() as cursor:
+                cursor.execute(f"EXPLAIN (FORMAT JSON) {sql[0]}", sql[1])
+                plan = cursor.fetchone()[0]
+            plan = json.loads(plan) if isinstance(plan, str) else plan
+            self.estimates[key] = int(plan[0]["Plan"]["Plan Rows"])
+        return self.estimates[key]
+
+    def is_broad(self, qs: QuerySet[Offer]) -> bool:
+        """Broad when the planner expects well over the cap (1.5 times): a single word's estimate comes from the
+        frequencies ANALYZE sampled and is within a few percent at these sizes. A search it underestimates is
+        counted (the narrow path finds out and still answers right)."""
+        return self.estimate(qs) > BROAD_FACTOR * settings.ACVS_SEARCH_TOTAL_CAP
+
+    def ordered_page(self, qs: QuerySet[Offer], sort: str, start: int, stop: int) -> list[tuple]:
+        """By relevance, RUM gives the matches in distance order only. Many offers share a distance (a word found
+        as often), so the first `stop` by distance are read from the index with every offer tied with the last of
+        them (FETCH FIRST ... WITH TIES), then ordered by distance, name and id: the total order every other plan
+        gives, so pages never overlap; read from the few rows of the tie instead of every match."""
+        if sort != "rank":
+            return super().ordered_page(qs, sort, start, stop)
+        inner = qs.order_by("rank").values_list("pk", "name", *qs.query.annotation_select)
+        sql, params = compiled(inner)
+        computed = list(qs.query.annotation_select)
+        columns = ["id", "name", *inner.query.annotation_select]
+        statement = f"""
+            WITH hits ({", ".join(columns)}) AS MATERIALIZED ({sql} FETCH FIRST {int(stop)} ROWS WITH TIES)
+            SELECT {", ".join(["id", *computed])} FROM hits
+             ORDER BY {ORDERINGS_SQL["rank"]} LIMIT {int(stop - start)} OFFSET {int(start)}"""
+        with self.connection.cursor() as cursor:
+            cursor.execute(statement, params)
+            return cursor.fetchall()
+
+    def broad_facets(self, qs: QuerySet[Offer], results: tuple[str, tuple, list[str]]) -> dict:
+        """Counted over a sample of the table's pages (TABLESAMPLE SYSTEM, a fixed seed so that the same search
+        gives the same figures) and scaled up: counting 100,000 offers' types, labels and features exactly takes
+        seconds. The sample is sized to hold about ACVS_SEARCH_FACET_SAMPLE matches by the planner's estimate."""
+        sql, params, columns = results
+        percent = self._sample_percent(self.estimate(qs))
+        if percent >= 100 or len(OFFER_TABLE.findall(sql)) != 1:
+            return super().broad_facets(qs, results)
+        sampled = OFFER_TABLE.sub(f'FROM "offer_offer" TABLESAMPLE SYSTEM ({percent:.6f}) REPEATABLE (0)', sql)
+        with transaction.atomic(using=self.connection.alias), self.connection.cursor() as cursor:
+            # A few thousand sampled offers: probe their types, labels and features by index rather than hash
+            # every offer's (the planner's choice for the type filter, 0.1 s).
+            cursor.execute(
+                "SELECT set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)"
+            )
+            return self.counted_facets(sampled, params, columns, scale=100 / percent)
+
+    def _sample_percent(self, expected: int) -> float:
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'offer_offer'::regclass")
+            rows = cursor.fetchone()[0]
+        if rows <= 0 or expected <= 0:  # never analysed: no estimate of the table's size
+            return 100.0
+        fraction = settings.ACVS_SEARCH_FACET_SAMPLE / min(expected, rows)
+        return min(100.0, 100.0 * max(fraction, MIN_SAMPLE_ROWS / rows))

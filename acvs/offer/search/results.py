@@ -1,0 +1,101 @@
+"""The search's entry points: the matching offers, a page of them with its (capped) total, their facets."""
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+
+from acvs.core.paginator import page_number
+
+from ..models import Offer
+from .backends import backend, total_cap
+from .backends.base import Total
+from .filters import ORDERINGS, filtered
+from .query import OfferQuery
+
+
+def offers_search(query: OfferQuery, *, using: str = "default") -> QuerySet[Offer]:
+    """Offers matching `query` in result order, annotated with `rank` (text; lower is better) and `distance_km`
+    (around a centre). The search page reads it through `search_page`, which pages it without counting every match.
+    """
+    qs = filtered(query, using)
+    if query.has_text:
+        qs = backend(using).match_text(qs, query.text)
+    return qs.order_by(*ORDERINGS[query.sort])
+
+
+def search_page(
+    query: OfferQuery, number, per_page: int, *, select_related=(), only=(), using: str = "default"
+) -> Page:
+    """Page `number` of the results, with the total counted up to the cap (`page.paginator.capped` above it).
+    `only`: the offer fields to read (the page's columns; all by default)."""
+    paginator = SearchPaginator(query, per_page, select_related=select_related, only=only, using=using)
+    return paginator.get_page(number)
+
+
+def offer_facets(query: OfferQuery, *, using: str = "default") -> dict:
+    """Counts of the results per type family (ids), label, feature and commune (the 12 first, with names).
+
+    Exact up to the total cap; above it the backend may estimate them from a sample ("estimated": True).
+    "matches": the offers the counts were taken over (the sample's when estimated).
+    """
+    return backend(using).facets(offers_search(query, using=using).order_by(), guess=not query.in_area)
+
+
+class SearchPaginator(Paginator):
+    """Ids first: the page's ids and computed values (rank, distance), then its offers by primary key. The total is
+    counted up to the cap (`capped` above it, `estimated` when that "more" is the database's estimate, not a count);
+    past the cap the pages stop. See backends.base for how narrow and broad searches are answered."""
+
+    def __init__(self, query: OfferQuery, per_page: int, *, select_related=(), only=(), using: str = "default"):
+        super().__init__(offers_search(query, using=using), per_page)
+        self.query, self.backend = query, backend(using)
+        self.select_related, self.only = select_related, only
+        self.total = None
+
+    @property
+    def count(self) -> int:
+        if self.total is None:
+            self.total = Total(self.backend.count(self.object_list))
+        return min(self.total.count, total_cap())
+
+    @property
+    def capped(self) -> bool:
+        return self.total.count > total_cap()
+
+    @property
+    def estimated(self) -> bool:
+        return self.total.estimated
+
+    @property
+    def num_pages(self) -> int:  # not cached: the total may be corrected by a later get_page
+        return max(1, -(-self.count // self.per_page))
+
+    def get_page(self, number, *, guess: bool = True, again: bool = False) -> Page:
+        number = page_number(number)
+        bottom = (number - 1) * self.per_page
+        guess = guess and not self.query.in_area
+        head, self.total = self.backend.head(
+            self.object_list, self.query.sort, bottom, bottom + self.per_page, guess=guess
+        )
+        if not head and number > 1 and not again:
+            if self.total.estimated:  # fewer matches than estimated: count them
+                return self.get_page(number, guess=False)
+            return self.get_page(min(number, self.num_pages), guess=False, again=True)  # past the last page
+        return self._get_page(self._offers(head), number, self)
+
+    def _offers(self, head: list[tuple]) -> list[Offer]:
+        """The page's offers by primary key, in order, with the values computed by the search."""
+        computed = list(self.object_list.query.annotation_select)
+        by_id = QuerySet(Offer, using=self.object_list.db).filter(pk__in=[row[0] for row in head])
+        if self.select_related:
+            by_id = by_id.select_related(*self.select_related)
+        if self.only:
+            by_id = by_id.only(*self.only, *self.select_related)
+        found = {offer.pk: offer for offer in by_id}
+        offers = []
+        for pk, *values in head:
+            if pk in found:  # deleted in between: left out
+                offer = found[pk]
+                for name, value in zip(computed, values, strict=True):
+                    setattr(offer, name, value)
+                offers.append(offer)
+        return offers

@@ -1,0 +1,97 @@
+"""Pages of the search: ids first with their computed values, a total counted up to the cap, pages that never
+overlap even when many offers rank the same."""
+
+import pytest
+from django.db import connection
+
+from acvs.network.models import Commune
+from acvs.offer.search import OfferQuery, offers_search, search_page
+from tests.conftest import read_only
+from tests.factories import OfferFactory
+
+
+@pytest.fixture
+def offers(cavalaire):
+    commune = Commune.objects.get(insee="83036")
+    # Due north of Cavalaire, 0 to 4 km away (1/111 of a degree of latitude is about 1 km).
+    return [
+        OfferFactory(
+            name=f"Hôtel {i}", owner_office=cavalaire, latitude=commune.latitude + i / 111, longitude=commune.longitude
+        )
+        for i in range(5)
+    ]
+
+
+def test_a_page_comes_with_the_total_in_order_with_the_distance(offers):
+    query = OfferQuery(commune=Commune.objects.get(insee="83036"), radius_km=10, order="distance")
+    with read_only():
+        page = search_page(query, 2, 2, select_related=("commune",))
+    assert [o.name for o in page] == ["Hôtel 2", "Hôtel 3"]
+    assert (page.paginator.count, page.paginator.num_pages, page.paginator.capped) == (5, 3, False)
+    assert page.has_next()
+    assert page[0].distance_km == pytest.approx(2.0, abs=0.1)
+    assert page[0].commune.insee == "83036"
+
+
+def test_past_the_end_gives_the_last_page_and_garbage_the_first(offers):
+    query = OfferQuery(order="name")
+    assert [o.name for o in search_page(query, 99, 2)] == ["Hôtel 4"]
+    assert search_page(query, "abc", 2).number == 1
+
+
+def test_no_result_is_an_empty_first_page(db):
+    page = search_page(OfferQuery(text="camping"), 1, 20)
+    assert list(page) == []
+    assert (page.paginator.count, page.number) == (0, 1)
+
+
+def analyze():
+    """Statistics for the planner, as autovacuum keeps them: PostgreSQL tells a broad search by its estimate."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE offer_offer")
+
+
+@pytest.mark.parametrize("cap", [10_000, 4])
+def test_text_pages_follow_the_full_order_across_ties(cavalaire, settings, cap):
+    """Eleven offers that rank the same for «camping» (same document but the name) and three that rank better:
+    pages of 3 by relevance must be the full order's slices (rank, then name, then id) with no overlap. Narrow
+    (cap 10,000): the matches are read once and ordered. Broad (cap 4): on PostgreSQL, by estimate, the first
+    offers by RUM distance are read with their ties, then ordered; on SQLite, once the matches pass the cap, the
+    page comes from the ordered query."""
+    settings.ACVS_SEARCH_TOTAL_CAP = cap
+    for i in range(11):
+        OfferFactory(name=f"Lieu {10 - i:02d}", owner_office=cavalaire, short_description_fr="Un camping.")
+    for name in ("Camping du Cap", "Camping des Pins", "Camping des Pins"):
+        OfferFactory(name=name, owner_office=cavalaire, types=["Camping"])
+    analyze()
+    query = OfferQuery(text="camping")
+    with read_only():
+        full = [o.pk for o in offers_search(query)]
+        pages = [search_page(query, number, 3) for number in range(1, 6 if cap > 14 else 3)]
+    assert len(full) == 14
+    assert [o.pk for page in pages for o in page] == full[: len(pages) * 3]
+    if cap > 14:
+        assert all((page.paginator.count, page.paginator.capped) == (14, False) for page in pages)
+    else:
+        assert all((page.paginator.count, page.paginator.capped) == (4, True) for page in pages)
+        assert pages[0].paginator.estimated is (connection.vendor == "postgresql")
+    names = [o.name for page in pages for o in page]
+    assert names[3:] == [f"Lieu {i:02d}" for i in range(len(names) - 3)]  # tied on rank: by name
+    assert sorted(names[:3]) == ["Camping des Pins", "Camping des Pins", "Camping du Cap"]
+    ranks = [o.rank for page in pages for o in page]
+    assert ranks == sorted(ranks)  # lower is better on both databases
+
+
+def test_totals_above_the_cap_say_more_than(offers, settings):
+    settings.ACVS_SEARCH_TOTAL_CAP = 3
+    analyze()
+    with read_only():
+        first = search_page(OfferQuery(order="name"), 1, 2)
+        last = search_page(OfferQuery(order="name"), 9, 2)
+        exact = search_page(OfferQuery(text="hôtel 2"), 1, 2)
+    assert (first.paginator.count, first.paginator.capped, first.paginator.num_pages) == (3, True, 2)
+    assert first.paginator.estimated is (connection.vendor == "postgresql")  # 5 expected > 1.5 x 3
+    assert [o.name for o in first] == ["Hôtel 0", "Hôtel 1"]
+    assert (last.number, [o.name for o in last]) == (2, ["Hôtel 2", "Hôtel 3"])  # the pages stop at the cap
+    assert (exact.paginator.count, exact.paginator.capped) == (1, False)

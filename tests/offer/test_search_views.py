@@ -1,0 +1,80 @@
+"""The search page shows its results at once; the facet counts come after, from their own URL (htmx), or in the
+page itself without JavaScript."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from acvs.network.models import Commune
+from tests.factories import OfferFactory
+
+HTMX = {"HX-Request": "true", "HX-Target": "facets"}
+
+
+@pytest.fixture
+def offers(cavalaire, croix_valmer):
+    return [
+        OfferFactory(name="Camping Les Pins", owner_office=cavalaire, types=["Camping"]),
+        OfferFactory(name="Camping de la Mer", owner_office=croix_valmer, types=["Camping"],
+                     commune=Commune.objects.get(insee="83048")),
+        OfferFactory(name="Musée de la Mer", owner_office=cavalaire, types=["Museum"]),
+    ]  # fmt: skip
+
+
+def test_the_results_page_asks_for_its_facets_after(client, agent, offers, django_assert_max_num_queries):
+    client.force_login(agent)
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("offer:search"), {"q": "camping", "page": "1"})
+    body = response.content.decode()
+    assert response.context["facets"] is None
+    assert "2 offres" in body
+    facets_url = reverse("offer:facets") + "?q=camping"  # the same search, any page
+    assert f'hx-get="{facets_url}" hx-trigger="load"' in body
+    assert f'<a href="{facets_url}">Afficher les décomptes</a>' in body  # without JavaScript
+    assert "facet-count" not in body
+
+
+def test_facets_come_as_the_filters_with_counts(client, agent, offers):
+    client.force_login(agent)
+    response = client.get(reverse("offer:facets"), {"q": "mer"}, headers=HTMX)
+    assert response.status_code == 200
+    assert response.templates[0].name == "offer/_partials/facets.html"
+    body = response.content.decode()
+    families = [(t.code, n) for t, n in response.context["facets"]["families"]]
+    assert families == [("Accommodation", 2), ("CulturalSite", 1)]  # «mer»: Cavalaire-sur-Mer is in the documents
+    assert 'name="types"' in body  # the filters themselves, to swap in place
+    assert '<span class="facet-count">(2)</span>' in body
+    communes = body[body.index('id="main-communes"') :].split("</p>")[0]
+    assert "Cavalaire-sur-Mer <span" in communes
+    assert "La Croix-Valmer <span" in communes
+    assert "hx-get" not in body  # no second round
+
+
+def test_without_javascript_the_facets_link_gives_the_page_with_its_counts(client, agent, offers):
+    client.force_login(agent)
+    response = client.get(reverse("offer:facets"), {"q": "camping"})
+    assert response.templates[0].name == "offer/search.html"
+    body = response.content.decode()
+    assert "Camping Les Pins" in body  # the results
+    assert '<span class="facet-count">(2)</span>' in body
+
+
+def test_facets_of_bad_criteria_say_what_to_do(client, agent, offers):
+    client.force_login(agent)
+    response = client.get(reverse("offer:facets"), {"commune": "Atlantis", "radius": "10"}, headers=HTMX)
+    assert response.status_code == 200  # swapped by htmx (it leaves 4xx answers out)
+    assert "Corrigez les critères de recherche pour voir les décomptes." in response.content.decode()
+
+
+def test_a_total_above_the_cap_says_more_than(client, agent, offers, cavalaire, settings):
+    settings.ACVS_SEARCH_TOTAL_CAP = 2
+    OfferFactory(name="Musée de la Plage", owner_office=cavalaire, types=["Museum"])
+    client.force_login(agent)
+    with connection.cursor() as cursor:  # PostgreSQL tells a broad search by its statistics
+        cursor.execute("ANALYZE offer_offer" if connection.vendor == "postgresql" else "SELECT 1")
+    body = client.get(reverse("offer:search"), {"order": "name"}).content.decode()
+    assert "Plus de 2 offres" in body
+    # An estimate (4 offers expected > 1.5 x 2) on PostgreSQL, a count on SQLite.
+    assert ("(estimation)" in body) is (connection.vendor == "postgresql")
+    assert "Seules les 2 premières peuvent être parcourues" in body
+    assert "Page 1 sur" not in body
