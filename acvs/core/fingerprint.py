@@ -1,7 +1,7 @@
 """A fingerprint of the data: compared before a backup and after its restore (bin/restore-check).
 
 Row counts of every table of the database, the results of a few searches through the application's own search
-(the text index, the type closure, the stored search postings and facet counts, the distance search), and a
+(the text index, the type closure, the facet counts, the distance search), and a
 checksum of every media file.
 """
 
@@ -13,7 +13,7 @@ from django.db import connection
 
 from acvs.network.models import Commune
 from acvs.offer.models import OfferType
-from acvs.offer.selectors import OfferQuery, offer_facets, search_page
+from acvs.offer.search import OfferQuery, offer_facets, search_page
 
 
 def table_counts() -> dict[str, int]:

@@ -415,6 +415,7 @@ ROUTES: dict[str, Route] = {
     ),
     # Offers and providers
     "offer:search": Route(query=search_query, htmx={"HX-Target": "search-body"}),
+    "offer:facets": Route(query=search_query, htmx={"HX-Target": "facets"}),
     "offer:create": Route(
         methods=GET_POST,
         form=offer_form,

@@ -15,6 +15,7 @@ WITHOUT_PAGE_RULE = {
     "job_retry": "the job kind's own rule is asked with the job (JobKind.may_start)",
     "network:switch_office": "one's own memberships only",
     "offer:search": "everyone reads the offers",
+    "offer:facets": "everyone reads the offers",
     "offer:types": "everyone reads the offers",
     "offer:detail": "everyone reads the offers",
     "offer:edit": "offer.change, on the offer",

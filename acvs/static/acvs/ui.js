@@ -2,7 +2,9 @@
    (the Content-Security-Policy runs this site's script files only):
    - <select data-autosubmit> submits its form when changed (office and language switches);
    - <form data-confirm="question"> asks before it is sent (deletions);
-   - <button data-print> prints the page (booklet web version). */
+   - <button data-print> prints the page (booklet web version);
+   - an htmx element with data-error="message" shows it in its [role=status] when its request fails (htmx shows
+     nothing by itself when a request is refused or the server cannot be reached). */
 (function () {
   "use strict";
   document.addEventListener("change", function (event) {
@@ -16,4 +18,11 @@
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-print]")) window.print();
   });
+  function showError(event) {
+    var element = event.detail.elt && event.detail.elt.closest("[data-error]");
+    var status = element && element.querySelector("[role=status]");
+    if (status) status.textContent = element.dataset.error;
+  }
+  document.addEventListener("htmx:responseError", showError);
+  document.addEventListener("htmx:sendError", showError);
 })();
