@@ -3,7 +3,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import prefetch_related_objects
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -154,9 +153,7 @@ def verify(request, pk):
     offer = selectors.get_offer(pk)
     services.offer_verify(offer=offer, membership=request.membership)
     if request.htmx:
-        return HttpResponse(
-            f'<tr><td colspan="4" role="status">{_("“%(name)s” marked as verified.") % {"name": offer.name}}</td></tr>'
-        )
+        return render(request, "offer/_partials/verified_row.html", {"offer": offer})
     messages.success(request, _("“%(name)s” marked as verified.") % {"name": offer.name})
     return redirect(request.POST.get("next") or reverse("offer:detail", args=[pk]))
 

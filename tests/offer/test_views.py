@@ -170,3 +170,13 @@ def test_home_lists_offers_to_verify_and_one_click_verifies(client, agent, offer
     response = client.post(reverse("offer:verify", args=[offer.pk]), headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert client.get(reverse("home")).context["stale_count"] == 0
+
+
+def test_one_click_verify_escapes_the_offer_name(client, agent, cavalaire):
+    payload = '<img src=x onerror="alert(1)">'
+    offer = OfferFactory(name=payload, owner_office=cavalaire)
+    client.force_login(agent)
+    response = client.post(reverse("offer:verify", args=[offer.pk]), headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert payload not in response.content.decode()
+    assert "« &lt;img src=x onerror=&quot;alert(1)&quot;&gt; » : vérification enregistrée." in response.content.decode()
