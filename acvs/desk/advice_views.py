@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from acvs.core.http import redirect_next
 from acvs.offer.models import Offer, OfferType
 
 from . import advice, selectors
@@ -24,7 +25,7 @@ def suggest(request, pk):
     if request.htmx:
         return render(request, "desk/_suggested.html", {"offer": offer, "visitor_request": visitor_request})
     messages.success(request, _("“%(name)s” added to the suggestions.") % {"name": offer.name})
-    return redirect(request.POST.get("next") or visitor_request.get_absolute_url())
+    return redirect_next(request, visitor_request)
 
 
 @require_POST

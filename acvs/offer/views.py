@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from acvs.core.audit import audit_history
 from acvs.core.exceptions import ConflictError
 from acvs.core.forms import attach_errors, formset_rows
+from acvs.core.http import redirect_next
 from acvs.network import rules
 
 from . import selectors, services
@@ -155,7 +156,7 @@ def verify(request, pk):
     if request.htmx:
         return render(request, "offer/_partials/verified_row.html", {"offer": offer})
     messages.success(request, _("“%(name)s” marked as verified.") % {"name": offer.name})
-    return redirect(request.POST.get("next") or reverse("offer:detail", args=[pk]))
+    return redirect_next(request, "offer:detail", pk)
 
 
 @require_POST

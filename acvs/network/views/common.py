@@ -1,10 +1,8 @@
-"""What every management view shares: the entry check, service errors on forms, safe returns."""
+"""What every management view shares: the entry check, service errors on forms."""
 
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from acvs.core.forms import attach_errors
 
@@ -37,11 +35,3 @@ def show_errors(form, error: ValidationError, rename: dict[str, str] | None = No
 
 def posted(request):
     return request.POST if request.method == "POST" else None
-
-
-def redirect_back(request, default: str):
-    """Back to the page the action started from (?next=), if it is on this site."""
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect(default)

@@ -2,15 +2,16 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from acvs.core.http import redirect_next, safe_next
 
 from .. import rules, selectors, services
 from ..filters import PersonFilter
 from ..forms import MembershipRoleForm, UserCreateForm, UserOfficeAddForm
 from ..lookups import get_membership_for_manager, get_user_for_manager
 from ..models import Membership
-from .common import network_page, posted, redirect_back, require, show_errors
+from .common import network_page, posted, require, show_errors
 
 PAGE_SIZE = 50
 
@@ -97,8 +98,8 @@ def membership_edit(request, pk: int):
             show_errors(form, error)
         else:
             messages.success(request, _("The role of %(user)s was changed.") % {"user": target.user})
-            return redirect_back(request, reverse("network:user_detail", args=[target.user_id]))
-    context = {"target": target, "form": form, "next": request.GET.get("next", ""), "section": "users"}
+            return redirect_next(request, "network:user_detail", target.user_id)
+    context = {"target": target, "form": form, "next": safe_next(request, request.GET.get("next")), "section": "users"}
     return render(request, "network/membership_form.html", context)
 
 
@@ -120,6 +121,7 @@ def membership_deactivate(request, pk: int):
                 request,
                 _("%(user)s no longer acts for %(office)s.") % {"user": target.user, "office": target.office},
             )
-            return redirect_back(request, reverse("network:user_detail", args=[target.user_id]))
-    context = {"target": target, "errors": errors, "next": request.GET.get("next", ""), "section": "users"}
+            return redirect_next(request, "network:user_detail", target.user_id)
+    next_url = safe_next(request, request.GET.get("next"))
+    context = {"target": target, "errors": errors, "next": next_url, "section": "users"}
     return render(request, "network/membership_deactivate.html", context)
