@@ -1,0 +1,705 @@
+"""The route catalogue: every named route of the URL resolver, how to reach it and what it reads.
+
+One entry per URL name (test_catalogue.py fails when a route has none). An entry says:
+- `kwargs`: the path parameters, built from the objects of one side of the world (tests/security/world.py): aim it
+  at `world.own` (the acting office's objects) or at `world.other` (another office's);
+- `methods` it answers, and the `query` and `form` parameters it reads, each with a valid value (the base request);
+- `text` / `urls`: the form fields that store free text / a web address (the escaping test writes markup there);
+- `actors`: the roles that may use it (the first acts by default), `ok`: the status of the base request;
+- `tenancy`: what another office's object gives, `scope`: which tenant key separates its objects ("office"; the
+  provider accounts will add theirs), `next`: reads a return address, `htmx`: the headers of its fragment request.
+
+Parameter values are plain values, lists (repeated parameters), files, or functions of (world, side).
+"""
+
+import datetime
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from PIL import Image
+
+from acvs.desk.models import Theme
+from acvs.offer.models import OfferType
+from tests.conftest import PASSWORD
+
+from .world import Side, World
+
+
+class Tenancy(StrEnum):
+    """What a route does with an object of another office (for the isolation matrix)."""
+
+    NONE = "none"  # no object in the path
+    PRIVATE = "private"  # the office's own data (requests, booklets, orders, stock): another office gets 404
+    SHARED = "shared"  # everyone reads (offers, providers, catalogue), the owner writes: others get 403 on writes
+    MANAGED = "managed"  # network management: reachable by the roles that manage the object's office, else 404
+    PUBLIC = "public"  # anyone holding the link (booklet web version)
+    ADMIN = "admin"  # the Django admin site: superusers only
+
+
+Params = dict | Callable[[World, Side], dict]
+
+
+@dataclass(frozen=True)
+class Route:
+    kwargs: Callable[[World, Side], dict] | None = None
+    methods: tuple[str, ...] = ("GET",)
+    query: Params = field(default_factory=dict)
+    form: Params = field(default_factory=dict)
+    text: tuple[str, ...] = ()
+    urls: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ("agent",)
+    ok: dict[str, int] = field(default_factory=lambda: {"GET": 200, "POST": 302})
+    tenancy: Tenancy = Tenancy.NONE
+    scope: str = "office"
+    next: bool = False
+    htmx: dict | None = None
+
+    @property
+    def actor(self) -> str:
+        return self.actors[0]
+
+
+def params(value: Params, world: World, side: Side) -> dict:
+    return value(world, side) if callable(value) else dict(value)
+
+
+def path(name: str, world: World, side: Side, **override) -> str:
+    route = ROUTES[name]
+    kwargs = route.kwargs(world, side) if route.kwargs else {}
+    return reverse(name, kwargs={**kwargs, **override})
+
+
+def named_routes() -> set[str]:
+    """Every named route of the URL resolver, with its namespace."""
+
+    def walk(patterns, namespace):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                inner = ":".join(filter(None, [namespace, p.namespace]))
+                yield from walk(p.url_patterns, inner)
+            elif isinstance(p, URLPattern) and p.name:
+                yield f"{namespace}:{p.name}" if namespace else p.name
+
+    return set(walk(get_resolver().url_patterns, ""))
+
+
+# Valid values ------------------------------------------------------------------------------------------------------
+
+
+def png(name="photo.png") -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (0, 120, 80)).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def soon(days: int) -> str:
+    return (datetime.date.today() + datetime.timedelta(days=days)).isoformat()
+
+
+def type_pk(code: str) -> int:
+    return OfferType.objects.get(code=code).pk
+
+
+def theme_pk() -> int:
+    return Theme.objects.order_by("pk").values_list("pk", flat=True)[0]
+
+
+def counterpart(w: World, s: Side) -> Side:
+    return w.other if s is w.own else w.own
+
+
+def commune_text(s: Side) -> str:
+    return str(s.office.territory.get())
+
+
+OFFER_TEXT = (
+    "name", "short_description_fr", "description_fr", "short_description_en", "description_en", "address",
+)  # fmt: skip
+
+
+def offer_form(w: World, s: Side, offer=None) -> dict:
+    commune = s.office.territory.get()
+    return {
+        "version": offer.version if offer else "",
+        "name": "Hôtel de la Plage",
+        "types": [type_pk("Hotel")],
+        "status": "published",
+        "short_description_fr": "Face à la mer.",
+        "description_fr": "Vingt chambres.",
+        "short_description_en": "By the sea.",
+        "description_en": "Twenty rooms.",
+        "address": "1 quai du Port",
+        "postcode": commune.postcode_list[0],
+        "commune": str(commune),
+        "latitude": "",
+        "longitude": "",
+        "phone": "04 94 00 00 00",
+        "email": "hotel@example.org",
+        "website": "https://hotel.example.org",
+        "capacity_persons": "40",
+        "capacity_units": "20",
+        "capacity_unit": "rooms",
+        "languages": ["fr", "en"],
+        "pets": "allowed",
+        "periods-TOTAL_FORMS": "1",
+        "periods-INITIAL_FORMS": "0",
+        "periods-0-start_date": soon(0),
+        "periods-0-end_date": soon(90),
+        "periods-0-weekdays": ["0", "1"],
+        "periods-0-opens": "09:00",
+        "periods-0-closes": "18:00",
+        "periods-0-note": "Saison",
+        "prices-TOTAL_FORMS": "1",
+        "prices-INITIAL_FORMS": "0",
+        "prices-0-label": "Chambre double",
+        "prices-0-min_amount": "80",
+        "prices-0-max_amount": "120",
+        "prices-0-unit": "night",
+        "prices-0-valid_from": soon(0),
+        "prices-0-valid_to": soon(90),
+    }
+
+
+def provider_form(w: World, s: Side) -> dict:
+    return {
+        "name": "SARL Les Mimosas",
+        "legal_name": "Les Mimosas SARL",
+        "siret": "12345678901234",
+        "address": "2 rue des Mimosas",
+        "commune": commune_text(s),
+        "phone": "04 94 00 00 01",
+        "email": "contact@example.org",
+        "website": "https://mimosas.example.org",
+        "contacts-TOTAL_FORMS": "1",
+        "contacts-INITIAL_FORMS": "0",
+        "contacts-0-name": "Marie Martin",
+        "contacts-0-role": "Gérante",
+        "contacts-0-phone": "06 00 00 00 00",
+        "contacts-0-email": "marie@example.org",
+    }
+
+
+def counter_form(w: World, s: Side) -> dict:
+    return {
+        "origin_pick": "country:DE",
+        "postcode": "",
+        "country": "",
+        "adults": "2",
+        "children": "1",
+        "group_size": "",
+        "profile": "family",
+        "themes": [theme_pk()],
+        "requested_types": [type_pk("Accommodation")],
+        "stay_start": soon(10),
+        "stay_end": soon(14),
+        "stay_label": "Une semaine en août",
+        "language": "de",
+        "outcome": "fully",
+        f"doc-{s.document.pk}": "1",
+    }
+
+
+def request_form(w: World, s: Side, visitor_request=None) -> dict:
+    data = {k: v for k, v in counter_form(w, s).items() if not k.startswith("doc-")}
+    return data | {
+        "channel": "email",
+        "received_at": f"{soon(0)}T09:30",
+        "due_date": soon(3),
+        "status": "in_progress",
+        "assignee": s.agent.pk,
+        "name": "Anna Schmidt",
+        "email": "anna@example.org",
+        "address": "Hauptstraße 1, Berlin",
+        "phone": "+49 30 123456",
+        "consent_newsletter": "on",
+        "version": visitor_request.version if visitor_request else "",
+    }
+
+
+def office_form(w: World, s: Side) -> dict:
+    return {
+        "name": s.office.name,
+        "slug": s.office.slug,
+        "kind": "ot",
+        "department": s.office.department_id,
+        "territory": list(s.office.territory.values_list("pk", flat=True)),
+        "address": "Place de l'Ormeau",
+        "commune": s.office.territory.get().pk,
+        "phone": "04 98 12 64 00",
+        "email": "info@example.org",
+        "website": "https://ot.example.org",
+        "is_active": "on",
+    }
+
+
+def new_office_form(w: World, s: Side) -> dict:
+    ramatuelle = {"name": "Office de tourisme de Ramatuelle", "slug": "ramatuelle", "territory": ["83101"]}
+    return office_form(w, s) | ramatuelle | {"commune": "83101"}
+
+
+def document_form(w: World, s: Side, document=None) -> dict:
+    return {
+        "title": "Guide des plages",
+        "publisher": s.office.pk,
+        "publisher_name": "",
+        "language": "fr",
+        "edition_year": "2026",
+        "themes": [theme_pk()],
+        "unit_weight_g": "120",
+        "is_current": "on",
+        "description": "Toutes les plages du golfe.",
+        "version": document.version if document else "",
+    }
+
+
+def booklet_form(w: World, s: Side) -> dict:
+    return {
+        "title": "Votre séjour",
+        "language": "fr",
+        "layout": "classic",
+        "stay_start": soon(10),
+        "stay_end": soon(14),
+        "greeting": "Bienvenue !",
+        "closing": "À bientôt.",
+        "recipient": "visitor@example.org",
+        "version": s.booklet.version,
+    }
+
+
+def search_query(w: World, s: Side) -> dict:
+    return {
+        "q": "hôtel",
+        "types": [type_pk("Accommodation")],
+        "subtype": type_pk("Hotel"),
+        "commune": commune_text(s),
+        "radius": "10",
+        "office": s.office.pk,
+        "all_statuses": "on",
+        "order": "distance",
+        "arrival": soon(10),
+        "departure": soon(12),
+        "page": "1",
+    }
+
+
+# The catalogue -----------------------------------------------------------------------------------------------------
+
+offer_pk = lambda w, s: {"pk": s.offer.pk}  # noqa: E731
+request_pk = lambda w, s: {"pk": s.visitor_request.pk}  # noqa: E731
+booklet_pk = lambda w, s: {"pk": s.booklet.pk}  # noqa: E731
+item = lambda w, s: {"pk": s.booklet.pk, "item_pk": s.item.pk}  # noqa: E731
+document_pk = lambda w, s: {"pk": s.document.pk}  # noqa: E731
+office_pk = lambda w, s: {"pk": s.office.pk}  # noqa: E731
+group_pk = lambda w, s: {"object_id": w.group.pk}  # noqa: E731
+GET_POST = ("GET", "POST")
+POST = ("POST",)
+ADMIN = {"actors": ("superuser",), "tenancy": Tenancy.ADMIN}
+
+ROUTES: dict[str, Route] = {
+    # Core and accounts
+    "home": Route(),
+    "login": Route(
+        methods=GET_POST,
+        query={"next": "/offers/"},
+        form={"username": "agent", "password": PASSWORD},
+        actors=("anonymous",),
+        next=True,
+    ),
+    "logout": Route(methods=POST, next=True),
+    "set_language": Route(methods=POST, form={"language": "en"}, next=True),
+    # Network management
+    "network:switch_office": Route(methods=POST, form=lambda w, s: {"office": s.office.pk}, next=True),
+    "network:departments": Route(actors=("network_admin",)),
+    "network:department_create": Route(
+        methods=GET_POST,
+        form={"code": "990", "name": "Département d'essai"},
+        text=("name",),
+        actors=("network_admin",),
+    ),
+    "network:department_edit": Route(
+        kwargs=lambda w, s: {"pk": s.office.department_id},
+        methods=GET_POST,
+        form=lambda w, s: {"code": s.office.department.code, "name": "Var (83)"},
+        text=("name",),
+        actors=("network_admin",),
+        tenancy=Tenancy.MANAGED,
+    ),
+    "network:offices": Route(
+        query=lambda w, s: {"department": s.office.department_id, "kind": "ot"}, actors=("department_admin",)
+    ),
+    "network:office_create": Route(
+        methods=GET_POST,
+        query=lambda w, s: {"department": s.office.department_id},
+        form=new_office_form,
+        text=("name", "address"),
+        urls=("website",),
+        actors=("department_admin",),
+    ),
+    "network:office_detail": Route(kwargs=office_pk, actors=("department_admin",), tenancy=Tenancy.MANAGED),
+    "network:office_edit": Route(
+        kwargs=office_pk,
+        methods=GET_POST,
+        query=lambda w, s: {"department": s.office.department_id},
+        form=office_form,
+        text=("name", "address"),
+        urls=("website",),
+        actors=("department_admin", "manager"),
+        tenancy=Tenancy.MANAGED,
+    ),
+    "network:office_deactivate": Route(
+        kwargs=office_pk, methods=GET_POST, actors=("department_admin",), tenancy=Tenancy.MANAGED
+    ),
+    "network:member_add": Route(
+        kwargs=office_pk,
+        methods=GET_POST,
+        form=lambda w, s: {"person": counterpart(w, s).agent.username, "role": "partner"},
+        actors=("manager",),
+        tenancy=Tenancy.MANAGED,
+    ),
+    "network:users": Route(query=lambda w, s: {"q": "agent", "office": s.office.pk, "page": "1"}, actors=("manager",)),
+    "network:user_create": Route(
+        methods=GET_POST,
+        query=lambda w, s: {"office": s.office.pk},
+        form=lambda w, s: {
+            "office": s.office.pk,
+            "role": "agent",
+            "username": "nouvelle.recrue",
+            "first_name": "Léa",
+            "last_name": "Durand",
+            "email": "lea@example.org",
+            "password1": "Xk2!vbn-longer-pass",
+            "password2": "Xk2!vbn-longer-pass",
+        },
+        text=("first_name", "last_name"),
+        actors=("manager",),
+    ),
+    "network:user_detail": Route(kwargs=lambda w, s: {"pk": s.agent.pk}, actors=("manager",), tenancy=Tenancy.MANAGED),
+    "network:user_office_add": Route(
+        kwargs=lambda w, s: {"pk": s.agent.pk},
+        methods=GET_POST,
+        form=lambda w, s: {"office": counterpart(w, s).office.pk, "role": "partner"},
+        actors=("department_admin",),
+        tenancy=Tenancy.MANAGED,
+    ),
+    "network:membership_edit": Route(
+        kwargs=lambda w, s: {"pk": s.membership.pk},
+        methods=GET_POST,
+        form={"role": "partner"},
+        actors=("manager",),
+        tenancy=Tenancy.MANAGED,
+        next=True,
+    ),
+    "network:membership_deactivate": Route(
+        kwargs=lambda w, s: {"pk": s.membership.pk},
+        methods=GET_POST,
+        actors=("manager",),
+        tenancy=Tenancy.MANAGED,
+        next=True,
+    ),
+    # Offers and providers
+    "offer:search": Route(query=search_query, htmx={"HX-Target": "search-body"}),
+    "offer:create": Route(
+        methods=GET_POST,
+        form=offer_form,
+        text=(*OFFER_TEXT, "periods-0-note", "prices-0-label"),
+        urls=("website",),
+        actors=("agent", "department_admin"),  # administrators choose the owner
+    ),
+    "offer:types": Route(),
+    "offer:detail": Route(kwargs=offer_pk, tenancy=Tenancy.SHARED),
+    "offer:edit": Route(
+        kwargs=offer_pk,
+        methods=GET_POST,
+        form=lambda w, s: offer_form(w, s, s.offer),
+        text=(*OFFER_TEXT, "periods-0-note", "prices-0-label"),
+        urls=("website",),
+        tenancy=Tenancy.SHARED,
+    ),
+    "offer:verify": Route(kwargs=offer_pk, methods=POST, tenancy=Tenancy.SHARED, next=True, htmx={}),
+    "offer:photo_add": Route(
+        kwargs=offer_pk,
+        methods=POST,
+        form=lambda w, s: {"image": png(), "credit": "Jean Photographe", "caption": "La terrasse"},
+        text=("credit", "caption"),
+        tenancy=Tenancy.SHARED,
+    ),
+    "offer:photo_delete": Route(
+        kwargs=lambda w, s: {"pk": s.offer.pk, "photo_pk": s.photo.pk}, methods=POST, tenancy=Tenancy.SHARED
+    ),
+    "offer:providers": Route(query={"q": "SARL", "page": "1"}),
+    "offer:provider_create": Route(
+        methods=GET_POST,
+        form=provider_form,
+        text=("name", "legal_name", "address", "contacts-0-name", "contacts-0-role"),
+        urls=("website",),
+    ),
+    "offer:provider_detail": Route(kwargs=lambda w, s: {"pk": s.provider.pk}, tenancy=Tenancy.SHARED),
+    "offer:provider_edit": Route(
+        kwargs=lambda w, s: {"pk": s.provider.pk},
+        methods=GET_POST,
+        form=provider_form,
+        text=("name", "legal_name", "address", "contacts-0-name", "contacts-0-role"),
+        urls=("website",),
+        tenancy=Tenancy.SHARED,
+    ),
+    # The counter
+    "desk:counter": Route(methods=GET_POST, form=counter_form, text=("stay_label",), htmx={}),
+    "desk:settings": Route(
+        methods=GET_POST,
+        form={"due_days": "5", "countries": ["DE", "GB"], "departments": ["83", "04"]},
+        actors=("manager",),
+    ),
+    "desk:count_add": Route(methods=POST, htmx={}),
+    "desk:count_remove": Route(methods=POST, htmx={}),
+    "desk:count_set": Route(methods=POST, form={"value": "12"}, htmx={}),
+    "desk:list": Route(
+        query=lambda w, s: {
+            "channel": "email",
+            "status": "to_handle",
+            "overdue": "on",
+            "date_from": soon(-30),
+            "date_to": soon(0),
+            "assignee": s.agent.pk,
+            "page": "1",
+        },
+    ),
+    "desk:create": Route(methods=GET_POST, form=request_form, text=("stay_label", "name", "address")),
+    "desk:detail": Route(kwargs=request_pk, tenancy=Tenancy.PRIVATE),
+    "desk:edit": Route(
+        kwargs=request_pk,
+        methods=GET_POST,
+        form=lambda w, s: request_form(w, s, s.visitor_request),
+        text=("stay_label", "name", "address"),
+        tenancy=Tenancy.PRIVATE,
+    ),
+    "desk:delete": Route(kwargs=request_pk, methods=POST, tenancy=Tenancy.PRIVATE),
+    "desk:advise": Route(kwargs=request_pk, ok={"GET": 302}, tenancy=Tenancy.PRIVATE),
+    "desk:suggest": Route(
+        kwargs=request_pk,
+        methods=POST,
+        form=lambda w, s: {"offer": s.event.pk},
+        tenancy=Tenancy.PRIVATE,
+        next=True,
+        htmx={},
+    ),
+    "desk:unsuggest": Route(
+        kwargs=lambda w, s: {"pk": s.visitor_request.pk, "offer_pk": s.offer.pk},
+        methods=POST,
+        tenancy=Tenancy.PRIVATE,
+    ),
+    "desk:missing_type": Route(
+        kwargs=request_pk,
+        methods=POST,
+        form=lambda w, s: {"type": type_pk("Accommodation")},
+        tenancy=Tenancy.PRIVATE,
+    ),
+    # Agenda and availability
+    "agenda:agenda": Route(
+        query=lambda w, s: {
+            "date_from": soon(0),
+            "date_to": soon(30),
+            "commune": commune_text(s),
+            "radius": "10",
+            "office": s.office.pk,
+            "q": "fête",
+            "page": "1",
+        },
+    ),
+    "agenda:schedule_add": Route(
+        kwargs=lambda w, s: {"pk": s.event.pk},
+        methods=POST,
+        form={
+            "start_date": soon(20),
+            "end_date": soon(27),
+            "weekdays": ["5", "6"],
+            "start_time": "20:00",
+            "end_time": "23:00",
+            "note": "Feu d'artifice",
+        },
+        text=("note",),
+        tenancy=Tenancy.SHARED,
+    ),
+    "agenda:schedule_delete": Route(
+        kwargs=lambda w, s: {"pk": s.event.pk, "schedule_pk": s.schedule.pk}, methods=POST, tenancy=Tenancy.SHARED
+    ),
+    "availability:section": Route(
+        kwargs=lambda w, s: {"offer_pk": s.offer.pk}, query={"month": soon(0)[:7]}, tenancy=Tenancy.SHARED, htmx={}
+    ),
+    "availability:set": Route(
+        kwargs=lambda w, s: {"offer_pk": s.offer.pk},
+        methods=POST,
+        form={"start": soon(1), "end": soon(5), "state": "few", "units_free": "3", "month": soon(0)[:7]},
+        tenancy=Tenancy.SHARED,
+        htmx={},
+    ),
+    # Stay booklets
+    "booklet:list": Route(query={"page": "1"}),
+    "booklet:new": Route(methods=POST),
+    "booklet:branding": Route(
+        methods=GET_POST,
+        form={
+            "primary_colour": "#0f766e",
+            "accent_colour": "#f59e0b",
+            "default_layout": "classic",
+            "opening_hours": "Tous les jours, 9 h - 18 h",
+            "footer": "Office de tourisme",
+        },
+        text=("opening_hours", "footer"),
+        actors=("manager",),
+    ),
+    "booklet:from_request": Route(
+        kwargs=lambda w, s: {"request_pk": s.visitor_request.pk}, methods=POST, tenancy=Tenancy.PRIVATE
+    ),
+    "booklet:edit": Route(
+        kwargs=booklet_pk,
+        methods=GET_POST,
+        query={"q": "hôtel"},
+        form=booklet_form,
+        text=("title", "greeting", "closing"),
+        tenancy=Tenancy.PRIVATE,
+    ),
+    "booklet:delete": Route(kwargs=booklet_pk, methods=POST, tenancy=Tenancy.PRIVATE),
+    "booklet:item_add": Route(
+        kwargs=booklet_pk,
+        methods=POST,
+        form=lambda w, s: {"offer": s.event.pk, "q": "fête"},
+        tenancy=Tenancy.PRIVATE,
+    ),
+    "booklet:item_update": Route(
+        kwargs=item,
+        methods=POST,
+        form={"day": "2", "note": "Réservez la veille.", "q": "hôtel"},
+        text=("note",),
+        tenancy=Tenancy.PRIVATE,
+    ),
+    "booklet:item_remove": Route(kwargs=item, methods=POST, tenancy=Tenancy.PRIVATE),
+    "booklet:item_move": Route(kwargs=item, methods=POST, form={"direction": "up"}, tenancy=Tenancy.PRIVATE),
+    "booklet:pdf": Route(kwargs=booklet_pk, tenancy=Tenancy.PRIVATE),
+    "booklet:print": Route(kwargs=booklet_pk, tenancy=Tenancy.PRIVATE),
+    "booklet:preview": Route(kwargs=booklet_pk, tenancy=Tenancy.PRIVATE),
+    "booklet:send": Route(
+        kwargs=booklet_pk,
+        methods=POST,
+        form={"to": "visitor@example.org", "with_pdf": "on"},
+        tenancy=Tenancy.PRIVATE,
+    ),
+    "booklet:public": Route(
+        kwargs=lambda w, s: {"token": s.booklet.token}, actors=("anonymous",), tenancy=Tenancy.PUBLIC
+    ),
+    # Documentation
+    "documentation:catalogue": Route(
+        query=lambda w, s: {
+            "q": "plan",
+            "language": "fr",
+            "theme": theme_pk(),
+            "publisher": s.office.pk,
+            "is_current": "1",
+            "held": "on",
+            "page": "1",
+        },
+    ),
+    "documentation:create": Route(methods=GET_POST, form=document_form, text=("title", "description")),
+    "documentation:detail": Route(kwargs=document_pk, tenancy=Tenancy.SHARED),
+    "documentation:edit": Route(
+        kwargs=document_pk,
+        methods=GET_POST,
+        form=lambda w, s: document_form(w, s, s.document),
+        text=("title", "description"),
+        tenancy=Tenancy.SHARED,
+    ),
+    "documentation:movement": Route(
+        kwargs=document_pk,
+        methods=POST,
+        form={"kind": "posted", "place": "storeroom", "quantity": "2", "counterpart": "", "reason": "Envoi postal"},
+        text=("reason",),
+        tenancy=Tenancy.SHARED,
+    ),
+    "documentation:move": Route(
+        kwargs=document_pk,
+        methods=POST,
+        form={"quantity": "5", "source": "storeroom", "destination": "counter"},
+        tenancy=Tenancy.SHARED,
+    ),
+    "documentation:threshold": Route(
+        kwargs=document_pk,
+        methods=POST,
+        form={"alert_threshold": "10", "reorder_quantity": "100"},
+        tenancy=Tenancy.SHARED,
+    ),
+    "documentation:stock": Route(),
+    "documentation:stock_export": Route(kwargs=lambda w, s: {"fmt": "csv"}),
+    "documentation:movements": Route(
+        query=lambda w, s: {
+            "document": s.document.pk,
+            "kind": "received",
+            "place": "counter",
+            "date_from": soon(-7),
+            "date_to": soon(0),
+            "page": "1",
+        },
+    ),
+    "documentation:movement_export": Route(
+        kwargs=lambda w, s: {"fmt": "xlsx"},
+        query=lambda w, s: {"document": s.document.pk, "kind": "received", "date_from": soon(-7), "date_to": soon(0)},
+    ),
+    "documentation:handout": Route(
+        kwargs=lambda w, s: {"request_pk": s.visitor_request.pk},
+        methods=POST,
+        form=lambda w, s: {f"doc-{s.document.pk}": "2"},
+        tenancy=Tenancy.PRIVATE,
+        htmx={},
+    ),
+    "documentation:orders": Route(query={"status": "open"}),
+    "documentation:order_create": Route(
+        methods=GET_POST,
+        query=lambda w, s: {"supplier": w.guide.publisher_id, "document": [w.guide.pk]},
+        form=lambda w, s: {"supplier": w.guide.publisher_id, "note": "Pour l'été", f"doc-{w.guide.pk}": "20"},
+        text=("note",),
+    ),
+    "documentation:order": Route(kwargs=lambda w, s: {"pk": s.order.pk}, tenancy=Tenancy.PRIVATE),
+    "documentation:order_step": Route(
+        kwargs=lambda w, s: {"pk": s.order.pk, "step": "cancel"},
+        methods=POST,
+        form={"reason": "Plus besoin"},
+        text=("reason",),
+        tenancy=Tenancy.PRIVATE,
+    ),
+    # The Django admin site
+    "admin:index": Route(**ADMIN),
+    "admin:login": Route(
+        methods=GET_POST,
+        query={"next": "/admin/"},
+        form={"username": "root", "password": "root-password"},
+        actors=("anonymous",),
+        tenancy=Tenancy.ADMIN,
+        next=True,
+    ),
+    "admin:logout": Route(methods=POST, **ADMIN),
+    "admin:password_change": Route(
+        methods=GET_POST,
+        form={"old_password": "root-password", "new_password1": "Xk2!vbn-pass", "new_password2": "Xk2!vbn-pass"},
+        **ADMIN,
+    ),
+    "admin:password_change_done": Route(**ADMIN),
+    "admin:autocomplete": Route(
+        query={"app_label": "auth", "model_name": "group", "field_name": "permissions", "term": "a"},
+        ok={"GET": 403},
+        **ADMIN,  # no admin declares an autocomplete field: refused, as Django does
+    ),
+    "admin:jsi18n": Route(**ADMIN),
+    "admin:view_on_site": Route(
+        kwargs=lambda w, s: {"content_type_id": w.group_type.pk, "object_id": w.group.pk}, ok={"GET": 404}, **ADMIN
+    ),  # a group has no page on the site
+    "admin:app_list": Route(kwargs=lambda w, s: {"app_label": "auth"}, **ADMIN),
+    "admin:auth_group_changelist": Route(query={"q": "guides", "o": "1", "p": "1"}, **ADMIN),
+    "admin:auth_group_add": Route(methods=GET_POST, form={"name": "Rédacteurs"}, text=("name",), **ADMIN),
+    "admin:auth_group_history": Route(kwargs=group_pk, **ADMIN),
+    "admin:auth_group_delete": Route(kwargs=group_pk, methods=GET_POST, form={"post": "yes"}, **ADMIN),
+    "admin:auth_group_change": Route(
+        kwargs=group_pk, methods=GET_POST, form={"name": "Guides"}, text=("name",), **ADMIN
+    ),
+}

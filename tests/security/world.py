@@ -1,0 +1,128 @@
+"""A small world for route-wide tests: the same objects for two offices, and one user per role.
+
+`own` is the acting office (Cavalaire: its agent, manager and partner act for it); `other` is another office of the
+same département (La Croix-Valmer), whose private objects no one of Cavalaire may reach. Every route of the catalogue
+(tests/security/routes.py) builds its path from one side's objects, so a test can aim a route at either side.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+
+from acvs.agenda import services as agenda_services
+from acvs.agenda.models import EventSchedule
+from acvs.booklet import services as booklet_services
+from acvs.booklet.models import Booklet, BookletItem
+from acvs.desk import advice
+from acvs.desk import services as desk_services
+from acvs.desk.models import Theme, VisitorRequest
+from acvs.desk.reference import ensure_themes
+from acvs.desk.services import RequestData
+from acvs.documentation import services as doc_services
+from acvs.documentation.models import Document, MovementKind, Order, Place
+from acvs.network.models import Department, Membership, Office, Role, User
+from acvs.offer import providers
+from acvs.offer.models import Offer, OfferPhoto, Provider
+from tests.conftest import make_office, make_user, membership
+from tests.factories import OfferFactory
+
+# Who may act. "other_department_admin" administers another département (Alpes-de-Haute-Provence); "superuser" is
+# the Django admin's. None of them belongs to the other office.
+ROLES = (
+    "agent", "manager", "partner", "department_admin", "other_department_admin", "network_admin", "anonymous",
+    "superuser",
+)  # fmt: skip
+
+
+@dataclass
+class Side:
+    """One office and one object of each kind it owns (or, for orders, placed)."""
+
+    office: Office
+    agent: User
+    offer: Offer  # an accommodation (availability applies)
+    photo: OfferPhoto
+    event: Offer
+    schedule: EventSchedule
+    provider: Provider
+    visitor_request: VisitorRequest  # with `offer` suggested
+    booklet: Booklet
+    item: BookletItem
+    document: Document  # kept by the office, some copies in its stock
+    order: Order  # placed by the office to the CDT
+
+    @property
+    def membership(self) -> Membership:
+        return Membership.objects.get(user=self.agent, office=self.office)
+
+
+@dataclass
+class World:
+    own: Side
+    other: Side
+    users: dict[str, User | None]  # role -> user (anonymous: None)
+    guide: Document  # the CDT's, which both offices order
+    group: Group  # for the admin site's pages
+    group_type: ContentType
+
+    def side(self, name: str) -> Side:
+        return getattr(self, name)
+
+
+def build_side(office: Office, agent: User, supplier: Office, guide: Document) -> Side:
+    m = membership(agent)
+    offer = OfferFactory(name=f"Hôtel du port ({office.slug})", owner_office=office, commune=office.territory.get())
+    photo = OfferPhoto.objects.create(offer=offer, image="offers/photos/missing.jpg", caption="Le port", position=0)
+    event = OfferFactory(name=f"Fête du village ({office.slug})", owner_office=office, types=["Festival"],
+                         commune=office.territory.get())  # fmt: skip
+    today = datetime.date.today()
+    schedule = agenda_services.schedule_add(
+        offer=event, membership=m, data={"start_date": today, "end_date": today + datetime.timedelta(days=3)}
+    )
+    provider = providers.provider_save(membership=m, fields={"name": f"SARL du port ({office.slug})"}, contacts=[])
+    visitor_request = desk_services.request_create(
+        membership=m,
+        data=RequestData(
+            fields={"origin": "abroad", "country": "DE", "adults": 2, "language": "de", "outcome": "fully"},
+            themes=list(Theme.objects.all()[:1]),
+        ),
+    )
+    advice.suggestion_add(membership=m, visitor_request=visitor_request, offer=offer)
+    booklet = booklet_services.booklet_create(membership=m, title=f"Séjour ({office.slug})")
+    item = booklet_services.item_add(membership=m, booklet=booklet, offer=offer)
+    document = Document.objects.create(title=f"Plan de {office.slug}", language="fr", publisher=office,
+                                       managed_by=office)  # fmt: skip
+    for place in (Place.COUNTER, Place.STOREROOM):
+        doc_services.movement_record(membership=m, document=document, kind=MovementKind.RECEIVED, quantity=50,
+                                     place=place)  # fmt: skip
+    order = doc_services.order_create(membership=m, supplier=supplier, lines={guide: 10})
+    return Side(office, agent, offer, photo, event, schedule, provider, visitor_request, booklet, item, document, order)
+
+
+def build_world() -> World:
+    """The offices and people of tests/conftest.py (same names), an administrator of the other département, and
+    the objects of both sides."""
+    ensure_themes(Theme)
+    var, ahp = Department.objects.get(code="83"), Department.objects.get(code="04")
+    cavalaire = make_office("Office de tourisme de Cavalaire", "cavalaire", var, ["83036"])
+    croix_valmer = make_office("Office de tourisme de La Croix-Valmer", "la-croix-valmer", var, ["83048"])
+    cdt_var = make_office("Var Tourisme (CDT)", "cdt-var", var, [], kind=Office.Kind.CDT)
+    cdt_ahp = make_office("Alpes-de-Haute-Provence Tourisme", "cdt-ahp", ahp, [], kind=Office.Kind.CDT)
+    users = {
+        "agent": make_user("agent", cavalaire, Role.AGENT),
+        "manager": make_user("manager", cavalaire, Role.MANAGER),
+        "partner": make_user("partner", cavalaire, Role.PARTNER),
+        "department_admin": make_user("depadmin", cdt_var, Role.DEPARTMENT_ADMIN),
+        "other_department_admin": make_user("ahpadmin", cdt_ahp, Role.DEPARTMENT_ADMIN),
+        "network_admin": make_user("netadmin", cdt_var, Role.NETWORK_ADMIN),
+        "anonymous": None,
+        "superuser": User.objects.create_superuser("root", "root@example.org", "root-password"),
+    }
+    other_agent = make_user("other", croix_valmer, Role.AGENT)
+    guide = Document.objects.create(title="Guide du Var", language="fr", publisher=cdt_var, managed_by=cdt_var)
+    own = build_side(cavalaire, users["agent"], cdt_var, guide)
+    other = build_side(croix_valmer, other_agent, cdt_var, guide)
+    group = Group.objects.create(name="Guides")
+    return World(own, other, users, guide, group, ContentType.objects.get_for_model(Group))
