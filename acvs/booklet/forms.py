@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from acvs.offer.models import Offer
+
 from .models import Booklet, Branding
 
 
@@ -21,6 +23,10 @@ class BookletForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["version"] = self.instance.version
+
+
+class ItemAddForm(forms.Form):
+    offer = forms.ModelChoiceField(queryset=Offer.objects.all())
 
 
 class ItemForm(forms.Form):

@@ -6,8 +6,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,12 +15,11 @@ from acvs.core.exceptions import ConflictError
 from acvs.core.forms import attach_errors
 from acvs.desk import selectors as desk_selectors
 from acvs.desk.models import Suggestion
-from acvs.offer.models import Offer
 from acvs.offer.selectors import OfferQuery, offers_search
 
 from . import render as booklet_render
 from . import rules, selectors, services
-from .forms import BookletForm, BrandingForm, ItemForm, SendForm
+from .forms import BookletForm, BrandingForm, ItemAddForm, ItemForm, SendForm
 from .models import Booklet
 
 SEARCH_RESULTS = 12
@@ -145,8 +144,10 @@ def _back(request, booklet):
 @booklets_required
 def item_add(request, pk):
     booklet = selectors.get_booklet_for_office(request.office, pk)
-    offer_id = request.POST.get("offer", "")
-    offer = get_object_or_404(Offer, pk=int(offer_id) if offer_id.isdigit() else 0)
+    form = ItemAddForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    offer = form.cleaned_data["offer"]
     try:
         services.item_add(membership=request.membership, booklet=booklet, offer=offer)
     except ValidationError as error:

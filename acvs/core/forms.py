@@ -1,6 +1,8 @@
 """Small helpers shared by the forms of every domain."""
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.db import connections
 
 
 def formset_rows(formset) -> list[dict]:
@@ -20,3 +22,26 @@ def attach_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's field, refusing an id no id column can hold like any unknown id. Django guards `pk=` lookups against
+    such numbers but not the `IN` query this field runs, where the database crashed (SQLite: OverflowError)."""
+
+    def _check_values(self, value):
+        key = self.to_field_name or "pk"
+        meta = self.queryset.model._meta
+        field = meta.pk if key == "pk" else meta.get_field(key)
+        ops = connections[self.queryset.db].ops
+        if field.get_internal_type() in ops.integer_field_ranges:
+            low, high = ops.integer_field_range(field.get_internal_type())
+            for pk in value:
+                try:
+                    number = int(str(pk))
+                except ValueError:
+                    continue  # not a number: Django's own check refuses it
+                if not low <= number <= high:
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                    )
+        return super()._check_values(value)

@@ -1,7 +1,8 @@
-"""Where an action goes back to: the `next` address it was given when that is a page of this site, never elsewhere."""
+"""Answers shared by every app: where an action goes back to (`next`, only to a page of this site), and the refusal of
+input that no page can show again."""
 
-from django.http import HttpResponseRedirect
-from django.shortcuts import resolve_url
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
 # Longer addresses are no page of ours (and Django refuses to redirect past 16 KB, after the change was saved).
@@ -22,3 +23,12 @@ def redirect_next(request, fallback, *args) -> HttpResponseRedirect:
     or a model with get_absolute_url). Called after the change is saved: a bad `next` never undoes it."""
     target = safe_next(request, request.POST.get("next") or request.GET.get("next"))
     return HttpResponseRedirect(target or resolve_url(fallback, *args))
+
+
+def refused(request, form, *, back: str, status: int = 400) -> HttpResponse:
+    """Input sent by a button or a short form whose page cannot show it again (an id altered or deleted meanwhile, a
+    choice left empty): the reasons, on a page with a way back or, for htmx, in place of the element that sent it.
+    base.html lets htmx swap 400 answers."""
+    reasons = [error for errors in form.errors.values() for error in errors]
+    template = "core/_refused.html" if request.htmx else "core/refused.html"
+    return render(request, template, {"reasons": reasons, "back": back}, status=status)

@@ -8,7 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
+from acvs.core.forms import ModelMultipleChoiceField
 from acvs.network.models import Commune, Department, Office
+from acvs.offer.models import Offer, OfferType
 
 from . import reference, selectors
 from .models import Channel, Origin, Outcome, Profile, RequestStatus, Theme, VisitorRequest
@@ -79,10 +81,10 @@ class CounterForm(forms.Form):
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     profile = forms.ChoiceField(label=_("Profile"), required=False, choices=Profile.choices, widget=forms.RadioSelect)
-    themes = forms.ModelMultipleChoiceField(
+    themes = ModelMultipleChoiceField(
         label=_("Themes"), required=False, queryset=Theme.objects.all(), widget=forms.CheckboxSelectMultiple
     )
-    requested_types = forms.ModelMultipleChoiceField(
+    requested_types = ModelMultipleChoiceField(
         label=_("Looking for"), required=False, queryset=None, widget=forms.CheckboxSelectMultiple
     )
     stay_start = forms.DateField(label=_("Stay from"), required=False, widget=DateInput())
@@ -97,7 +99,7 @@ class CounterForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Answer"), choices=Outcome.choices, initial=Outcome.FULLY, widget=forms.RadioSelect
     )
-    missing_types = forms.ModelMultipleChoiceField(
+    missing_types = ModelMultipleChoiceField(
         label=_("Missing"), required=False, queryset=None, widget=forms.CheckboxSelectMultiple
     )
 
@@ -299,6 +301,20 @@ class FilterForm(forms.Form):
             date_to=data.get("date_to"),
             assignee=data.get("assignee"),
         )
+
+
+class SuggestForm(forms.Form):
+    offer = forms.ModelChoiceField(
+        queryset=Offer.objects.all(),
+        error_messages={"required": _("Choose an offer."), "invalid_choice": _("This offer does not exist any more.")},
+    )
+
+
+class MissingTypeForm(forms.Form):
+    type = forms.ModelChoiceField(
+        queryset=OfferType.objects.all(),
+        error_messages={"required": _("Choose a type."), "invalid_choice": _("Choose a type from the list.")},
+    )
 
 
 class CountSetForm(forms.Form):

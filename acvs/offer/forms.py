@@ -3,6 +3,7 @@ from django.conf import global_settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from acvs.core.forms import ModelMultipleChoiceField
 from acvs.network.models import Commune, Office
 
 from .models import (
@@ -97,7 +98,7 @@ class OfferSearchForm(forms.Form):
     ]
 
     q = forms.CharField(label=pgettext_lazy("search field", "Search"), required=False, max_length=200)
-    types = forms.ModelMultipleChoiceField(
+    types = ModelMultipleChoiceField(
         label=_("Types"),
         queryset=OfferType.objects.filter(is_family=True),
         required=False,
@@ -115,13 +116,13 @@ class OfferSearchForm(forms.Form):
     office = forms.ModelChoiceField(
         label=_("Office territory"), queryset=Office.objects.filter(is_active=True), required=False
     )
-    labels = forms.ModelMultipleChoiceField(
+    labels = ModelMultipleChoiceField(
         label=_("Labels and classifications"),
         queryset=Label.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    features = forms.ModelMultipleChoiceField(
+    features = ModelMultipleChoiceField(
         label=_("Accessibility and amenities"),
         queryset=Feature.objects.exclude(kind=Feature.Kind.PAYMENT),
         required=False,
@@ -203,6 +204,8 @@ class OfferForm(forms.ModelForm):
             "description_fr": forms.Textarea(attrs={"rows": 5}),
             **{f"description_{lang}": forms.Textarea(attrs={"rows": 3}) for lang in ("en", "de", "it", "es", "nl")},
         }
+        field_classes = {"types": ModelMultipleChoiceField, "labels": ModelMultipleChoiceField,
+                         "features": ModelMultipleChoiceField}  # fmt: skip
         help_texts = {
             "latitude": _("Decimal degrees, e.g. 43.1729. Leave empty to use the commune's centre."),
         }

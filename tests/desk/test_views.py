@@ -290,3 +290,12 @@ def test_for_office_fails_closed(agent, make_request, cavalaire):
     make_request()
     assert VisitorRequest.objects.for_office(None).count() == 0
     assert VisitorRequest.objects.for_office(cavalaire).count() == 1
+
+
+@pytest.mark.parametrize("field", ["themes", "requested_types", "missing_types"])
+def test_counter_refuses_ids_beyond_64_bits_like_unknown_ones(client, agent, field):
+    client.force_login(agent)
+    response = client.post(reverse("desk:counter"), counter_payload(outcome="partly", **{field: [str(2**63)]}))
+    assert response.status_code == 400
+    assert response.context["form"].errors[field] == ["«\xa09223372036854775808\xa0» n’est pas une valeur correcte."]
+    assert not VisitorRequest.objects.exists()
