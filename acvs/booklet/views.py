@@ -5,7 +5,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from acvs.core.exceptions import ConflictError
 from acvs.core.forms import attach_errors
+from acvs.core.paginator import paginate
 from acvs.desk import selectors as desk_selectors
 from acvs.desk.models import Suggestion
 from acvs.offer.selectors import OfferQuery, offers_search
@@ -42,7 +42,7 @@ def site_url(request) -> str:
 
 @booklets_required
 def booklet_list(request):
-    page = Paginator(selectors.booklets_for_office(request.office), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.booklets_for_office(request.office), PAGE_SIZE)
     context = {
         "booklets": page.object_list,
         "page": page,

@@ -1,16 +1,26 @@
-"""A paginator that finds a page and the total number of results in one scan of the matching rows."""
+"""Pages of lists: one parser of the page asked for, and a paginator that finds a page and the total number of results
+in one scan of the matching rows."""
 
 from django.core.paginator import InvalidPage, Paginator
 from django.db import connections
 from django.db.models import Count, Value, Window, prefetch_related_objects
 
+# Far past the last page of any list (past it, every paginator gives the last page). Larger numbers only made the
+# query's OFFSET overflow: beyond 2^63 the search crashed.
+MAX_PAGE = 100_000
+
 
 def page_number(number) -> int:
-    """The page asked for: a whole number from 1, page 1 for anything else (as Paginator.get_page)."""
+    """The page asked for: a whole number from 1 to MAX_PAGE; page 1 for anything else (as Paginator.get_page)."""
     try:
-        return max(1, int(number))
+        return min(max(1, int(number)), MAX_PAGE)
     except (TypeError, ValueError):
         return 1
+
+
+def paginate(request, object_list, per_page: int):
+    """The page of `object_list` that ?page= asks for: every list pages through here."""
+    return Paginator(object_list, per_page).get_page(page_number(request.GET.get("page")))
 
 
 class OneQueryPaginator(Paginator):

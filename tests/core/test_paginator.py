@@ -1,8 +1,9 @@
 """The search's paginator: a page and its total from one scan, the search's computed values kept."""
 
 import pytest
+from django.urls import reverse
 
-from acvs.core.paginator import OneQueryPaginator
+from acvs.core.paginator import OneQueryPaginator, page_number
 from acvs.network.models import Commune
 from acvs.offer.models import Offer
 from acvs.offer.selectors import OfferQuery, offers_search
@@ -52,3 +53,28 @@ def test_no_result_is_an_empty_first_page(db):
     page = paginator.get_page(1)
     assert list(page) == []
     assert (paginator.count, page.number) == (0, 1)
+
+
+@pytest.mark.parametrize(
+    ("asked", "number"),
+    [
+        ("3", 3),
+        ("0", 1),
+        ("-4", 1),
+        ("abc", 1),
+        ("", 1),
+        (None, 1),
+        ("1.5", 1),
+        (str(2**63), 100_000),
+        ("9" * 40, 100_000),
+    ],  # fmt: skip
+)
+def test_the_page_number_is_a_whole_number_within_bounds(asked, number):
+    assert page_number(asked) == number
+
+
+@pytest.mark.parametrize("asked", [str(2**63), "9" * 40])
+def test_a_page_far_past_the_end_gives_the_last_page(client, agent, offers, asked):
+    client.force_login(agent)
+    response = client.get(reverse("offer:search"), {"q": "hôtel", "order": "name", "page": asked})
+    assert (response.status_code, response.context["page"].number) == (200, 1)

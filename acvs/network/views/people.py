@@ -1,10 +1,10 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from acvs.core.http import redirect_next, safe_next
+from acvs.core.paginator import paginate
 
 from .. import rules, selectors, services
 from ..filters import PersonFilter
@@ -19,7 +19,7 @@ PAGE_SIZE = 50
 @network_page
 def user_list(request):
     filterset = PersonFilter(request.GET, queryset=selectors.people(request.membership), request=request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, filterset.qs, PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"filter": filterset, "page": page, "query": query.urlencode(), "section": "users"}
