@@ -46,7 +46,7 @@ def agenda(request):
         "querystring": query.urlencode(),
         "communes": communes_for_datalist(),
     }
-    return render(request, "agenda/agenda.html", context)
+    return render(request, "agenda/agenda.html", context, status=400 if form.errors else 200)
 
 
 def _offer_for_change(request, pk) -> Offer:

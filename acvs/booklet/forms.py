@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from acvs.core.forms import DateField
 from acvs.offer.models import Offer
 
 from .models import Booklet, Branding
@@ -18,6 +19,7 @@ class BookletForm(forms.ModelForm):
             "greeting": forms.Textarea(attrs={"rows": 3}),
             "closing": forms.Textarea(attrs={"rows": 2}),
         }
+        field_classes = {"stay_start": DateField, "stay_end": DateField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,8 +1,15 @@
-"""Small helpers shared by the forms of every domain."""
+"""Small helpers and fields shared by the forms of every domain."""
+
+import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import connections
+from django.utils.translation import gettext_lazy as _
+
+# The dates the network deals in (stays, events, nights, requests, prices). Beyond them date arithmetic (a default
+# period, a stay's days, the time zone) left what Python and the databases hold: year 9999 or 1 crashed pages.
+FIRST_DATE, LAST_DATE = datetime.date(1900, 1, 1), datetime.date(2100, 12, 31)
 
 
 def formset_rows(formset) -> list[dict]:
@@ -45,3 +52,24 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                         self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                     )
         return super()._check_values(value)
+
+
+class _Bounded:
+    """Refuses dates outside FIRST_DATE..LAST_DATE with a message that says which years are accepted."""
+
+    default_error_messages = {"out_of_range": _("Type a date between the years %(first)s and %(last)s.")}
+
+    def validate(self, value):
+        super().validate(value)
+        day = value.date() if isinstance(value, datetime.datetime) else value
+        if day is not None and not FIRST_DATE <= day <= LAST_DATE:
+            params = {"first": FIRST_DATE.year, "last": LAST_DATE.year}
+            raise ValidationError(self.error_messages["out_of_range"], code="out_of_range", params=params)
+
+
+class DateField(_Bounded, forms.DateField):
+    pass
+
+
+class DateTimeField(_Bounded, forms.DateTimeField):
+    pass

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
-from acvs.core.forms import ModelMultipleChoiceField
+from acvs.core.forms import DateField, DateTimeField, ModelMultipleChoiceField
 from acvs.network.models import Commune, Department, Office
 from acvs.offer.models import Offer, OfferType
 
@@ -87,8 +87,8 @@ class CounterForm(forms.Form):
     requested_types = ModelMultipleChoiceField(
         label=_("Looking for"), required=False, queryset=None, widget=forms.CheckboxSelectMultiple
     )
-    stay_start = forms.DateField(label=_("Stay from"), required=False, widget=DateInput())
-    stay_end = forms.DateField(label=_("until"), required=False, widget=DateInput())
+    stay_start = DateField(label=_("Stay from"), required=False, widget=DateInput())
+    stay_end = DateField(label=_("until"), required=False, widget=DateInput())
     stay_label = forms.CharField(
         label=_("or stay period"),
         required=False,
@@ -211,13 +211,13 @@ class RequestForm(CounterForm):
     channel = forms.ChoiceField(
         label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE, widget=forms.RadioSelect
     )
-    received_at = forms.DateTimeField(
+    received_at = DateTimeField(
         label=_("Received"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("Empty: now."),
     )
-    due_date = forms.DateField(
+    due_date = DateField(
         label=_("Answer due"), required=False, widget=DateInput(), help_text=_("Empty: the office’s usual delay.")
     )
     status = forms.ChoiceField(label=_("Status"), choices=RequestStatus.choices, initial=RequestStatus.TO_HANDLE)
@@ -277,8 +277,8 @@ class FilterForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[("", _("All"))] + Channel.choices)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All"))] + RequestStatus.choices)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    date_from = DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = DateField(label=_("To"), required=False, widget=DateInput())
     assignee = forms.ModelChoiceField(label=_("Assigned to"), required=False, queryset=None)
 
     def __init__(self, *args, office: Office, **kwargs):

@@ -3,7 +3,7 @@ from django.conf import global_settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from acvs.core.forms import ModelMultipleChoiceField
+from acvs.core.forms import DateField, ModelMultipleChoiceField
 from acvs.network.models import Commune, Office
 
 from .models import (
@@ -130,8 +130,8 @@ class OfferSearchForm(forms.Form):
     )
     all_statuses = forms.BooleanField(label=_("Include drafts and archived offers"), required=False)
     order = forms.ChoiceField(label=_("Sort by"), choices=ORDER_CHOICES, required=False)
-    arrival = forms.DateField(label=_("Arrival"), required=False, widget=DateInput())
-    departure = forms.DateField(label=_("Departure"), required=False, widget=DateInput())
+    arrival = DateField(label=_("Arrival"), required=False, widget=DateInput())
+    departure = DateField(label=_("Departure"), required=False, widget=DateInput())
 
     MAX_STAY_NIGHTS = 60
 
@@ -253,6 +253,7 @@ class PeriodForm(forms.ModelForm):
             "opens": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "closes": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
+        field_classes = {"start_date": DateField, "end_date": DateField}
 
 
 class PriceForm(forms.ModelForm):
@@ -263,6 +264,7 @@ class PriceForm(forms.ModelForm):
             "valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "valid_to": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+        field_classes = {"valid_from": DateField, "valid_to": DateField}
 
 
 PeriodFormSet = forms.inlineformset_factory(

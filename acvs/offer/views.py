@@ -47,7 +47,7 @@ def search(request):
     context["map_points"] = _map_points(page.object_list if page else [], centre, radius)
     context["tiles_url"] = settings.ACVS_MAP_TILES_URL
     template = "offer/_body.html" if request.htmx and request.htmx.target == "search-body" else "offer/search.html"
-    return render(request, template, context)
+    return render(request, template, context, status=400 if query is None else 200)
 
 
 def _map_points(offers, centre=None, radius=None) -> dict:

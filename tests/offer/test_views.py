@@ -45,7 +45,7 @@ def test_search_page_lists_offers_with_few_queries(client, agent, offer, django_
 def test_search_form_errors_are_shown_in_french(client, agent):
     client.force_login(agent)
     response = client.get(reverse("offer:search"), {"commune": "Atlantis", "radius": "10"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     body = response.content.decode()
     assert "Commune inconnue" in body
     assert 'value="Atlantis"' in body
