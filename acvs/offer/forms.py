@@ -267,11 +267,13 @@ class PriceForm(forms.ModelForm):
         field_classes = {"valid_from": DateField, "valid_to": DateField}
 
 
+# absolute_max: a posted TOTAL_FORMS beyond max_num builds no more forms (by default Django built up to 1,000 more and
+# rendered them all again: twenty seconds of work for one request).
 PeriodFormSet = forms.inlineformset_factory(
-    Offer, OpeningPeriod, form=PeriodForm, extra=1, can_delete=True, max_num=60, validate_max=True
+    Offer, OpeningPeriod, form=PeriodForm, extra=1, can_delete=True, max_num=60, validate_max=True, absolute_max=60
 )
 PriceFormSet = forms.inlineformset_factory(
-    Offer, Price, form=PriceForm, extra=1, can_delete=True, max_num=60, validate_max=True
+    Offer, Price, form=PriceForm, extra=1, can_delete=True, max_num=60, validate_max=True, absolute_max=60
 )
 
 
@@ -297,5 +299,6 @@ class ProviderForm(forms.ModelForm):
 
 
 ContactFormSet = forms.inlineformset_factory(
-    Provider, ProviderContact, fields=["name", "role", "phone", "email"], extra=1, can_delete=True, max_num=30
-)
+    Provider, ProviderContact, fields=["name", "role", "phone", "email"], extra=1, can_delete=True, max_num=30,
+    absolute_max=30,
+)  # fmt: skip

@@ -180,3 +180,13 @@ def test_one_click_verify_escapes_the_offer_name(client, agent, cavalaire):
     assert response.status_code == 200
     assert payload not in response.content.decode()
     assert "« &lt;img src=x onerror=&quot;alert(1)&quot;&gt; » : vérification enregistrée." in response.content.decode()
+
+
+@pytest.mark.parametrize("prefix", ["periods", "prices"])
+def test_a_huge_number_of_rows_posted_builds_no_more_than_the_maximum(client, agent, offer, prefix):
+    client.force_login(agent)
+    payload = form_payload(offer, **{f"{prefix}-TOTAL_FORMS": str(2**63)})
+    response = client.post(reverse("offer:edit", args=[offer.pk]), payload)
+    assert response.status_code == 400
+    assert len(response.context[prefix].forms) == 60
+    assert response.context[prefix].non_form_errors() == ["Veuillez soumettre au plus 60 formulaires."]
