@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from acvs.core.exceptions import ConflictError
-from acvs.core.forms import attach_errors
+from acvs.core.forms import SearchTextForm, attach_errors
 from acvs.core.paginator import paginate
 from acvs.desk import selectors as desk_selectors
 from acvs.desk.models import Suggestion
@@ -79,7 +79,8 @@ def _editor_context(request, booklet, form=None) -> dict:
             .order_by("added_at", "pk")
             if s.offer_id not in in_booklet
         ]
-    q = request.GET.get("q", "").strip()
+    search = SearchTextForm(request.GET)
+    q = search.text()
     results = []
     if q:
         results = list(offers_search(OfferQuery(text=q)).select_related("commune")[:SEARCH_RESULTS])
@@ -90,6 +91,7 @@ def _editor_context(request, booklet, form=None) -> dict:
         "in_booklet": in_booklet,
         "suggestions": suggestions,
         "q": q,
+        "search_errors": search.errors.get("q", []),
         "results": results,
         "sendings": selectors.booklet_sendings(booklet)[:20],
         "send_form": SendForm(initial={"to": booklet.recipient, "with_pdf": True}),
@@ -127,7 +129,10 @@ def booklet_edit(request, pk):
                 messages.success(request, _("Booklet saved."))
                 return redirect(booklet)
         booklet = selectors.get_booklet_for_office(request.office, pk)
-    return render(request, "booklet/editor.html", _editor_context(request, booklet, form), status=status)
+    context = _editor_context(request, booklet, form)
+    if context["search_errors"] and request.method == "GET":
+        status = 400
+    return render(request, "booklet/editor.html", context, status=status)
 
 
 def _back(request, booklet):

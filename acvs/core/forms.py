@@ -54,6 +54,16 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+class SearchTextForm(forms.Form):
+    """The text of a search box (?q=) read like any field: too long or holding NUL characters (PostgreSQL refuses
+    them in a query) it is refused, with the reason, rather than searched."""
+
+    q = forms.CharField(required=False, max_length=200)
+
+    def text(self) -> str:
+        return self.cleaned_data["q"] if self.is_valid() else ""
+
+
 class _Bounded:
     """Refuses dates outside FIRST_DATE..LAST_DATE with a message that says which years are accepted."""
 

@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import global_settings
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -41,6 +42,7 @@ class CommuneField(forms.CharField):
         value = super().to_python(value).strip()
         if not value:
             return None
+        ProhibitNullCharactersValidator()(value)  # before the queries: PostgreSQL refuses NUL characters
         if value.isdigit() or value[:2] in {"2A", "2B"} and len(value) == 5:
             commune = Commune.objects.filter(insee=value).first()
             if commune:

@@ -190,3 +190,10 @@ def test_a_huge_number_of_rows_posted_builds_no_more_than_the_maximum(client, ag
     assert response.status_code == 400
     assert len(response.context[prefix].forms) == 60
     assert response.context[prefix].non_form_errors() == ["Veuillez soumettre au plus 60 formulaires."]
+
+
+def test_a_commune_with_a_nul_character_is_refused_with_the_reason(client, agent):
+    client.force_login(agent)
+    response = client.get(reverse("offer:search"), {"commune": "Cavalaire\x00"})
+    assert response.status_code == 400
+    assert response.context["form"].errors["commune"] == ["Le caractère nul n’est pas autorisé."]
