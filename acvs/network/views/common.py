@@ -35,3 +35,8 @@ def show_errors(form, error: ValidationError, rename: dict[str, str] | None = No
 
 def posted(request):
     return request.POST if request.method == "POST" else None
+
+
+def shown_again(request) -> int:
+    """The status of a form page: 400 when it comes back after a refused POST (the views redirect on success)."""
+    return 400 if request.method == "POST" else 200

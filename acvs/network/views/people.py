@@ -11,7 +11,7 @@ from ..filters import PersonFilter
 from ..forms import MembershipRoleForm, UserCreateForm, UserOfficeAddForm
 from ..lookups import get_membership_for_manager, get_user_for_manager
 from ..models import Membership
-from .common import network_page, posted, require, show_errors
+from .common import network_page, posted, require, show_errors, shown_again
 
 PAGE_SIZE = 50
 
@@ -40,7 +40,7 @@ def user_create(request):
         else:
             messages.success(request, _("The account of %(user)s was created.") % {"user": user})
             return redirect("network:user_detail", user.pk)
-    return render(request, "network/user_form.html", {"form": form, "section": "users"})
+    return render(request, "network/user_form.html", {"form": form, "section": "users"}, status=shown_again(request))
 
 
 def _memberships_managed(m: Membership, user):
@@ -82,7 +82,7 @@ def user_office_add(request, pk: int):
             messages.success(request, _("%(user)s is now a member of %(office)s.") % {"user": person, "office": office})
             return redirect("network:user_detail", person.pk)
     context = {"person": person, "form": form, "section": "users"}
-    return render(request, "network/user_office_add.html", context)
+    return render(request, "network/user_office_add.html", context, status=shown_again(request))
 
 
 @network_page
@@ -100,7 +100,7 @@ def membership_edit(request, pk: int):
             messages.success(request, _("The role of %(user)s was changed.") % {"user": target.user})
             return redirect_next(request, "network:user_detail", target.user_id)
     context = {"target": target, "form": form, "next": safe_next(request, request.GET.get("next")), "section": "users"}
-    return render(request, "network/membership_form.html", context)
+    return render(request, "network/membership_form.html", context, status=shown_again(request))
 
 
 @network_page
@@ -124,4 +124,4 @@ def membership_deactivate(request, pk: int):
             return redirect_next(request, "network:user_detail", target.user_id)
     next_url = safe_next(request, request.GET.get("next"))
     context = {"target": target, "errors": errors, "next": next_url, "section": "users"}
-    return render(request, "network/membership_deactivate.html", context)
+    return render(request, "network/membership_deactivate.html", context, status=shown_again(request))
