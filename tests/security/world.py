@@ -71,6 +71,13 @@ class World:
         return getattr(self, name)
 
 
+def login(client, world: World, role: str):
+    """Act as `role` (anonymous: logged out)."""
+    client.logout()
+    if world.users[role] is not None:
+        client.force_login(world.users[role])
+
+
 def build_side(office: Office, agent: User, supplier: Office, guide: Document) -> Side:
     m = membership(agent)
     offer = OfferFactory(name=f"Hôtel du port ({office.slug})", owner_office=office, commune=office.territory.get())
