@@ -1,6 +1,8 @@
 """Answers shared by every app: where an action goes back to (`next`, only to a page of this site), and the refusal of
 input that no page can show again."""
 
+from urllib.parse import urlsplit
+
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -10,9 +12,10 @@ MAX_NEXT_LENGTH = 2000
 
 
 def safe_next(request, url: str | None) -> str:
-    """`url` when it is a path of this site ("/offers/?q=…"), else "": not another site (open redirect), not a
-    scheme such as javascript:, not a URL name that `redirect()` would try to reverse."""
-    if not url or len(url) > MAX_NEXT_LENGTH or not url.startswith("/"):
+    """`url` when it is a page of this site ("/offers/?q=…", or a full address on this host such as a referer),
+    else "": not another site (open redirect), not a scheme such as javascript:, not a relative path or a URL name
+    (`redirect()` tried to reverse those)."""
+    if not url or len(url) > MAX_NEXT_LENGTH or not (url.startswith("/") or urlsplit(url).scheme in ("http", "https")):
         return ""
     hosts = {request.get_host()}
     return url if url_has_allowed_host_and_scheme(url, allowed_hosts=hosts, require_https=request.is_secure()) else ""

@@ -16,7 +16,7 @@ def test_next_that_is_not_a_path_of_this_site_is_dropped(rf, url):
     assert safe_next(rf.get("/"), url) == ""
 
 
-@pytest.mark.parametrize("url", ["/", "/offers/?q=h%C3%B4tel&page=2", "/network/users/3/"])
+@pytest.mark.parametrize("url", ["/", "/offers/?q=h%C3%B4tel&page=2", "/network/users/3/", "http://testserver/desk/"])
 def test_paths_of_this_site_are_kept(rf, url):
     assert safe_next(rf.get("/"), url) == url
 
