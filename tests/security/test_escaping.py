@@ -72,12 +72,6 @@ def markup_problems(body: str) -> list[str]:
     return check.problems + [f"raw {payload!r}" for payload in PAYLOADS if payload in text]
 
 
-def refresh(world):
-    """Versions move as forms save: the next form posts the current one."""
-    for obj in (world.own.offer, world.own.visitor_request, world.own.booklet, world.own.document):
-        obj.refresh_from_db()
-
-
 def payloads():
     """The shapes in turn, each with a number: values stay distinct (names are unique) and each field's is known."""
     for number in itertools.count(1):
@@ -92,7 +86,7 @@ def save_payloads(client, world, prefix: str = "") -> list[str]:
         if "POST" not in route.methods or not (route.text or route.urls) or not name.startswith(prefix):
             continue
         login(client, world, route.actor)
-        refresh(world)
+        world.refresh()
         url = path(name, world, world.own)
         query = params(route.query, world, world.own)
         target = f"{url}?{urlencode(query, doseq=True)}" if query else url

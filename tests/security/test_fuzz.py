@@ -14,7 +14,9 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from .fuzz import NEXT, PATH_INTS, PATH_STRS, Probe, mutations
+from acvs.core.forms import FIRST_DATE, LAST_DATE
+
+from .fuzz import NEXT, PATH_INTS, PATH_STRS, Probe, family, mutations
 from .routes import ROUTES, params, path
 from .world import login
 
@@ -22,9 +24,9 @@ SENTINEL_INT, SENTINEL_STR = 987654321987, "sentinelzz"
 ALERT = re.compile(r'role="alert"[^>]*>(.*?)</(?:p|div|small|span|ul)>', re.S)
 
 
-def send(client, method: str, url: str, probe: Probe, headers: dict):
-    """The response, or the exception the view raised; the database and the client's cookies are left as they were
-    (a log-out or log-in does not carry over to the next probe)."""
+def send(client, method: str, url: str, probe: Probe, headers: dict, *, keep: bool = False):
+    """The response, or the exception the view raised; the database (unless `keep`) and the client's cookies are
+    left as they were (a log-out or log-in does not carry over to the next probe)."""
     cookies = copy.deepcopy(client.cookies)
     try:
         with transaction.atomic():
@@ -33,7 +35,7 @@ def send(client, method: str, url: str, probe: Probe, headers: dict):
             else:
                 target = f"{url}?{urlencode(probe.query, doseq=True)}" if probe.query else url
                 response = client.post(target, probe.form, headers=headers)
-            transaction.set_rollback(True)
+            transaction.set_rollback(not keep)
             return response
     except Exception as error:  # noqa: BLE001 — reported with the probe that caused it
         return error
@@ -161,3 +163,49 @@ def test_no_server_error(client, world, uninstrumented, name):
                 failures.append(f"{role} {method} {'htmx ' if headers else ''}{culprit}: {why}")
     if failures:
         pytest.fail(f"{len(failures)} requests failed:\n" + "\n".join(dict.fromkeys(failures)), pytrace=False)
+
+
+def dates_at(base: dict, bound: str) -> dict:
+    """The date parameters of `base` at the limits the forms accept: all at the last day, or spanning them (starts at
+    the first day, ends at the last)."""
+    found, dates = {}, [k for k, v in base.items() if family(v, False) in ("date", "datetime")]
+    for number, key in enumerate(dates):
+        day = FIRST_DATE if bound == "span" and number % 2 == 0 else LAST_DATE
+        found[key] = day.isoformat() + ("T12:00" if family(base[key], False) == "datetime" else "")
+    return found
+
+
+def requests_to_read(route) -> list[tuple[str, dict]]:
+    """(method, headers) of what a route answers without changing anything: its pages, plain and htmx, and its htmx
+    posts (read in a rolled-back savepoint)."""
+    htmx = [] if route.htmx is None else [{"HX-Request": "true", **route.htmx}]
+    pages = [("GET", headers) for headers in [{}, *htmx]] if "GET" in route.methods else []
+    return pages + ([("POST", headers) for headers in htmx] if "POST" in route.methods else [])
+
+
+@pytest.mark.parametrize("bound", ["last", "span"])
+def test_dates_saved_at_the_limits_keep_every_page_working(client, world, uninstrumented, bound):
+    """What the forms accept is saved for good and shown later: every form saves its dates at the limits (refusals
+    are fine), then every page, fragment and document is read, its date filters at the same limits too."""
+    failures, own = [], world.own
+    for name, route in ROUTES.items():
+        if "POST" in route.methods and dates_at(params(route.form, world, own), bound):
+            login(client, world, route.actor)
+            world.refresh()
+            form = params(route.form, world, own)
+            probe = Probe("form", dates_at(form, bound), query=params(route.query, world, own))
+            probe.form = {**form, **probe.changed}
+            response = send(client, "POST", path(name, world, own), probe, {}, keep=True)
+            if why := failure(route, "POST", probe, response, False):
+                failures.append(f"saving through {name} {probe}: {why}")
+    for name, route in ROUTES.items():
+        login(client, world, route.actor)
+        query = params(route.query, world, own)
+        for method, headers in requests_to_read(route):
+            probe = Probe("query", dates_at(query, bound), query={**query, **dates_at(query, bound)})
+            probe.form = params(route.form, world, own)
+            response = send(client, method, path(name, world, own), probe, headers)
+            if why := failure(route, method, probe, response, bool(headers)):
+                failures.append(f"reading {name} {method}{' htmx' if headers else ''} {probe}: {why}")
+    if failures:
+        pytest.fail("\n".join(failures), pytrace=False)

@@ -70,6 +70,12 @@ class World:
     def side(self, name: str) -> Side:
         return getattr(self, name)
 
+    def refresh(self):
+        """Versions move as forms save: the next form posts the current one."""
+        for side in (self.own, self.other):
+            for obj in (side.offer, side.visitor_request, side.booklet, side.document):
+                obj.refresh_from_db()
+
 
 def login(client, world: World, role: str):
     """Act as `role` (anonymous: logged out)."""
