@@ -5,7 +5,8 @@ One entry per URL name (test_catalogue.py fails when a route has none). An entry
   at `world.own` (the acting office's objects) or at `world.other` (another office's);
 - `methods` it answers, and the `query` and `form` parameters it reads, each with a valid value (the base request);
 - `text` / `urls`: the form fields that store free text / a web address (the escaping test writes markup there);
-- `actors`: the roles that may use it (the first acts by default), `ok`: the status of the base request;
+- `actors`: roles that use it fully, one per code path (an administrator's form has more fields than a manager's):
+  the base request and the fuzz act as each, other tests as the first; `ok`: the status of the base request;
 - `tenancy`: what another office's object gives, `scope`: which tenant key separates its objects ("office"; the
   provider accounts will add theirs), `next`: reads a return address, `htmx`: the headers of its fragment request.
 

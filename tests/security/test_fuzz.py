@@ -67,10 +67,10 @@ def probes(name, world) -> list[tuple[str, str, Probe]]:
     url = path(name, world, own)
     base_query, base_form = params(route.query, world, own), params(route.form, world, own)
     found = []
+    for bad_url, probe in path_probes(name, world):  # refused by the resolver, whatever the method
+        probe.query, probe.form = base_query, params(route.form, world, own)
+        found.append((route.methods[0], bad_url, probe))
     for method in route.methods:
-        for bad_url, probe in path_probes(name, world):
-            probe.query, probe.form = base_query, params(route.form, world, own)
-            found.append((method, bad_url, probe))
         if method == "GET":
             for changed in mutations(base_query, route.text):
                 found.append((method, url, Probe("query", changed, query={**base_query, **changed})))

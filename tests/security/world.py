@@ -3,6 +3,7 @@
 `own` is the acting office (Cavalaire: its agent, manager and partner act for it); `other` is another office of the
 same département (La Croix-Valmer), whose private objects no one of Cavalaire may reach. Every route of the catalogue
 (tests/security/routes.py) builds its path from one side's objects, so a test can aim a route at either side.
+Another tenant key (the provider accounts to come) adds its own pair of sides; routes say which in `scope`.
 """
 
 import datetime
