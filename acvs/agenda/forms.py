@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from acvs.core.forms import DateField
 from acvs.network.models import Office
 from acvs.offer.forms import CommuneField
 from acvs.offer.models.offer import WEEKDAYS
@@ -16,8 +17,8 @@ MAX_SPAN_DAYS = 366
 class ScheduleForm(forms.Form):
     """Dates of an event: one day (no last date), or a range on some weekdays; optional times."""
 
-    start_date = forms.DateField(label=_("Date (or first date)"), widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(
+    start_date = DateField(label=_("Date (or first date)"), widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = DateField(
         label=_("Last date"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -39,8 +40,8 @@ class ScheduleForm(forms.Form):
 class AgendaForm(forms.Form):
     RADIUS_CHOICES = [("", _("—")), ("5", "5 km"), ("10", "10 km"), ("20", "20 km"), ("50", "50 km")]
 
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     commune = CommuneField(label=_("Commune"), required=False)
     radius = forms.TypedChoiceField(
         label=_("Within"), choices=RADIUS_CHOICES, coerce=float, empty_value=None, required=False

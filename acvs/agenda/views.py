@@ -3,13 +3,13 @@ from itertools import groupby
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from acvs.core.forms import attach_errors
+from acvs.core.paginator import paginate
 from acvs.network import rules
 from acvs.offer.forms import communes_for_datalist
 from acvs.offer.models import Offer
@@ -35,9 +35,7 @@ def agenda(request):
             office=data.get("office"),
             text=data.get("q") or "",
         )
-        page = Paginator(occurrences, getattr(settings, "ACVS_AGENDA_PAGE_SIZE", PAGE_SIZE)).get_page(
-            request.GET.get("page")
-        )
+        page = paginate(request, occurrences, getattr(settings, "ACVS_AGENDA_PAGE_SIZE", PAGE_SIZE))
         days = [(day, list(rows)) for day, rows in groupby(page.object_list, key=lambda o: o.date)]
     query = request.GET.copy()
     query.pop("page", None)
@@ -48,7 +46,7 @@ def agenda(request):
         "querystring": query.urlencode(),
         "communes": communes_for_datalist(),
     }
-    return render(request, "agenda/agenda.html", context)
+    return render(request, "agenda/agenda.html", context, status=400 if form.errors else 200)
 
 
 def _offer_for_change(request, pk) -> Offer:

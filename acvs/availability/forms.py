@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from acvs.core.forms import DateField
+
 from .models import State
 
 
@@ -12,8 +14,8 @@ class DateInput(forms.DateInput):
 
 
 class AvailabilityForm(forms.Form):
-    start = forms.DateField(label=_("First night"), widget=DateInput())
-    end = forms.DateField(label=_("Last night"), widget=DateInput())
+    start = DateField(label=_("First night"), widget=DateInput())
+    end = DateField(label=_("Last night"), widget=DateInput())
     state = forms.ChoiceField(label=_("State"), choices=State.choices)
     units_free = forms.IntegerField(
         label=_("Units free"),

@@ -5,6 +5,6 @@ from . import views
 app_name = "availability"
 
 urlpatterns = [
-    path("offers/<int:offer_pk>/", views.section, name="section"),
-    path("offers/<int:offer_pk>/set/", views.availability_set, name="set"),
+    path("offers/<id:offer_pk>/", views.section, name="section"),
+    path("offers/<id:offer_pk>/set/", views.availability_set, name="set"),
 ]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from acvs.core.forms import attach_errors
+from acvs.core.forms import FIRST_DATE, LAST_DATE, attach_errors
 from acvs.network import rules
 from acvs.offer.models import Offer
 
@@ -29,12 +29,14 @@ def _accommodation(pk: int) -> Offer:
 
 
 def parse_month(value: str | None) -> datetime.date:
-    """ "2026-07" → 1 July 2026; anything else → the current month."""
+    """ "2026-07" → 1 July 2026; anything else, or a year outside the forms' dates, → the current month."""
     try:
         year, month = (int(part) for part in (value or "").split("-"))
-        return datetime.date(year, month, 1)
+        if FIRST_DATE.year <= year <= LAST_DATE.year:
+            return datetime.date(year, month, 1)
     except ValueError:
-        return selectors.month_start(timezone.localdate())
+        pass
+    return selectors.month_start(timezone.localdate())
 
 
 def section_context(membership, offer: Offer, first: datetime.date, form=None) -> dict:

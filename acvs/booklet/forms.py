@@ -1,6 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from acvs.core.forms import DateField
+from acvs.offer.models import Offer
+
 from .models import Booklet, Branding
 
 
@@ -16,11 +19,16 @@ class BookletForm(forms.ModelForm):
             "greeting": forms.Textarea(attrs={"rows": 3}),
             "closing": forms.Textarea(attrs={"rows": 2}),
         }
+        field_classes = {"stay_start": DateField, "stay_end": DateField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["version"] = self.instance.version
+
+
+class ItemAddForm(forms.Form):
+    offer = forms.ModelChoiceField(queryset=Offer.objects.all())
 
 
 class ItemForm(forms.Form):

@@ -17,10 +17,8 @@ from django.contrib.staticfiles import finders
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
-from django.utils.translation import gettext as _
 
 from acvs.network.models import Commune
 from acvs.offer.models import OfferPhoto, OpeningPeriod, Price, Status
@@ -110,10 +108,6 @@ def qr_data_uri(url: str) -> str:
 
 NICE_KM = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200]
 KM_PER_DEGREE = 111.32
-# Presentation attributes rather than a <style> element: the web page's Content-Security-Policy refuses inline
-# styles, and the PDF shows the same SVG as an image, where the page's stylesheet does not reach.
-GRID = 'stroke="#e7e1d5" stroke-width="1"'
-LABEL = 'font-family="sans-serif" font-size="11" fill="#44403c"'
 
 
 def map_svg(points: list[tuple[int, float, float, str]], communes: list, colour: str, accent: str) -> str:
@@ -137,64 +131,65 @@ def map_svg(points: list[tuple[int, float, float, str]], communes: list, colour:
     def project(lat, lon):
         return width / 2 + (lon * k - cx) * scale, height / 2 - (lat - cy) * scale
 
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="booklet-map" role="img" '
-        f'aria-label="{escape(_("Map of the places in this booklet"))}">',
-        f'<rect width="{width}" height="{height}" fill="#f4f1ea"/>',
-    ]
-    for i in range(1, 6):  # a light graticule-like grid
-        parts.append(f'<line x1="{i * width / 6:.0f}" y1="0" x2="{i * width / 6:.0f}" y2="{height}" {GRID}/>')
-        parts.append(f'<line x1="0" y1="{i * height / 6:.0f}" x2="{width}" y2="{i * height / 6:.0f}" {GRID}/>')
     markers = []
     for number, lat, lon, _name in points:
         x, y = project(lat, lon)
         step = 0
-        while any((x - mx) ** 2 + (y - my) ** 2 < 15**2 for _n, mx, my in markers) and step < 60:
+        while any((x - m["x"]) ** 2 + (y - m["y"]) ** 2 < 15**2 for m in markers) and step < 60:
             step += 1  # spread markers at the same place on a small spiral
             angle = step * 2.39996
             radius = 16 + 3 * step
             x0, y0 = project(lat, lon)
             x, y = x0 + radius * math.cos(angle), y0 + radius * math.sin(angle)
-        markers.append((number, x, y))
-    placed = []
+        markers.append({"number": number, "x": x, "y": y})
+    names = []
     for commune in communes:
         x, y = project(commune.latitude, commune.longitude)
         if not (12 < x < width - 60 and 14 < y < height - 30):
             continue
-        if any(abs(x - px) < 70 and abs(y - py) < 16 for px, py in placed):
+        if any(abs(x - n["x"]) < 70 and abs(y - n["y"]) < 16 for n in names):
             continue
-        if any((x - mx) ** 2 + (y - my) ** 2 < 18**2 for _n, mx, my in markers):
+        if any((x - m["x"]) ** 2 + (y - m["y"]) ** 2 < 18**2 for m in markers):
             continue
-        placed.append((x, y))
-        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="#78716c"/>')
-        parts.append(f'<text x="{x + 5:.1f}" y="{y - 4:.1f}" {LABEL}>{escape(commune.name)}</text>')
-        if len(placed) >= 8:
+        names.append({"name": commune.name, "x": x, "y": y})
+        if len(names) >= 8:
             break
-    for number, x, y in markers:
-        parts.append(
-            f'<g class="marker"><circle cx="{x:.1f}" cy="{y:.1f}" r="11" fill="{colour}" stroke="#fff" '
-            f'stroke-width="2"/><text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle" fill="#fff" '
-            f'font-size="11" font-weight="bold">{number}</text></g>'
-        )
     # Scale bar: a round distance about a quarter of the width.
     km_per_px = KM_PER_DEGREE / scale
     wanted = km_per_px * width / 4
     km = max((n for n in NICE_KM if n <= wanted), default=NICE_KM[0])
     bar = km / km_per_px
-    label = f"{km:g} km" if km >= 1 else f"{km * 1000:g} m"
-    x0, y0 = 16, height - 16
-    parts.append(
-        f'<g class="scale"><rect x="{x0 - 6}" y="{y0 - 22}" width="{bar + 12:.1f}" height="30" fill="#fff" '
-        f'opacity=".8"/><line x1="{x0}" y1="{y0}" x2="{x0 + bar:.1f}" y2="{y0}" stroke="#1c1917" stroke-width="3"/>'
-        f'<line x1="{x0}" y1="{y0 - 5}" x2="{x0}" y2="{y0 + 1}" stroke="#1c1917" stroke-width="2"/>'
-        f'<line x1="{x0 + bar:.1f}" y1="{y0 - 5}" x2="{x0 + bar:.1f}" y2="{y0 + 1}" stroke="#1c1917" '
-        f'stroke-width="2"/><text x="{x0}" y="{y0 - 8}" {LABEL}>{label}</text></g>'
-    )
-    parts.append(
-        f'<text x="{width - 10}" y="{height - 10}" text-anchor="end" font-family="sans-serif" font-size="12" '
-        f'font-weight="bold" fill="{accent}">N ↑</text></svg>'
-    )
-    return mark_safe("".join(parts))  # noqa: S308 — every text above is escaped
+    context = {
+        "width": width,
+        "height": height,
+        # A light graticule-like grid.
+        "grid": [{"x": f"{i * width / 6:.0f}", "y": f"{i * height / 6:.0f}"} for i in range(1, 6)],
+        "markers": [
+            {"number": m["number"], "x": f"{m['x']:.1f}", "y": f"{m['y']:.1f}", "text_y": f"{m['y'] + 4:.1f}"}
+            for m in markers
+        ],  # fmt: skip
+        "communes": [
+            {
+                "name": n["name"],
+                "x": f"{n['x']:.1f}",
+                "y": f"{n['y']:.1f}",
+                "text_x": f"{n['x'] + 5:.1f}",
+                "text_y": f"{n['y'] - 4:.1f}",
+            }
+            for n in names
+        ],  # fmt: skip
+        "colour": colour,
+        "accent": accent,
+        "bar": f"{bar:.1f}",
+        "bar_box": f"{bar + 12:.1f}",
+        "scale_y": height - 16,
+        "north_x": width - 10,
+        "north_y": height - 10,
+        "scale_label": f"{km:g} km" if km >= 1 else f"{km * 1000:g} m",
+    }
+    # Markup comes from a template, as everywhere: names and colours are escaped there; numbers are preformatted
+    # (a localised decimal comma would break the coordinates).
+    return render_to_string("booklet/map.svg", context)
 
 
 def nearby_communes(points, department_ids) -> list:

@@ -3,25 +3,24 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from acvs.core import jobs
 from acvs.core.exceptions import ConflictError
-from acvs.core.forms import attach_errors
+from acvs.core.forms import SearchTextForm, attach_errors
+from acvs.core.paginator import paginate
 from acvs.desk import selectors as desk_selectors
 from acvs.desk.models import Suggestion
 from acvs.network import rules
 from acvs.network.tenancy import scope_for
-from acvs.offer.models import Offer
 from acvs.offer.search import OfferQuery, search_page
 
 from . import render as booklet_render
 from . import selectors, services, tasks
-from .forms import BookletForm, BrandingForm, ItemForm, SendForm
+from .forms import BookletForm, BrandingForm, ItemAddForm, ItemForm, SendForm
 from .models import Booklet
 
 SEARCH_RESULTS = 12
@@ -34,7 +33,7 @@ def site_url(request) -> str:
 
 @rules.requires("booklet.build")
 def booklet_list(request):
-    page = Paginator(selectors.booklets(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.booklets(), PAGE_SIZE)
     context = {
         "booklets": page.object_list,
         "page": page,
@@ -71,7 +70,8 @@ def _editor_context(request, booklet, form=None) -> dict:
             .order_by("added_at", "pk")
             if s.offer_id not in in_booklet
         ]
-    q = request.GET.get("q", "").strip()
+    search = SearchTextForm(request.GET)
+    q = search.text()
     results = []
     if q:
         # The first page as the offer search gives it: a common word reads its best offers from the index.
@@ -83,6 +83,7 @@ def _editor_context(request, booklet, form=None) -> dict:
         "in_booklet": in_booklet,
         "suggestions": suggestions,
         "q": q,
+        "search_errors": search.errors.get("q", []),
         "results": results,
         **_sending_context(request, booklet),
         "send_form": SendForm(initial={"to": booklet.recipient, "with_pdf": True}),
@@ -120,7 +121,10 @@ def booklet_edit(request, pk):
                 messages.success(request, _("Booklet saved."))
                 return redirect(booklet)
         booklet = selectors.get_booklet(pk)
-    return render(request, "booklet/editor.html", _editor_context(request, booklet, form), status=status)
+    context = _editor_context(request, booklet, form)
+    if context["search_errors"] and request.method == "GET":
+        status = 400
+    return render(request, "booklet/editor.html", context, status=status)
 
 
 def _back(request, booklet):
@@ -137,8 +141,10 @@ def _back(request, booklet):
 @rules.requires("booklet.build")
 def item_add(request, pk):
     booklet = selectors.get_booklet(pk)
-    offer_id = request.POST.get("offer", "")
-    offer = get_object_or_404(Offer, pk=int(offer_id) if offer_id.isdigit() else 0)
+    form = ItemAddForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    offer = form.cleaned_data["offer"]
     try:
         services.item_add(membership=request.membership, booklet=booklet, offer=offer)
     except ValidationError as error:

@@ -1,12 +1,13 @@
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from acvs.core.http import redirect_next, refused
 from acvs.network import rules
-from acvs.offer.models import Offer, OfferType
 
 from . import advice, selectors
+from .forms import MissingTypeForm, SuggestForm
 
 
 @rules.requires("desk.use")
@@ -19,12 +20,15 @@ def advise(request, pk):
 @rules.requires("desk.use")
 def suggest(request, pk):
     visitor_request = selectors.get_request(pk)
-    offer = get_object_or_404(Offer, pk=request.POST.get("offer"))
+    form = SuggestForm(request.POST)
+    if not form.is_valid():
+        return refused(request, form, back=visitor_request.get_absolute_url())
+    offer = form.cleaned_data["offer"]
     advice.suggestion_add(membership=request.membership, visitor_request=visitor_request, offer=offer)
     if request.htmx:
         return render(request, "desk/_suggested.html", {"offer": offer, "visitor_request": visitor_request})
     messages.success(request, _("“%(name)s” added to the suggestions.") % {"name": offer.name})
-    return redirect(request.POST.get("next") or visitor_request.get_absolute_url())
+    return redirect_next(request, visitor_request)
 
 
 @require_POST
@@ -40,7 +44,10 @@ def suggestion_remove(request, pk, offer_pk):
 @rules.requires("desk.use")
 def missing_type(request, pk):
     visitor_request = selectors.get_request(pk)
-    offer_type = get_object_or_404(OfferType, pk=request.POST.get("type"))
+    form = MissingTypeForm(request.POST)
+    if not form.is_valid():
+        return refused(request, form, back=visitor_request.get_absolute_url())
+    offer_type = form.cleaned_data["type"]
     advice.missing_type_add(membership=request.membership, visitor_request=visitor_request, offer_type=offer_type)
     messages.success(request, _("Recorded: no “%(type)s” to offer.") % {"type": offer_type.label})
     return redirect(visitor_request.get_absolute_url())

@@ -8,7 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
+from acvs.core.forms import DateField, DateTimeField, ModelMultipleChoiceField
 from acvs.network.models import Commune, Department, Office
+from acvs.offer.models import Offer, OfferType
 
 from . import reference, selectors
 from .models import Channel, Origin, Outcome, Profile, RequestStatus, Theme, VisitorRequest
@@ -79,14 +81,14 @@ class CounterForm(forms.Form):
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     profile = forms.ChoiceField(label=_("Profile"), required=False, choices=Profile.choices, widget=forms.RadioSelect)
-    themes = forms.ModelMultipleChoiceField(
+    themes = ModelMultipleChoiceField(
         label=_("Themes"), required=False, queryset=Theme.objects.all(), widget=forms.CheckboxSelectMultiple
     )
-    requested_types = forms.ModelMultipleChoiceField(
+    requested_types = ModelMultipleChoiceField(
         label=_("Looking for"), required=False, queryset=None, widget=forms.CheckboxSelectMultiple
     )
-    stay_start = forms.DateField(label=_("Stay from"), required=False, widget=DateInput())
-    stay_end = forms.DateField(label=_("until"), required=False, widget=DateInput())
+    stay_start = DateField(label=_("Stay from"), required=False, widget=DateInput())
+    stay_end = DateField(label=_("until"), required=False, widget=DateInput())
     stay_label = forms.CharField(
         label=_("or stay period"),
         required=False,
@@ -97,7 +99,7 @@ class CounterForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Answer"), choices=Outcome.choices, initial=Outcome.FULLY, widget=forms.RadioSelect
     )
-    missing_types = forms.ModelMultipleChoiceField(
+    missing_types = ModelMultipleChoiceField(
         label=_("Missing"), required=False, queryset=None, widget=forms.CheckboxSelectMultiple
     )
 
@@ -209,13 +211,13 @@ class RequestForm(CounterForm):
     channel = forms.ChoiceField(
         label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE, widget=forms.RadioSelect
     )
-    received_at = forms.DateTimeField(
+    received_at = DateTimeField(
         label=_("Received"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("Empty: now."),
     )
-    due_date = forms.DateField(
+    due_date = DateField(
         label=_("Answer due"), required=False, widget=DateInput(), help_text=_("Empty: the office’s usual delay.")
     )
     status = forms.ChoiceField(label=_("Status"), choices=RequestStatus.choices, initial=RequestStatus.TO_HANDLE)
@@ -275,8 +277,8 @@ class FilterForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[("", _("All"))] + Channel.choices)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All"))] + RequestStatus.choices)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    date_from = DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = DateField(label=_("To"), required=False, widget=DateInput())
     assignee = forms.ModelChoiceField(label=_("Assigned to"), required=False, queryset=None)
 
     def __init__(self, *args, office: Office, **kwargs):
@@ -299,6 +301,20 @@ class FilterForm(forms.Form):
             date_to=data.get("date_to"),
             assignee=data.get("assignee"),
         )
+
+
+class SuggestForm(forms.Form):
+    offer = forms.ModelChoiceField(
+        queryset=Offer.objects.all(),
+        error_messages={"required": _("Choose an offer."), "invalid_choice": _("This offer does not exist any more.")},
+    )
+
+
+class MissingTypeForm(forms.Form):
+    type = forms.ModelChoiceField(
+        queryset=OfferType.objects.all(),
+        error_messages={"required": _("Choose a type."), "invalid_choice": _("Choose a type from the list.")},
+    )
 
 
 class CountSetForm(forms.Form):

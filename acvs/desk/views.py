@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 
 from acvs.core.exceptions import ConflictError
 from acvs.core.forms import attach_errors
+from acvs.core.paginator import paginate
 from acvs.documentation.forms import parse_handout
 from acvs.documentation.services import handout
 from acvs.network import rules
@@ -123,7 +123,7 @@ def count_set(request):
 def request_list(request):
     form = FilterForm(request.GET or None, office=request.office)
     results = selectors.requests_search(form.criteria()) if not form.is_bound or form.is_valid() else []
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, results, PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode(), "today": timezone.localdate()}

@@ -62,8 +62,8 @@ def movements_table(movements) -> tuple[list[str], list[list]]:
 
 
 def _safe(value):
-    """Neutralise spreadsheet formulas typed into text fields (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+    """Neutralise spreadsheet formulas typed into text fields (CSV injection; OWASP's list of leading characters)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
 

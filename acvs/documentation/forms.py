@@ -11,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from acvs.core.forms import ModelMultipleChoiceField
 from acvs.desk import reference
 from acvs.desk.models import Theme
 from acvs.network.models import Office
@@ -76,7 +77,7 @@ class DocumentForm(forms.ModelForm):
         required=False,
     )
     language = forms.ChoiceField(label=_("Language"), initial="fr", choices=reference.language_choices)
-    themes = forms.ModelMultipleChoiceField(
+    themes = ModelMultipleChoiceField(
         label=_("Themes"), queryset=Theme.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
     # The version the form was opened on (see services.document_update); the view fills it in.
@@ -153,6 +154,16 @@ class SupplierForm(forms.Form):
     def __init__(self, *args, office: Office, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["supplier"].queryset = selectors.offices_for_orders(office)
+
+
+class OrderLinkForm(forms.Form):
+    """The documents an order link asks for (?document=<id>&…, from the stock page's reorder links)."""
+
+    document = ModelMultipleChoiceField(queryset=Document.objects.all(), required=False)
+
+    def documents(self) -> list:
+        """The documents asked for; a malformed link asks for none."""
+        return list(self.cleaned_data["document"]) if self.is_valid() else []
 
 
 class OrderForm(SupplierForm):

@@ -14,6 +14,7 @@ from . import selectors, services
 from .forms import (
     HANDOUT_FIELD,
     OrderForm,
+    OrderLinkForm,
     PlaceForm,
     ReasonForm,
     RefuseForm,
@@ -55,7 +56,7 @@ def order_create(request):
     if not choose.is_valid():
         return render(request, "documentation/order_form.html", {"choose": choose, "section": "orders"})
     supplier = choose.cleaned_data["supplier"]
-    wanted = [int(x) for x in request.GET.getlist("document") if x.isdecimal()]
+    wanted = [document.pk for document in OrderLinkForm(request.GET).documents()]
     # Shown again after an error, the form keeps every line it had: those added by the link too, whatever address
     # it is posted to (each line posts its ``doc-<id>`` field, even left blank).
     posted = [int(match.group(1)) for match in map(HANDOUT_FIELD.match, request.POST) if match]

@@ -5,7 +5,6 @@ Stock and movements are read only through `selectors` for the acting office; wri
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from acvs.core.exceptions import ConflictError
 from acvs.core.forms import attach_errors
+from acvs.core.paginator import paginate
 from acvs.desk import selectors as desk_selectors
 from acvs.desk import views as desk_views
 from acvs.network import rules
@@ -26,7 +26,7 @@ PAGE_SIZE = 50
 
 
 def _page(request, qs):
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, qs, PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     return page, query.urlencode()

@@ -1,8 +1,10 @@
 from django import forms
 from django.conf import global_settings
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from acvs.core.forms import DateField, ModelMultipleChoiceField
 from acvs.network.models import Commune, Office
 
 from .models import (
@@ -40,6 +42,7 @@ class CommuneField(forms.CharField):
         value = super().to_python(value).strip()
         if not value:
             return None
+        ProhibitNullCharactersValidator()(value)  # before the queries: PostgreSQL refuses NUL characters
         if value.isdigit() or value[:2] in {"2A", "2B"} and len(value) == 5:
             commune = Commune.objects.filter(insee=value).first()
             if commune:
@@ -97,7 +100,7 @@ class OfferSearchForm(forms.Form):
     ]
 
     q = forms.CharField(label=pgettext_lazy("search field", "Search"), required=False, max_length=200)
-    types = forms.ModelMultipleChoiceField(
+    types = ModelMultipleChoiceField(
         label=_("Types"),
         queryset=OfferType.objects.filter(is_family=True),
         required=False,
@@ -115,13 +118,13 @@ class OfferSearchForm(forms.Form):
     office = forms.ModelChoiceField(
         label=_("Office territory"), queryset=Office.objects.filter(is_active=True), required=False
     )
-    labels = forms.ModelMultipleChoiceField(
+    labels = ModelMultipleChoiceField(
         label=_("Labels and classifications"),
         queryset=Label.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    features = forms.ModelMultipleChoiceField(
+    features = ModelMultipleChoiceField(
         label=_("Accessibility and amenities"),
         queryset=Feature.objects.exclude(kind=Feature.Kind.PAYMENT),
         required=False,
@@ -129,8 +132,8 @@ class OfferSearchForm(forms.Form):
     )
     all_statuses = forms.BooleanField(label=_("Include drafts and archived offers"), required=False)
     order = forms.ChoiceField(label=_("Sort by"), choices=ORDER_CHOICES, required=False)
-    arrival = forms.DateField(label=_("Arrival"), required=False, widget=DateInput())
-    departure = forms.DateField(label=_("Departure"), required=False, widget=DateInput())
+    arrival = DateField(label=_("Arrival"), required=False, widget=DateInput())
+    departure = DateField(label=_("Departure"), required=False, widget=DateInput())
 
     MAX_STAY_NIGHTS = 60
 
@@ -203,6 +206,8 @@ class OfferForm(forms.ModelForm):
             "description_fr": forms.Textarea(attrs={"rows": 5}),
             **{f"description_{lang}": forms.Textarea(attrs={"rows": 3}) for lang in ("en", "de", "it", "es", "nl")},
         }
+        field_classes = {"types": ModelMultipleChoiceField, "labels": ModelMultipleChoiceField,
+                         "features": ModelMultipleChoiceField}  # fmt: skip
         help_texts = {
             "latitude": _("Decimal degrees, e.g. 43.1729. Leave empty to use the commune's centre."),
         }
@@ -250,6 +255,7 @@ class PeriodForm(forms.ModelForm):
             "opens": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "closes": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
+        field_classes = {"start_date": DateField, "end_date": DateField}
 
 
 class PriceForm(forms.ModelForm):
@@ -260,13 +266,16 @@ class PriceForm(forms.ModelForm):
             "valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "valid_to": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+        field_classes = {"valid_from": DateField, "valid_to": DateField}
 
 
+# absolute_max: a posted TOTAL_FORMS beyond max_num builds no more forms (by default Django built up to 1,000 more and
+# rendered them all again: twenty seconds of work for one request).
 PeriodFormSet = forms.inlineformset_factory(
-    Offer, OpeningPeriod, form=PeriodForm, extra=1, can_delete=True, max_num=60, validate_max=True
+    Offer, OpeningPeriod, form=PeriodForm, extra=1, can_delete=True, max_num=60, validate_max=True, absolute_max=60
 )
 PriceFormSet = forms.inlineformset_factory(
-    Offer, Price, form=PriceForm, extra=1, can_delete=True, max_num=60, validate_max=True
+    Offer, Price, form=PriceForm, extra=1, can_delete=True, max_num=60, validate_max=True, absolute_max=60
 )
 
 
@@ -292,5 +301,6 @@ class ProviderForm(forms.ModelForm):
 
 
 ContactFormSet = forms.inlineformset_factory(
-    Provider, ProviderContact, fields=["name", "role", "phone", "email"], extra=1, can_delete=True, max_num=30
-)
+    Provider, ProviderContact, fields=["name", "role", "phone", "email"], extra=1, can_delete=True, max_num=30,
+    absolute_max=30,
+)  # fmt: skip

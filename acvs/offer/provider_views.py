@@ -1,11 +1,11 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from acvs.core.audit import audit_history
-from acvs.core.forms import attach_errors, formset_rows
+from acvs.core.forms import SearchTextForm, attach_errors, formset_rows
+from acvs.core.paginator import paginate
 from acvs.network import rules
 
 from . import providers
@@ -14,9 +14,11 @@ from .models import Provider
 
 
 def provider_list(request):
-    text = request.GET.get("q", "").strip()[:100]
-    page = Paginator(providers.providers_search(text), 30).get_page(request.GET.get("page"))
-    return render(request, "offer/provider_list.html", {"page": page, "q": text})
+    search = SearchTextForm(request.GET)
+    text = search.text()
+    page = paginate(request, providers.providers_search(text), 30)
+    context = {"page": page, "q": text, "search_errors": search.errors.get("q", [])}
+    return render(request, "offer/provider_list.html", context, status=400 if search.errors else 200)
 
 
 def provider_detail(request, pk):

@@ -3,7 +3,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import prefetch_related_objects
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 from acvs.core.audit import audit_history
 from acvs.core.exceptions import ConflictError
 from acvs.core.forms import attach_errors, formset_rows
+from acvs.core.http import redirect_next
 from acvs.network import rules
 
 from . import selectors, services
@@ -80,7 +80,7 @@ def _search(request, *, with_facets: bool):
     context["map_points"] = _map_points(page.object_list if page else [], centre, radius)
     context["tiles_url"] = settings.ACVS_MAP_TILES_URL
     template = "offer/_body.html" if request.htmx and request.htmx.target == "search-body" else "offer/search.html"
-    return render(request, template, context)
+    return render(request, template, context, status=400 if query is None else 200)
 
 
 def _map_points(offers, centre=None, radius=None) -> dict:
@@ -197,11 +197,9 @@ def verify(request, pk):
     offer = selectors.get_offer(pk)
     services.offer_verify(offer=offer, membership=request.membership)
     if request.htmx:
-        return HttpResponse(
-            f'<tr><td colspan="4" role="status">{_("“%(name)s” marked as verified.") % {"name": offer.name}}</td></tr>'
-        )
+        return render(request, "offer/_partials/verified_row.html", {"offer": offer})
     messages.success(request, _("“%(name)s” marked as verified.") % {"name": offer.name})
-    return redirect(request.POST.get("next") or reverse("offer:detail", args=[pk]))
+    return redirect_next(request, "offer:detail", pk)
 
 
 @require_POST

@@ -177,3 +177,22 @@ def test_request_page_lists_events_during_the_stay(client, agent, cavalaire, age
     without_stay = visitor_request(cavalaire)
     body = client.get(reverse("desk:detail", args=[without_stay.pk])).content.decode()
     assert 'id="stay-events"' not in body
+
+
+@pytest.mark.parametrize(("start", "end"), [("9999-12-31", ""), ("9999-12-31", "9999-12-31"), ("0001-01-01", "")])
+def test_dates_beyond_the_years_of_the_network_are_refused(client, event, agent, start, end):
+    client.force_login(agent)
+    response = client.post(reverse("agenda:schedule_add", args=[event.pk]), {"start_date": start, "end_date": end})
+    assert response.status_code == 400
+    assert response.context["form"].errors["start_date"] == [
+        "Saisissez une date comprise entre les années 1900 et 2100."
+    ]
+    assert not EventSchedule.objects.exists()
+
+
+@pytest.mark.parametrize(("date_from", "date_to"), [("9999-12-31", ""), ("", "0001-01-01")])
+def test_agenda_periods_beyond_the_years_of_the_network_are_refused(client, agent, date_from, date_to):
+    client.force_login(agent)
+    response = client.get(reverse("agenda:agenda"), {"date_from": date_from, "date_to": date_to})
+    assert (response.status_code, response.context["page"]) == (400, None)
+    assert "Saisissez une date comprise entre les années 1900 et 2100." in response.content.decode()

@@ -134,3 +134,11 @@ def test_stale_nights_shown_unknown_on_the_page(client, agent, hotel, settings):
     client.force_login(agent)
     html = client.get(reverse("offer:detail", args=[hotel.pk]), {"month": "2026-07"}).content.decode()
     assert 'data-night="2026-07-01" data-state="unknown"' in html
+
+
+@pytest.mark.parametrize("month", ["9999-12", "0001-01", "0000-13", "9" * 30 + "-01", "2026-13", "juillet"])
+def test_a_month_outside_the_years_of_the_network_shows_the_current_month(client, agent, hotel, month):
+    client.force_login(agent)
+    response = client.get(reverse("availability:section", args=[hotel.pk]), {"month": month})
+    assert response.status_code == 200
+    assert response.context["months"][0].first == timezone.localdate().replace(day=1)

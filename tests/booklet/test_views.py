@@ -156,6 +156,13 @@ def test_the_editor_searches_offers_and_adds_them(client, agent, booklet, cavala
     assert booklet.items.order_by("position").last().offer.name == "Domaine des Pins Parasols"
 
 
+def test_an_offer_search_that_cannot_be_searched_is_refused_with_the_reason(client, agent, booklet):
+    client.force_login(agent)
+    page = client.get(f"/booklets/{booklet.pk}/", {"q": "parasols\x00"})
+    assert (page.status_code, page.context["results"]) == (400, [])
+    assert "Null characters are not allowed." in page.text
+
+
 def test_the_editor_saves_the_settings_and_reports_errors(client, agent, booklet):
     client.force_login(agent)
     data = {"title": "Week-end", "language": "en", "layout": "magazine", "version": booklet.version}

@@ -77,3 +77,28 @@ def test_another_office_cannot_advise_on_the_request(client, other_agent, family
     assert not family_request.missing_types.exists()
     with pytest.raises(PermissionDenied):
         advice.suggestion_add(membership=membership(other_agent), visitor_request=family_request, offer=offer)
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [("", "Choisissez une offre."), ("abc", "Cette offre n’existe plus."), (str(2**63), "Cette offre n’existe plus.")],
+)
+def test_a_suggestion_of_no_offer_is_refused_with_the_reason(client, agent, family_request, value, reason):
+    client.force_login(agent)
+    url = reverse("desk:suggest", args=[family_request.pk])
+    page = client.post(url, {"offer": value})
+    assert (page.status_code, page.context["back"]) == (400, family_request.get_absolute_url())
+    assert reason in page.content.decode()
+    fragment = client.post(url, {"offer": value}, headers={"HX-Request": "true"})
+    assert fragment.status_code == 400
+    assert fragment.content.decode() == f'<div class="field-error" role="alert"><p>{reason}</p></div>\n'
+    assert family_request.suggestions.count() == 0
+
+
+@pytest.mark.parametrize(("value", "reason"), [("", "Choisissez un type."), ("1.5", "Choisissez un type de la liste.")])
+def test_an_unmet_type_left_empty_is_refused_with_the_reason(client, agent, family_request, value, reason):
+    client.force_login(agent)
+    response = client.post(reverse("desk:missing_type", args=[family_request.pk]), {"type": value})
+    assert response.status_code == 400
+    assert reason in response.content.decode()
+    assert family_request.missing_types.count() == 0

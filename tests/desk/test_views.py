@@ -63,6 +63,7 @@ def test_counter_quick_department_and_country_select(client, agent):
         ({"origin_pick": ""}, "D’où vient le visiteur ?"),
         ({"stay_start": "2026-07-10", "stay_end": "2026-07-01"}, "La fin du séjour ne peut pas précéder son début."),
         ({"stay_start": "2026-02-30"}, "Saisissez une date valide."),
+        ({"stay_start": "9999-12-31"}, "Saisissez une date comprise entre les années 1900 et 2100."),
     ],
 )
 def test_counter_refuses_bad_input_in_french_and_keeps_what_was_typed(client, agent, changes, message):
@@ -297,3 +298,24 @@ def test_requests_fail_closed(agent, make_request, cavalaire, croix_valmer):
             assert VisitorRequest.objects.count() == 0
     with scope(), pytest.raises(ScopeError):
         VisitorRequest.objects.count()
+
+
+@pytest.mark.parametrize("field", ["themes", "requested_types", "missing_types"])
+def test_counter_refuses_ids_beyond_64_bits_like_unknown_ones(client, agent, field):
+    client.force_login(agent)
+    response = client.post(reverse("desk:counter"), counter_payload(outcome="partly", **{field: [str(2**63)]}))
+    assert response.status_code == 400
+    assert response.context["form"].errors[field] == ["«\xa09223372036854775808\xa0» n’est pas une valeur correcte."]
+    assert not VisitorRequest.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["received_at", "due_date"])
+@pytest.mark.parametrize("value", ["0001-01-01T00:00", "9999-12-31T23:59"])
+def test_request_dates_beyond_the_years_of_the_network_are_refused(client, agent, field, value):
+    client.force_login(agent)
+    typed = value if field == "received_at" else value[:10]
+    payload = counter_payload(channel="email", status="to_handle", **{field: typed})
+    response = client.post(reverse("desk:create"), payload)
+    assert response.status_code == 400
+    assert response.context["form"].errors[field] == ["Saisissez une date comprise entre les années 1900 et 2100."]
+    assert not VisitorRequest.objects.exists()

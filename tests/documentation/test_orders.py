@@ -145,3 +145,12 @@ def test_order_movements_are_labelled_in_the_reader_language(client, agent, cdt_
     assert f"<td>Commande nº {order.pk}</td>" in french
     export = client.get(reverse("documentation:movement_export", args=["csv"])).content.decode("utf-8-sig")
     assert export.splitlines()[1].endswith(f";{order.pk};Commande nº {order.pk}")
+
+
+@pytest.mark.parametrize("link", ["abc", str(2**63), "9" * 40])
+def test_a_malformed_order_link_asks_for_no_document(client, agent, cdt_var, make_document, link):
+    linked = make_document("Plan de Cavalaire", publisher=None, publisher_name="Mairie")
+    client.force_login(agent)
+    page = client.get(reverse("documentation:order_create"), {"supplier": cdt_var.pk, "document": [linked.pk, link]})
+    assert page.status_code == 200
+    assert page.context["documents"] == []

@@ -29,7 +29,7 @@ def test_create_new_code_writes_history(client, network_admin):
 def test_create_refuses_invalid_or_duplicate_code(client, network_admin):
     as_(client, network_admin)
     response = client.post(reverse("network:department_create"), {"code": "8", "name": "Nulle part"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert form_errors(response, "code") == ["Saisissez une valeur valide."]
     assert response.context["form"]["name"].value() == "Nulle part"  # typed values are kept
     response = client.post(reverse("network:department_create"), {"code": "83", "name": "Var bis"})

@@ -100,7 +100,7 @@ def test_create_form_offers_the_communes_of_the_chosen_departement(client, world
         reverse("network:office_create"),
         {"name": "OT de Digne", "slug": "digne", "kind": "ot", "department": world.greoux.department_id},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert form_errors(response, "department") == [
         "Sélectionnez un choix valide. Ce choix ne fait pas partie de ceux disponibles."
     ]
@@ -147,7 +147,7 @@ def test_logo_must_be_an_image(client, world, media_root):
     as_(client, world.people["manager"])
     fake = SimpleUploadedFile("logo.png", b"not an image at all", content_type="image/png")
     response = client.post(office_url("office_edit", world.cavalaire), {"email": "new@cavalaire.fr", "logo": fake})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert form_errors(response, "logo") == [
         "Téléversez une image valide. Le fichier que vous avez transféré n’est pas une image ou bien est corrompu."
     ]
@@ -160,7 +160,7 @@ def test_invalid_contact_details_are_refused_field_by_field(client, world):
     response = as_(client, world.people["manager"]).post(
         office_url("office_edit", world.cavalaire), {"phone": "12", "email": "not-an-email", "website": "nope"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert set(response.context["form"].errors) == {"phone", "email", "website"}
     assert form_errors(response, "email") == ["Saisissez une adresse de courriel valide."]
 
@@ -200,7 +200,7 @@ def test_deactivation_through_the_edit_form_needs_the_confirmation_box(client, w
 
 def test_nobody_deactivates_the_office_of_their_last_admin_role(client, world):
     response = as_(client, world.people["network_admin"]).post(office_url("office_deactivate", world.cdt_var))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["errors"] == [lockout_message()]
     world.cdt_var.refresh_from_db()
     assert world.cdt_var.is_active is True

@@ -2,7 +2,7 @@
 
 Statuses are listed in the order of ACTORS: network admin, département admin of the Var, manager of Cavalaire,
 agent of Cavalaire, partner of Cavalaire, agent of La Croix-Valmer, agent of Gréoux (Alpes-de-Haute-Provence).
-Every refused action (403, 404, or a form error: 200) must leave the database exactly as it was.
+Every refused action (403, 404, or a form error: 400) must leave the database exactly as it was.
 """
 
 import pytest
@@ -13,7 +13,7 @@ from acvs.network.models import Department, Membership, Office, User
 
 from .helpers import ACTORS, as_, audit_count
 
-F, N = 403, 404
+F, N, R = 403, 404, 400
 
 
 def url(name, *args):
@@ -154,7 +154,7 @@ ACTIONS = {
         lambda w: url("member_add", w.cavalaire.pk),
         lambda w: {"person": "greoux", "role": "department_admin"},
         membership_state,
-        (302, 302, 200, F, F, F, F),
+        (302, 302, R, F, F, F, F),
     ),
     "user_create": (
         lambda w: url("user_create"),
@@ -166,19 +166,19 @@ ACTIONS = {
         lambda w: url("user_create"),
         lambda w: NEW_USER | PASSWORDS | {"office": w.greoux.pk, "role": "agent"},
         lambda w: User.objects.count(),
-        (302, 200, 200, F, F, F, F),
+        (302, R, R, F, F, F, F),
     ),
     "user_create_as_network_admin": (
         lambda w: url("user_create"),
         lambda w: NEW_USER | PASSWORDS | {"office": w.cavalaire.pk, "role": "network_admin"},
         lambda w: User.objects.count(),
-        (302, 200, 200, F, F, F, F),
+        (302, R, R, F, F, F, F),
     ),
     "user_office_add": (
         lambda w: url("user_office_add", w.people["agent"].pk),
         lambda w: {"office": w.croix_valmer.pk, "role": "agent"},
         membership_state,
-        (302, 302, 200, F, F, F, F),
+        (302, 302, R, F, F, F, F),
     ),
     "membership_role": (
         lambda w: url("membership_edit", w.ms["agent"].pk),
@@ -202,14 +202,14 @@ ACTIONS = {
         lambda w: url("membership_edit", w.ms["agent"].pk),
         lambda w: {"role": "network_admin"},
         membership_state,
-        (302, 200, 200, F, F, F, F),
+        (302, R, R, F, F, F, F),
     ),
     # The only network administrator cannot step down; nobody else may touch that membership.
     "membership_role_of_network_admin": (
         lambda w: url("membership_edit", w.ms["network_admin"].pk),
         lambda w: {"role": "department_admin"},
         membership_state,
-        (200, F, N, F, F, F, F),
+        (R, F, N, F, F, F, F),
     ),
     "membership_deactivate": (
         lambda w: url("membership_deactivate", w.ms["agent"].pk),
@@ -223,12 +223,12 @@ ACTIONS = {
         membership_state,
         (302, N, N, F, F, F, F),
     ),
-    # Removing oneself from one's last administration role is refused (200 with the reason).
+    # Removing oneself from one's last administration role is refused (400 with the reason).
     "membership_deactivate_department_admin": (
         lambda w: url("membership_deactivate", w.ms["department_admin"].pk),
         lambda w: {},
         membership_state,
-        (302, 200, N, F, F, F, F),
+        (302, R, N, F, F, F, F),
     ),
 }
 

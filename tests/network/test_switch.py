@@ -22,6 +22,15 @@ def test_a_member_of_two_offices_switches_and_manages_the_second(client, manager
     assert client.get(reverse("network:offices")).status_code == 200
 
 
+def test_without_next_the_switch_goes_back_to_the_referring_page_of_this_site(client, agent):
+    as_(client, agent)
+    switch = reverse("network:switch_office")
+    back = client.post(switch, {"office": "1"}, headers={"referer": "http://testserver/offers/?q=plage"})
+    assert back.url == "http://testserver/offers/?q=plage"
+    elsewhere = client.post(switch, {"office": "1"}, headers={"referer": "https://evil.example/offers/"})
+    assert elsewhere.url == "/"
+
+
 def test_switching_to_an_office_one_does_not_belong_to_is_refused(client, agent, greoux):
     as_(client, agent)
     client.post(reverse("network:switch_office"), {"office": greoux.pk})

@@ -36,7 +36,7 @@ def insees(office):
 def test_a_commune_of_another_local_office_is_refused(client, world):
     croix = world.croix_valmer
     response = edit(as_(client, world.people["department_admin"]), croix, territory=["83048", "83036"])
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert form_errors(response, "territory") == [taken_message("Cavalaire-sur-Mer", world.cavalaire)]
     # Typed values are kept for the next try.
     assert sorted(response.context["form"]["territory"].value()) == ["83036", "83048"]

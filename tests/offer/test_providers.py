@@ -75,3 +75,13 @@ def test_provider_list_searches_by_name(client, agent, provider, django_assert_m
     with django_assert_max_num_queries(10):
         response = client.get(reverse("offer:providers"), {"q": "mimosas"})
     assert [p.name for p in response.context["page"].object_list] == ["SARL Les Mimosas"]
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"), [("SARL\x00", "Le caractère nul n’est pas autorisé."), ("x" * 201, "au plus 200 caractères")]
+)
+def test_a_search_text_that_cannot_be_searched_is_refused_with_the_reason(client, agent, text, reason):
+    client.force_login(agent)
+    response = client.get(reverse("offer:providers"), {"q": text})
+    assert response.status_code == 400
+    assert reason in response.content.decode()

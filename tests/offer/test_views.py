@@ -45,7 +45,7 @@ def test_search_page_lists_offers_with_few_queries(client, agent, offer, django_
 def test_search_form_errors_are_shown_in_french(client, agent):
     client.force_login(agent)
     response = client.get(reverse("offer:search"), {"commune": "Atlantis", "radius": "10"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     body = response.content.decode()
     assert "Commune inconnue" in body
     assert 'value="Atlantis"' in body
@@ -170,3 +170,30 @@ def test_home_lists_offers_to_verify_and_one_click_verifies(client, agent, offer
     response = client.post(reverse("offer:verify", args=[offer.pk]), headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert client.get(reverse("home")).context["stale_count"] == 0
+
+
+def test_one_click_verify_escapes_the_offer_name(client, agent, cavalaire):
+    payload = '<img src=x onerror="alert(1)">'
+    offer = OfferFactory(name=payload, owner_office=cavalaire)
+    client.force_login(agent)
+    response = client.post(reverse("offer:verify", args=[offer.pk]), headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert payload not in response.content.decode()
+    assert "« &lt;img src=x onerror=&quot;alert(1)&quot;&gt; » : vérification enregistrée." in response.content.decode()
+
+
+@pytest.mark.parametrize("prefix", ["periods", "prices"])
+def test_a_huge_number_of_rows_posted_builds_no_more_than_the_maximum(client, agent, offer, prefix):
+    client.force_login(agent)
+    payload = form_payload(offer, **{f"{prefix}-TOTAL_FORMS": str(2**63)})
+    response = client.post(reverse("offer:edit", args=[offer.pk]), payload)
+    assert response.status_code == 400
+    assert len(response.context[prefix].forms) == 60
+    assert response.context[prefix].non_form_errors() == ["Veuillez soumettre au plus 60 formulaires."]
+
+
+def test_a_commune_with_a_nul_character_is_refused_with_the_reason(client, agent):
+    client.force_login(agent)
+    response = client.get(reverse("offer:search"), {"commune": "Cavalaire\x00"})
+    assert response.status_code == 400
+    assert response.context["form"].errors["commune"] == ["Le caractère nul n’est pas autorisé."]

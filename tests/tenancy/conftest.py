@@ -2,7 +2,7 @@ import pytest
 from django.db import transaction
 from django.test.utils import override_settings
 
-from .world import build_world
+from tests.security.world import build_world
 
 
 @pytest.fixture(scope="module")

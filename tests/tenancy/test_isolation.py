@@ -1,9 +1,9 @@
 """Isolation, tested by trying to break it: every route, aimed at another office's objects, by every role.
 
-For each route of the catalogue (routes.py: a new route without an entry fails `test_every_route_has_an_entry`),
-the agent, the manager and the read-only partner of Cavalaire, an administrator of another département and an
-anonymous visitor send the route's requests built from La Croix-Valmer's objects (`world.other`). What they get
-depends on what the route does with such an object (`EXPECTED`):
+For each route of the catalogue (tests/security/routes.py: a new route without an entry fails
+`test_every_route_has_an_entry`), the agent, the manager and the read-only partner of Cavalaire, an administrator of
+another département and an anonymous visitor send the route's requests built from La Croix-Valmer's objects
+(`world.other`). What they get depends on what the route does with such an object (`EXPECTED`):
 
 - refused: 403 or 404 (anonymous: the log-in page), and the database is exactly as before (every table's rows);
 - reads: a shared object (offer, provider, document) is read like any other; its writes are refused as above;
@@ -25,8 +25,7 @@ from django.test import Client
 from django_scopes import scopes_disabled
 
 from acvs.network.tenancy import scope_for
-
-from .routes import ROUTES, Tenancy, named_routes, params, path
+from tests.security.routes import ROUTES, Tenancy, named_routes, params, path
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,6 @@
-"""What every management view shares: the entry check, service errors on forms, safe returns."""
+"""What every management view shares: the entry check, service errors on forms."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from acvs.core.forms import attach_errors
 
@@ -24,9 +22,6 @@ def posted(request):
     return request.POST if request.method == "POST" else None
 
 
-def redirect_back(request, default: str):
-    """Back to the page the action started from (?next=), if it is on this site."""
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect(default)
+def shown_again(request) -> int:
+    """The status of a form page: 400 when it comes back after a refused POST (the views redirect on success)."""
+    return 400 if request.method == "POST" else 200

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from .. import rules, selectors, services
 from ..forms import DepartmentForm
 from ..lookups import get_department_for_admin
-from .common import posted, show_errors
+from .common import posted, show_errors, shown_again
 
 
 @rules.requires("network.departments")
@@ -41,4 +41,4 @@ def _department_form(request, department):
             messages.success(request, _("The département was saved."))
             return redirect("network:departments")
     context = {"form": form, "department": department, "section": "departments"}
-    return render(request, "network/department_form.html", context)
+    return render(request, "network/department_form.html", context, status=shown_again(request))

@@ -9,7 +9,7 @@ from .. import history, rules, selectors, services
 from ..filters import OfficeFilter
 from ..forms import MemberAddForm, OfficeContactForm, OfficeForm
 from ..lookups import get_office_for_manager
-from .common import posted, require, show_errors
+from .common import posted, require, show_errors, shown_again
 
 
 @rules.requires("network.manage")
@@ -60,7 +60,8 @@ def office_create(request):
         else:
             messages.success(request, _("The office %(office)s was created.") % {"office": office})
             return redirect("network:office_detail", office.pk)
-    return render(request, "network/office_form.html", {"form": form, "office": None, "section": "offices"})
+    context = {"form": form, "office": None, "section": "offices"}
+    return render(request, "network/office_form.html", context, status=shown_again(request))
 
 
 @rules.requires("network.manage")
@@ -82,7 +83,8 @@ def office_edit(request, pk: int):
         else:
             messages.success(request, _("The office was saved."))
             return redirect("network:office_detail", office.pk)
-    return render(request, "network/office_form.html", {"form": form, "office": office, "section": "offices"})
+    context = {"form": form, "office": office, "section": "offices"}
+    return render(request, "network/office_form.html", context, status=shown_again(request))
 
 
 @rules.requires("network.manage")
@@ -102,7 +104,7 @@ def office_deactivate(request, pk: int):
             messages.success(request, _("The office %(office)s was deactivated.") % {"office": office})
             return redirect("network:office_detail", office.pk)
     context = {"office": office, "errors": errors, "section": "offices"}
-    return render(request, "network/office_deactivate.html", context)
+    return render(request, "network/office_deactivate.html", context, status=shown_again(request))
 
 
 @rules.requires("network.manage")
@@ -125,4 +127,5 @@ def member_add(request, pk: int):
                 _("%(user)s is now a member of %(office)s.") % {"user": form.cleaned_data["person"], "office": office},
             )
             return redirect("network:office_detail", office.pk)
-    return render(request, "network/member_add.html", {"form": form, "office": office, "section": "offices"})
+    context = {"form": form, "office": office, "section": "offices"}
+    return render(request, "network/member_add.html", context, status=shown_again(request))

@@ -1,16 +1,17 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from acvs.core.http import redirect_next, safe_next
+from acvs.core.paginator import paginate
 
 from .. import rules, selectors, services
 from ..filters import PersonFilter
 from ..forms import MembershipRoleForm, UserCreateForm, UserOfficeAddForm
 from ..lookups import get_membership_for_manager, get_user_for_manager
 from ..models import Membership
-from .common import posted, redirect_back, require, show_errors
+from .common import posted, require, show_errors, shown_again
 
 PAGE_SIZE = 50
 
@@ -18,7 +19,7 @@ PAGE_SIZE = 50
 @rules.requires("network.manage")
 def user_list(request):
     filterset = PersonFilter(request.GET, queryset=selectors.people(request.membership), request=request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, filterset.qs, PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"filter": filterset, "page": page, "query": query.urlencode(), "section": "users"}
@@ -39,7 +40,7 @@ def user_create(request):
         else:
             messages.success(request, _("The account of %(user)s was created.") % {"user": user})
             return redirect("network:user_detail", user.pk)
-    return render(request, "network/user_form.html", {"form": form, "section": "users"})
+    return render(request, "network/user_form.html", {"form": form, "section": "users"}, status=shown_again(request))
 
 
 def _memberships_managed(m: Membership, user):
@@ -81,7 +82,7 @@ def user_office_add(request, pk: int):
             messages.success(request, _("%(user)s is now a member of %(office)s.") % {"user": person, "office": office})
             return redirect("network:user_detail", person.pk)
     context = {"person": person, "form": form, "section": "users"}
-    return render(request, "network/user_office_add.html", context)
+    return render(request, "network/user_office_add.html", context, status=shown_again(request))
 
 
 @rules.requires("network.manage")
@@ -97,9 +98,9 @@ def membership_edit(request, pk: int):
             show_errors(form, error)
         else:
             messages.success(request, _("The role of %(user)s was changed.") % {"user": target.user})
-            return redirect_back(request, reverse("network:user_detail", args=[target.user_id]))
-    context = {"target": target, "form": form, "next": request.GET.get("next", ""), "section": "users"}
-    return render(request, "network/membership_form.html", context)
+            return redirect_next(request, "network:user_detail", target.user_id)
+    context = {"target": target, "form": form, "next": safe_next(request, request.GET.get("next")), "section": "users"}
+    return render(request, "network/membership_form.html", context, status=shown_again(request))
 
 
 @rules.requires("network.manage")
@@ -120,6 +121,7 @@ def membership_deactivate(request, pk: int):
                 request,
                 _("%(user)s no longer acts for %(office)s.") % {"user": target.user, "office": target.office},
             )
-            return redirect_back(request, reverse("network:user_detail", args=[target.user_id]))
-    context = {"target": target, "errors": errors, "next": request.GET.get("next", ""), "section": "users"}
-    return render(request, "network/membership_deactivate.html", context)
+            return redirect_next(request, "network:user_detail", target.user_id)
+    next_url = safe_next(request, request.GET.get("next"))
+    context = {"target": target, "errors": errors, "next": next_url, "section": "users"}
+    return render(request, "network/membership_deactivate.html", context, status=shown_again(request))

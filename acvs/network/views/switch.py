@@ -1,8 +1,8 @@
 from django.contrib import messages
-from django.shortcuts import redirect
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from acvs.core.http import redirect_next, safe_next
 
 from ..middleware import SESSION_KEY
 
@@ -17,7 +17,4 @@ def switch_office(request):
     else:
         request.session[SESSION_KEY] = membership.office_id
         messages.success(request, _("You now act for %(office)s.") % {"office": membership.office.name})
-    target = request.POST.get("next") or request.headers.get("referer") or "/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "/"
-    return redirect(target)
+    return redirect_next(request, safe_next(request, request.headers.get("referer")) or "home")

@@ -23,10 +23,13 @@
     var bounds = [];
     payload.points.forEach(function (p) {
       var marker = L.circleMarker([p.lat, p.lon], { radius: 8, weight: 2, color: "#0f766e", fillOpacity: 0.7 });
+      // Leaflet puts string content in as HTML: names go in as text nodes only.
       var link = document.createElement("a");
       link.href = p.url;
       link.textContent = p.name;
-      marker.bindPopup(link).bindTooltip(p.name).addTo(map);
+      var label = document.createElement("span");
+      label.textContent = p.name;
+      marker.bindPopup(link).bindTooltip(label).addTo(map);
       bounds.push([p.lat, p.lon]);
     });
     if (payload.centre && payload.radius_km) {

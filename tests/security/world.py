@@ -1,10 +1,9 @@
 """A small world for route-wide tests: the same objects for two offices, and one user per role.
 
-A copy of tests/security/world.py of the branch `input` (not merged yet), plus a job per side.
-
 `own` is the acting office (Cavalaire: its agent, manager and partner act for it); `other` is another office of the
 same département (La Croix-Valmer), whose private objects no one of Cavalaire may reach. Every route of the catalogue
-(routes.py) builds its path from one side's objects, so a test can aim a route at either side.
+(tests/security/routes.py) builds its path from one side's objects, so a test can aim a route at either side.
+Another tenant key (the provider accounts to come) adds its own pair of sides; routes say which in `scope`.
 """
 
 import datetime
@@ -73,6 +72,19 @@ class World:
 
     def side(self, name: str) -> Side:
         return getattr(self, name)
+
+    def refresh(self):
+        """Versions move as forms save: the next form posts the current one."""
+        for side in (self.own, self.other):
+            for obj in (side.offer, side.visitor_request, side.booklet, side.document):
+                obj.refresh_from_db()
+
+
+def login(client, world: World, role: str):
+    """Act as `role` (anonymous: logged out)."""
+    client.logout()
+    if world.users[role] is not None:
+        client.force_login(world.users[role])
 
 
 def build_side(office: Office, agent: User, supplier: Office, guide: Document) -> Side:

@@ -1,15 +1,12 @@
 """The route catalogue: every named route of the URL resolver, how to reach it and what it reads.
 
-A copy of tests/security/routes.py of the branch `input` (not merged yet), with the routes main gained since
-(jobs, a booklet's sending status, thumbnails, the task results' admin pages): when it lands, the isolation matrix
-imports that catalogue and this copy goes.
-
-One entry per URL name (test_isolation.py fails when a route has none). An entry says:
-- `kwargs`: the path parameters, built from the objects of one side of the world (world.py): aim it
+One entry per URL name (test_catalogue.py fails when a route has none). An entry says:
+- `kwargs`: the path parameters, built from the objects of one side of the world (tests/security/world.py): aim it
   at `world.own` (the acting office's objects) or at `world.other` (another office's);
 - `methods` it answers, and the `query` and `form` parameters it reads, each with a valid value (the base request);
 - `text` / `urls`: the form fields that store free text / a web address (the escaping test writes markup there);
-- `actors`: the roles that may use it (the first acts by default), `ok`: the status of the base request;
+- `actors`: roles that use it fully, one per code path (an administrator's form has more fields than a manager's):
+  the base request and the fuzz act as each, other tests as the first; `ok`: the status of the base request;
 - `tenancy`: what another office's object gives, `scope`: which tenant key separates its objects ("office"; the
   provider accounts will add theirs), `next`: reads a return address, `htmx`: the headers of its fragment request.
 
@@ -416,12 +413,20 @@ ROUTES: dict[str, Route] = {
     # Offers and providers
     "offer:search": Route(query=search_query, htmx={"HX-Target": "search-body"}),
     "offer:facets": Route(query=search_query, htmx={"HX-Target": "facets"}),
+    "offer:thumbnails": Route(methods=GET_POST, actors=("network_admin",)),
+    "network:logins": Route(query={"page": "1"}, actors=("network_admin",)),
+    "network:lockout_lift": Route(
+        methods=GET_POST,
+        query={"kind": "account", "value": "agent"},
+        form={"kind": "account", "value": "agent"},
+        actors=("network_admin",),
+    ),
     "offer:create": Route(
         methods=GET_POST,
         form=offer_form,
         text=(*OFFER_TEXT, "periods-0-note", "prices-0-label"),
         urls=("website",),
-        actors=("agent", "department_admin"),  # administrators choose the owner
+        actors=("department_admin",),  # an administrator's form also has the owner
     ),
     "offer:types": Route(),
     "offer:detail": Route(kwargs=offer_pk, tenancy=Tenancy.SHARED),
@@ -443,14 +448,6 @@ ROUTES: dict[str, Route] = {
     ),
     "offer:photo_delete": Route(
         kwargs=lambda w, s: {"pk": s.offer.pk, "photo_pk": s.photo.pk}, methods=POST, tenancy=Tenancy.SHARED
-    ),
-    "offer:thumbnails": Route(methods=GET_POST, actors=("network_admin",)),
-    "network:logins": Route(query={"page": "1"}, actors=("network_admin",)),
-    "network:lockout_lift": Route(
-        methods=GET_POST,
-        query={"kind": "account", "value": "agent"},
-        form={"kind": "account", "value": "agent"},
-        actors=("network_admin",),
     ),
     "offer:providers": Route(query={"q": "SARL", "page": "1"}),
     "offer:provider_create": Route(
@@ -606,7 +603,7 @@ ROUTES: dict[str, Route] = {
     "booklet:send": Route(
         kwargs=booklet_pk,
         methods=POST,
-        form={"to": "visitor@example.org", "with_pdf": "on"},
+        form={"to": "visitor@example.org", "with_pdf": ""},  # without the PDF: its rendering is tested elsewhere
         tenancy=Tenancy.PRIVATE,
     ),
     "booklet:sending_status": Route(kwargs=booklet_pk, tenancy=Tenancy.PRIVATE, htmx={}),
@@ -722,6 +719,9 @@ ROUTES: dict[str, Route] = {
     "admin:auth_group_add": Route(methods=GET_POST, form={"name": "Rédacteurs"}, text=("name",), **ADMIN),
     "admin:auth_group_history": Route(kwargs=group_pk, **ADMIN),
     "admin:auth_group_delete": Route(kwargs=group_pk, methods=GET_POST, form={"post": "yes"}, **ADMIN),
+    "admin:auth_group_change": Route(
+        kwargs=group_pk, methods=GET_POST, form={"name": "Guides"}, text=("name",), **ADMIN
+    ),
     # No office's: the task results of the worker (any id, the admin refuses everyone but superusers first).
     **{
         f"admin:django_tasks_database_dbtaskresult_{page}": Route(
@@ -739,7 +739,4 @@ ROUTES: dict[str, Route] = {
         for model in ("accessattempt", "accessfailurelog", "accesslog")
         for page in ("add", "change", "changelist", "delete", "history")
     },
-    "admin:auth_group_change": Route(
-        kwargs=group_pk, methods=GET_POST, form={"name": "Guides"}, text=("name",), **ADMIN
-    ),
 }
