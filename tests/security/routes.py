@@ -300,6 +300,8 @@ GET_POST = ("GET", "POST")
 POST = ("POST",)
 ADMIN = {"actors": ("superuser",), "tenancy": Tenancy.ADMIN}
 TASK_RESULT = "00000000-0000-0000-0000-000000000000"
+# Records the admin only shows (no one adds them; a record that is not there sends back to the index).
+READ_ONLY_ADMIN = {"add": 403, "change": 302, "changelist": 200, "delete": 302, "history": 302}
 
 ROUTES: dict[str, Route] = {
     # Core and accounts
@@ -726,17 +728,19 @@ ROUTES: dict[str, Route] = {
     **{
         f"admin:django_tasks_database_dbtaskresult_{page}": Route(
             kwargs=None if page in ("add", "changelist") else (lambda w, s: {"object_id": TASK_RESULT}),
+            ok={"GET": status},
             **ADMIN,
         )
-        for page in ("add", "change", "changelist", "delete", "history")
+        for page, status in {**READ_ONLY_ADMIN, "delete": 403}.items()
     },
     # No office's: django-axes' log-in records (network-wide, superusers only in the admin).
     **{
         f"admin:axes_{model}_{page}": Route(
             kwargs=None if page in ("add", "changelist") else (lambda w, s: {"object_id": 1}),
+            ok={"GET": status},
             **ADMIN,
         )
         for model in ("accessattempt", "accessfailurelog", "accesslog")
-        for page in ("add", "change", "changelist", "delete", "history")
+        for page, status in READ_ONLY_ADMIN.items()
     },
 }
