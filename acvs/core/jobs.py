@@ -24,8 +24,8 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from acvs.core.tenancy import owner_office_id, scope_for
 from acvs.network.models import Membership
-from acvs.network.tenancy import owner_office_id, scope_for
 
 from .models import Job
 

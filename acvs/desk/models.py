@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
-from acvs.network.tenancy import scoped_manager
+from acvs.core.tenancy import scoped_manager
 
 from . import reference
 
