@@ -1,11 +1,13 @@
 """Writes of the counter: requests and the visitor counter. Views, the API and imports all go through here."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.http import QueryDict
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -242,3 +244,34 @@ def visitor_count_set(*, membership: Membership, value: int | None = None, delta
 
 def visitor_count_decrement(*, membership: Membership) -> int:
     return visitor_count_set(membership=membership, delta=-1)
+
+
+# What the counter hands out with a request, recorded in the same transaction. The documentation app sits above the
+# counter (its brochures are handed out for requests), so it registers its hand-out when it loads.
+@dataclass(frozen=True)
+class CounterHandout:
+    parse: Callable[[QueryDict, Office | None], tuple[dict, dict[str, str]]]  # posted data -> (lines, errors)
+    record: Callable[..., object]  # (*, membership, visitor_request, lines); raises ValidationError
+
+
+COUNTER_HANDOUTS: list[CounterHandout] = []
+
+
+def register_counter_handout(handout: CounterHandout) -> None:
+    if handout not in COUNTER_HANDOUTS:
+        COUNTER_HANDOUTS.append(handout)
+
+
+def counter_handout_parse(data: QueryDict, office: Office | None) -> tuple[dict, dict[str, str]]:
+    """The lines to hand out and the errors of the posted counter form, from every registered hand-out."""
+    lines, errors = {}, {}
+    for handout in COUNTER_HANDOUTS:
+        found, refused = handout.parse(data, office)
+        lines.update(found)
+        errors.update(refused)
+    return lines, errors
+
+
+def counter_handout_record(*, membership: Membership, visitor_request: VisitorRequest, lines: dict) -> None:
+    for handout in COUNTER_HANDOUTS:
+        handout.record(membership=membership, visitor_request=visitor_request, lines=lines)
