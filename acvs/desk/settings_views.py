@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from acvs.core.audit import audit_record
+from acvs.core.audit import audit_record, snapshot_diff
 from acvs.core.models import AuditEntry
 from acvs.network import rules
 from acvs.network.models import Department, Membership
@@ -47,22 +47,22 @@ class DeskSettingsForm(forms.Form):
         return data
 
 
+def _snapshot(current: DeskSettings) -> dict:
+    values = {"due_days": str(current.due_days), "quick_choices": str(current.quick_choices or {})}
+    return {name: (str(DeskSettings._meta.get_field(name).verbose_name), value) for name, value in values.items()}
+
+
 @transaction.atomic
 def desk_settings_update(*, membership: Membership, due_days: int, countries: list, departments: list) -> None:
     if not rules.can_change_desk_settings(membership):
         raise PermissionDenied(_("Only the office manager can change the counter settings."))
     current, _created = DeskSettings.objects.select_for_update().get_or_create(office=membership.office)
-    before = {"due_days": str(current.due_days), "quick_choices": str(current.quick_choices or {})}
+    before = _snapshot(current)
     current.due_days = due_days
     current.quick_choices = {k: v for k, v in {"countries": countries, "departments": departments}.items() if v}
     current.full_clean()
     current.save()
-    after = {"due_days": str(current.due_days), "quick_choices": str(current.quick_choices)}
-    labels = {"due_days": str(DeskSettings._meta.get_field("due_days").verbose_name),
-              "quick_choices": str(DeskSettings._meta.get_field("quick_choices").verbose_name)}  # fmt: skip
-    changes = [
-        {"field": k, "label": labels[k], "old": before[k], "new": after[k]} for k in after if before[k] != after[k]
-    ]
+    changes = snapshot_diff(before, _snapshot(current))
     if changes:
         audit_record(instance=current, action=AuditEntry.Action.UPDATE, user=membership.user,
                      office=membership.office, changes=changes)  # fmt: skip
