@@ -18,7 +18,15 @@ from acvs.network import rules
 from acvs.network.models import Membership, Office
 
 from . import reference, selectors
-from .models import Channel, Outcome, RequestStatus, VisitorCount, VisitorCountCorrection, VisitorRequest
+from .models import (
+    Channel,
+    DeskSettings,
+    Outcome,
+    RequestStatus,
+    VisitorCount,
+    VisitorCountCorrection,
+    VisitorRequest,
+)
 
 
 @dataclass
@@ -275,3 +283,24 @@ def counter_handout_parse(data: QueryDict, office: Office | None) -> tuple[dict,
 def counter_handout_record(*, membership: Membership, visitor_request: VisitorRequest, lines: dict) -> None:
     for handout in COUNTER_HANDOUTS:
         handout.record(membership=membership, visitor_request=visitor_request, lines=lines)
+
+
+def _settings_snapshot(current: DeskSettings) -> dict:
+    values = {"due_days": str(current.due_days), "quick_choices": str(current.quick_choices or {})}
+    return {name: (str(DeskSettings._meta.get_field(name).verbose_name), value) for name, value in values.items()}
+
+
+@transaction.atomic
+def desk_settings_update(*, membership: Membership, due_days: int, countries: list, departments: list) -> None:
+    if not rules.can_change_desk_settings(membership):
+        raise PermissionDenied(_("Only the office manager can change the counter settings."))
+    current, _created = DeskSettings.objects.select_for_update().get_or_create(office=membership.office)
+    before = _settings_snapshot(current)
+    current.due_days = due_days
+    current.quick_choices = {k: v for k, v in {"countries": countries, "departments": departments}.items() if v}
+    current.full_clean()
+    current.save()
+    changes = snapshot_diff(before, _settings_snapshot(current))
+    if changes:
+        audit_record(instance=current, action=AuditEntry.Action.UPDATE, user=membership.user,
+                     office=membership.office, changes=changes)  # fmt: skip
