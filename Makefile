@@ -46,9 +46,11 @@ deploy-check: deps
 restore-check: deps
 	bin/restore-check
 
+## lint: ruff, and the apps' one-way import order (import-linter's contract in pyproject.toml)
 lint: deps
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
+	$(UV) run lint-imports --no-cache
 
 format: deps
 	$(UV) run ruff check --fix .

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "acvs.availability",
     "acvs.booklet",
     "acvs.documentation",
+    "acvs.demo",  # no models: its command load_demo, on top of every app
 ]
 
 MIDDLEWARE = [

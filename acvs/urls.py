@@ -6,20 +6,17 @@ from django.urls import include, path, re_path
 from django.views.i18n import set_language
 from django.views.static import serve
 
-from acvs.core import views as core_views
 from acvs.network.logins import AdminLoginForm, LoginForm
 
 admin.site.login_form = AdminLoginForm  # throttled like /login/ (acvs/network/logins.py)
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", include("acvs.core.urls")),  # home and jobs, without a namespace
     path(
         "login/",
         auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
         name="login",
     ),
-    path("jobs/<id:pk>/", core_views.job_status, name="job"),
-    path("jobs/<id:pk>/retry/", core_views.job_retry, name="job_retry"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("network/", include("acvs.network.urls")),

@@ -12,7 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from acvs.network.tenancy import scoped_manager
+from acvs.core.tenancy import scoped_manager
 
 colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Give a colour as #rrggbb, e.g. #0f766e."))
 

@@ -3,8 +3,8 @@
 from django.db.models import Prefetch
 from django.http import Http404
 
+from acvs.core.tenancy import owner_office_id
 from acvs.network.models import Office
-from acvs.network.tenancy import owner_office_id
 
 from .models import Booklet, BookletItem, BookletSending, Branding
 

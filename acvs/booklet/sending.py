@@ -19,9 +19,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from acvs.core.audit import audit_record
-from acvs.core.jobs import JobFailed, acting_membership
+from acvs.core.jobs import JobFailed
 from acvs.core.models import AuditEntry, Job
 from acvs.network import rules
+from acvs.network.selectors import acting_membership
 
 from . import render
 from .models import Booklet, BookletSending

@@ -12,10 +12,10 @@ from acvs.core import jobs
 from acvs.core.exceptions import ConflictError
 from acvs.core.forms import SearchTextForm, attach_errors
 from acvs.core.paginator import paginate
+from acvs.core.tenancy import scope_for
 from acvs.desk import selectors as desk_selectors
 from acvs.desk.models import Suggestion
 from acvs.network import rules
-from acvs.network.tenancy import scope_for
 from acvs.offer.search import OfferQuery, search_page
 
 from . import render as booklet_render

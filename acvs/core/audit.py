@@ -24,10 +24,17 @@ def audit_history(instance: models.Model):
 
 
 def snapshot_diff(before: dict, after: dict) -> list[dict]:
-    """Changes between two snapshots {field: (label, displayed value)}, in the audit log's format."""
+    """Changes between two snapshots {field: (label, displayed value)}, in the audit log's format.
+
+    A value is a text, or a set (a territory's communes...): a change to a set records only what was removed (old)
+    and added (new), one per line, rather than two long lists. An empty `before` is a creation.
+    """
     changes = []
     for key, (label, new) in after.items():
-        old = before.get(key, (label, ""))[1]
-        if old != new:
-            changes.append({"field": key, "label": label, "old": old, "new": new})
+        old = before.get(key, (label, set() if isinstance(new, set) else ""))[1]
+        if old == new:
+            continue
+        if isinstance(new, set):
+            old, new = "\n".join(sorted(old - new)), "\n".join(sorted(new - old))
+        changes.append({"field": key, "label": label, "old": old, "new": new})
     return changes

@@ -1,18 +1,22 @@
 """Background jobs: work a user starts for their office, run by the task worker, with progress, reason and retry.
 
 A domain registers a `JobKind` (its task and who may start it) and starts jobs with `job_start`; its task is thin:
-`run_job(job_id, work)` re-enters the job's office scope, reloads the job and the starter's membership, calls one
-service with a progress callback and records the outcome. A known failure (`JobFailed`) is recorded with its reason
-for the user; anything else is recorded too and re-raised, so the task backend keeps the traceback.
+`run_job(job_id, work)` re-enters the job's office scope, reloads the job, calls the work (which reloads the
+starter's membership with `network.selectors.acting_membership` and calls one service) with a progress callback and
+records the outcome. A known failure (`JobFailed`) is recorded with its reason for the user; anything else is
+recorded too and re-raised, so the task backend keeps the traceback.
 
 Tasks are enqueued when the transaction that created the job commits. No task backend retries by itself: a failed
 or stalled job is retried by a user (`job_retry`, with their rights at that moment), and the work must be written
 so that running it again does no step twice.
 """
 
+from __future__ import annotations
+
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,10 +28,12 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from acvs.network.models import Membership
-from acvs.network.tenancy import owner_office_id, scope_for
+from acvs.core.tenancy import owner_office_id, scope_for
 
 from .models import Job
+
+if TYPE_CHECKING:  # core sits below network: the acting membership is only named here
+    from acvs.network.models import Membership
 
 
 @dataclass(frozen=True)
@@ -146,18 +152,6 @@ class Progress:
             return
         self._last = now
         _save(self.job, done=done, total=total)
-
-
-def acting_membership(job: Job) -> Membership:
-    """The starter's membership of the job's office, as it is now (rights may have changed since the start)."""
-    membership = (
-        Membership.objects.select_related("office", "office__department", "user")
-        .filter(user_id=job.user_id, office_id=job.office_id, is_active=True, user__is_active=True)
-        .first()
-    )
-    if membership is None:
-        raise JobFailed(_("The person who started this work no longer acts for the office."), retryable=False)
-    return membership
 
 
 def run_job(job_id: int, work: Callable[[Job, Progress], str]) -> str:

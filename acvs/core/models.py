@@ -7,7 +7,30 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from acvs.network.tenancy import scoped_manager
+from acvs.core.tenancy import scoped_manager
+
+
+class Tracked(models.Model):
+    """When a record was created and last changed, by whom, and the version optimistic locking compares.
+
+    Services set `updated_by` and increment `version` under lock (`core.exceptions.check_version` refuses a save
+    based on an older version, naming who saved in between); people never type these fields.
+    """
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        abstract = True
 
 
 class AuditEntry(models.Model):

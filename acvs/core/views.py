@@ -5,20 +5,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from acvs.offer.selectors import offers_to_verify
-
 from . import jobs
+from .home import PANELS
 from .http import redirect_next, safe_next
 
 
 def home(request):
-    """The office's home page: what needs its attention today."""
-    office = request.office
-    context = {}
-    if office is not None:
-        stale = offers_to_verify(office)
-        context = {"stale_offers": stale[:15], "stale_count": stale.count()}
-    return render(request, "core/home.html", context)
+    """The office's home page: what needs its attention today, in the panels the apps registered (core.home)."""
+    return render(request, "core/home.html", {"panels": PANELS})
 
 
 def job_status(request, pk):

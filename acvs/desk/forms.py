@@ -5,6 +5,7 @@ from functools import cached_property
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
@@ -324,3 +325,34 @@ class CountSetForm(forms.Form):
         max_value=100000,
         error_messages={"min_value": _("The number of visitors cannot be negative.")},
     )
+
+
+MAX_PINNED = 12
+
+
+class DeskSettingsForm(forms.Form):
+    due_days = forms.IntegerField(label=gettext_lazy("Answer written requests within (working days)"), min_value=1,
+                                  max_value=30)  # fmt: skip
+    countries = forms.MultipleChoiceField(
+        label=gettext_lazy("Countries pinned on the counter"), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+        help_text=gettext_lazy("Empty: the most frequent countries of the network."),
+    )  # fmt: skip
+    departments = forms.MultipleChoiceField(
+        label=gettext_lazy("Départements pinned on the counter"), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+        help_text=gettext_lazy("Empty: your département and its neighbours."),
+    )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["countries"].choices = reference.country_choices()
+        self.fields["departments"].choices = [(d.code, str(d)) for d in Department.objects.order_by("code")]
+
+    def clean(self):
+        data = super().clean()
+        for name in ("countries", "departments"):
+            if len(data.get(name) or []) > MAX_PINNED:
+                self.add_error(name, _("Pin at most %(max)s choices: the counter must fit on one screen.")
+                               % {"max": MAX_PINNED})  # fmt: skip
+        return data

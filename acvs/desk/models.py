@@ -9,7 +9,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
-from acvs.network.tenancy import scoped_manager
+from acvs.core.models import Tracked
+from acvs.core.tenancy import scoped_manager
 
 from . import reference
 
@@ -100,7 +101,7 @@ def validate_language(value: str) -> None:
         raise ValidationError(_("Unknown language: %(code)s."), params={"code": value}, code="language")
 
 
-class VisitorRequest(models.Model):
+class VisitorRequest(Tracked):
     """One visitor contact, recorded by (and visible only to) one office: reached only in that office's scope."""
 
     office = models.ForeignKey(
@@ -166,13 +167,6 @@ class VisitorRequest(models.Model):
     consent_newsletter = models.BooleanField(_("agrees to receive the newsletter"), default=False)
     consent_contact = models.BooleanField(_("agrees to be contacted"), default=False)
     consent_at = models.DateTimeField(_("consent given"), null=True, blank=True)
-
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    version = models.PositiveIntegerField(default=1)
 
     objects = scoped_manager(office="office")
 

@@ -1,11 +1,13 @@
 """Writes of the counter: requests and the visitor counter. Views, the API and imports all go through here."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.http import QueryDict
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +18,15 @@ from acvs.network import rules
 from acvs.network.models import Membership, Office
 
 from . import reference, selectors
-from .models import Channel, Outcome, RequestStatus, VisitorCount, VisitorCountCorrection, VisitorRequest
+from .models import (
+    Channel,
+    DeskSettings,
+    Outcome,
+    RequestStatus,
+    VisitorCount,
+    VisitorCountCorrection,
+    VisitorRequest,
+)
 
 
 @dataclass
@@ -242,3 +252,55 @@ def visitor_count_set(*, membership: Membership, value: int | None = None, delta
 
 def visitor_count_decrement(*, membership: Membership) -> int:
     return visitor_count_set(membership=membership, delta=-1)
+
+
+# What the counter hands out with a request, recorded in the same transaction. The documentation app sits above the
+# counter (its brochures are handed out for requests), so it registers its hand-out when it loads.
+@dataclass(frozen=True)
+class CounterHandout:
+    parse: Callable[[QueryDict, Office | None], tuple[dict, dict[str, str]]]  # posted data -> (lines, errors)
+    record: Callable[..., object]  # (*, membership, visitor_request, lines); raises ValidationError
+
+
+COUNTER_HANDOUTS: list[CounterHandout] = []
+
+
+def register_counter_handout(handout: CounterHandout) -> None:
+    if handout not in COUNTER_HANDOUTS:
+        COUNTER_HANDOUTS.append(handout)
+
+
+def counter_handout_parse(data: QueryDict, office: Office | None) -> tuple[dict, dict[str, str]]:
+    """The lines to hand out and the errors of the posted counter form, from every registered hand-out."""
+    lines, errors = {}, {}
+    for handout in COUNTER_HANDOUTS:
+        found, refused = handout.parse(data, office)
+        lines.update(found)
+        errors.update(refused)
+    return lines, errors
+
+
+def counter_handout_record(*, membership: Membership, visitor_request: VisitorRequest, lines: dict) -> None:
+    for handout in COUNTER_HANDOUTS:
+        handout.record(membership=membership, visitor_request=visitor_request, lines=lines)
+
+
+def _settings_snapshot(current: DeskSettings) -> dict:
+    values = {"due_days": str(current.due_days), "quick_choices": str(current.quick_choices or {})}
+    return {name: (str(DeskSettings._meta.get_field(name).verbose_name), value) for name, value in values.items()}
+
+
+@transaction.atomic
+def desk_settings_update(*, membership: Membership, due_days: int, countries: list, departments: list) -> None:
+    if not rules.can_change_desk_settings(membership):
+        raise PermissionDenied(_("Only the office manager can change the counter settings."))
+    current, _created = DeskSettings.objects.select_for_update().get_or_create(office=membership.office)
+    before = _settings_snapshot(current)
+    current.due_days = due_days
+    current.quick_choices = {k: v for k, v in {"countries": countries, "departments": departments}.items() if v}
+    current.full_clean()
+    current.save()
+    changes = snapshot_diff(before, _settings_snapshot(current))
+    if changes:
+        audit_record(instance=current, action=AuditEntry.Action.UPDATE, user=membership.user,
+                     office=membership.office, changes=changes)  # fmt: skip

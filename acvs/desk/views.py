@@ -14,8 +14,6 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 from acvs.core.exceptions import ConflictError
 from acvs.core.forms import attach_errors
 from acvs.core.paginator import paginate
-from acvs.documentation.forms import parse_handout
-from acvs.documentation.services import handout
 from acvs.network import rules
 
 from . import selectors, services
@@ -39,7 +37,7 @@ def counter(request):
     lines, handout_errors = {}, {}
     if request.method == "POST":
         form = CounterForm(request.POST, office=request.office)
-        lines, handout_errors = parse_handout(request.POST, request.office)
+        lines, handout_errors = services.counter_handout_parse(request.POST, request.office)
         if form.is_valid() and not handout_errors:
             try:
                 created = _record_at_counter(request.membership, form.request_data(), lines)
@@ -65,7 +63,7 @@ def _record_at_counter(membership, data, lines):
         return services.request_create(membership=membership, data=data)
     with transaction.atomic():
         created = services.request_create(membership=membership, data=data)
-        handout(membership=membership, visitor_request=created, lines=lines)
+        services.counter_handout_record(membership=membership, visitor_request=created, lines=lines)
         return created
 
 

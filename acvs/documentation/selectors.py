@@ -6,9 +6,9 @@ from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from acvs.core.tenancy import all_offices
 from acvs.desk.models import Theme
 from acvs.network.models import Office
-from acvs.network.tenancy import all_offices
 
 from .models import Document, Movement, MovementKind, Order, OrderStatus, Place, Stock, StockSetting
 from .models.orders import OPEN_ORDER_STATUSES

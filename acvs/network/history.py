@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from acvs.core.audit import audit_record
+from acvs.core.audit import audit_record, snapshot_diff
 from acvs.core.models import AuditEntry
 
 from .models import Membership, Office
@@ -44,21 +44,9 @@ def office_snapshot(office: Office, territory: list | None = None) -> dict:
     return snap
 
 
-def diff(before: dict, after: dict) -> list[dict]:
-    changes = []
-    for key, (label, new) in after.items():
-        old = before.get(key, (label, set() if isinstance(new, set) else ""))[1]
-        if old == new:
-            continue
-        if isinstance(new, set):
-            old, new = "\n".join(sorted(old - new)), "\n".join(sorted(new - old))
-        changes.append({"field": key, "label": label, "old": old, "new": new})
-    return changes
-
-
 def record(*, instance, membership: Membership, before: dict, after: dict) -> None:
     """One audit entry for the change between two snapshots; an empty `before` means a creation."""
-    changes = diff(before, after)
+    changes = snapshot_diff(before, after)
     if before and not changes:
         return
     action = AuditEntry.Action.UPDATE if before else AuditEntry.Action.CREATE

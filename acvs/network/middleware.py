@@ -1,6 +1,7 @@
 """Resolve the office a user acts for, once per request, and act within its tenancy scope."""
 
-from . import tenancy
+from acvs.core import tenancy
+
 from .models import Membership
 
 SESSION_KEY = "acvs_office_id"

@@ -7,7 +7,7 @@ with `@requires("desk.use")` and the API will read the same names.
 - Everyone in the network reads every offer, provider and catalogue document; writing follows ownership and role.
 - An office's private data (requests, booklets, stock, orders) is its own: its agents and managers, and
   administrators acting for it; read-only partners never write, nor see visitors' personal data. Which rows an
-  office reaches at all is the tenancy scope's business (network.tenancy); these rules decide what it may do.
+  office reaches at all is the tenancy scope's business (core.tenancy); these rules decide what it may do.
 """
 
 from collections.abc import Callable

@@ -2,6 +2,10 @@
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from acvs.core.jobs import JobFailed
+from acvs.core.models import Job
 
 from . import rules
 from .lookups import users_managed
@@ -44,3 +48,15 @@ def people(membership):
 
 def office_members(office: Office) -> list[Membership]:
     return list(office.memberships.select_related("user").order_by("-is_active", "user__last_name", "user__username"))
+
+
+def acting_membership(job: Job) -> Membership:
+    """The starter's membership of the job's office, as it is now (rights may have changed since the start)."""
+    membership = (
+        Membership.objects.select_related("office", "office__department", "user")
+        .filter(user_id=job.user_id, office_id=job.office_id, is_active=True, user__is_active=True)
+        .first()
+    )
+    if membership is None:
+        raise JobFailed(_("The person who started this work no longer acts for the office."), retryable=False)
+    return membership

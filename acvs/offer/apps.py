@@ -7,4 +7,8 @@ class OfferConfig(AppConfig):
     verbose_name = _("Offer base")
 
     def ready(self):
+        from acvs.core.home import register_panel
+
         from . import thumbnails  # noqa: F401 — registers its background job
+
+        register_panel("offer/_home_to_verify.html")

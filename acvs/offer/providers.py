@@ -6,7 +6,7 @@ from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from acvs.core.audit import audit_record
+from acvs.core.audit import audit_record, snapshot_diff
 from acvs.core.models import AuditEntry
 from acvs.network import rules
 from acvs.network.models import Membership
@@ -31,21 +31,14 @@ def get_provider(pk: int) -> Provider:
 
 
 def _snapshot(provider: Provider) -> dict:
-    snap = {name: str(getattr(provider, name) or "") for name in FIELDS}
-    snap["contacts"] = "\n".join(
-        " · ".join(str(v) for v in (c.name, c.role, c.phone, c.email) if v) for c in provider.contacts.all()
+    snap = {
+        name: (str(Provider._meta.get_field(name).verbose_name), str(getattr(provider, name) or "")) for name in FIELDS
+    }
+    snap["contacts"] = (
+        str(ProviderContact._meta.verbose_name_plural),
+        "\n".join(" · ".join(str(v) for v in (c.name, c.role, c.phone, c.email) if v) for c in provider.contacts.all()),
     )
     return snap
-
-
-def _changes(before: dict, after: dict) -> list[dict]:
-    labels = {name: str(Provider._meta.get_field(name).verbose_name) for name in FIELDS}
-    labels["contacts"] = str(ProviderContact._meta.verbose_name_plural)
-    return [
-        {"field": key, "label": labels[key], "old": before.get(key, ""), "new": value}
-        for key, value in after.items()
-        if before.get(key, "") != value
-    ]
 
 
 def _write_contacts(provider: Provider, contacts: list[dict]) -> None:
@@ -79,7 +72,7 @@ def provider_save(
     provider.full_clean()
     provider.save()
     _write_contacts(provider, contacts)
-    changes = _changes(before, _snapshot(provider))
+    changes = snapshot_diff(before, _snapshot(provider))
     if changes:
         audit_record(instance=provider, action=action, user=membership.user, office=membership.office, changes=changes)
     if renamed:  # its name is in its offers' search documents

@@ -11,6 +11,7 @@ from django_tasks_db.models import DBTaskResult
 from acvs.core import jobs
 from acvs.core.models import Job
 from acvs.network.models import Membership, Role
+from acvs.network.selectors import acting_membership
 from tests.conftest import membership
 from tests.workers import wait_until
 
@@ -98,7 +99,7 @@ def test_the_work_runs_with_the_starters_rights_of_the_moment(agent):
     Membership.objects.filter(user=agent).update(is_active=False)
 
     def work(job, progress):
-        jobs.acting_membership(job)
+        acting_membership(job)
         return "ran"
 
     assert jobs.run_job(job.pk, work) == Job.Status.FAILED

@@ -6,10 +6,10 @@ from django.utils import timezone
 
 from acvs.core.exceptions import ConflictError
 from acvs.core.models import AuditEntry
+from acvs.core.tenancy import scope_for
 from acvs.desk import reference, selectors, services
 from acvs.desk.models import DeskSettings, RequestStatus, VisitorCountCorrection, VisitorRequest
 from acvs.network.models import Commune
-from acvs.network.tenancy import scope_for
 from acvs.offer.models import OfferType
 from tests.conftest import membership
 from tests.desk.conftest import walk_in, written

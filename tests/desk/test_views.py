@@ -7,9 +7,9 @@ from django.utils import timezone
 from django_scopes import ScopeError, scope
 
 from acvs.core.models import AuditEntry
+from acvs.core.tenancy import scope_for
 from acvs.desk import services
 from acvs.desk.models import VisitorCountCorrection, VisitorRequest
-from acvs.network.tenancy import scope_for
 from tests.conftest import membership
 from tests.desk.conftest import walk_in, written
 

@@ -9,10 +9,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from acvs.core.tenancy import scope_for
 from acvs.documentation import services
 from acvs.documentation.models import Document, Movement, MovementKind, Place, Stock
 from acvs.network.models import Role
-from acvs.network.tenancy import scope_for
 from tests.conftest import make_user, membership
 
 THREADS = 4

@@ -4,13 +4,13 @@ import time
 import pytest
 from django.db.models import Sum
 
+from acvs.core.tenancy import scope_for
 from acvs.demo import documentation as demo_documentation
 from acvs.demo import network
 from acvs.desk.models import Theme
 from acvs.desk.reference import ensure_themes
 from acvs.documentation import selectors
 from acvs.documentation.models import Document, Movement, Order, OrderStatus, Stock
-from acvs.network.tenancy import scope_for
 
 pytestmark = pytest.mark.django_db
 

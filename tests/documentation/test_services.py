@@ -2,10 +2,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from acvs.core.models import AuditEntry
+from acvs.core.tenancy import scope_for
 from acvs.documentation import selectors, services
 from acvs.documentation.models import Movement, MovementKind, OrderStatus, Place, StockSetting
 from acvs.network import rules
-from acvs.network.tenancy import scope_for
 from tests.conftest import make_user, membership
 from tests.documentation.conftest import quantity, receive
 

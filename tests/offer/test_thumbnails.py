@@ -8,7 +8,7 @@ from PIL import Image
 from acvs.booklet import render
 from acvs.core import jobs
 from acvs.core.models import Job
-from acvs.network.tenancy import scope_for
+from acvs.core.tenancy import scope_for
 from acvs.offer import services, thumbnails
 from acvs.offer.models import OfferPhoto
 from tests.booklet.conftest import add_photo

@@ -23,7 +23,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from PIL import Image
 
+from acvs.core.models import AuditEntry
 from acvs.desk.models import Theme
+from acvs.documentation.models import Movement, Stock
 from acvs.offer.models import OfferType
 from tests.conftest import PASSWORD
 
@@ -302,6 +304,43 @@ ADMIN = {"actors": ("superuser",), "tenancy": Tenancy.ADMIN}
 TASK_RESULT = "00000000-0000-0000-0000-000000000000"
 # Records the admin only shows (no one adds them; a record that is not there sends back to the index).
 READ_ONLY_ADMIN = {"add": 403, "change": 302, "changelist": 200, "delete": 302, "history": 302}
+# The same pages aimed at a record that is there: shown (read-only), never deleted.
+READ_ONLY_RECORD = {"add": 403, "change": 200, "changelist": 200, "delete": 403, "history": 200}
+
+
+def read_only_admin(model: str, record: Callable[[World, Side], object] | None) -> dict[str, "Route"]:
+    """The admin pages of one of our models (acvs/*/admin.py: read-only, writes go through the services), aimed at
+    `record(world, side)` or, without one, at a record that is not there; any office's rows for support staff, so
+    the tenancy is the admin site's."""
+    statuses = READ_ONLY_RECORD if record else {**READ_ONLY_ADMIN, "delete": 403}
+    target = (lambda w, s: {"object_id": record(w, s).pk}) if record else (lambda w, s: {"object_id": 1})
+    return {
+        f"admin:{model}_{page}": Route(
+            kwargs=None if page in ("add", "changelist") else target, ok={"GET": status}, **ADMIN
+        )
+        for page, status in statuses.items()
+    }
+
+
+# Our models in the admin site, each aimed at a record of the side (the world keeps no night nor sending).
+OUR_ADMIN = {
+    "core_auditentry": lambda w, s: AuditEntry.objects.order_by("pk").first(),
+    "core_job": lambda w, s: s.job,
+    "network_user": lambda w, s: s.agent,
+    "network_office": lambda w, s: s.office,
+    "network_membership": lambda w, s: s.membership,
+    "offer_offer": lambda w, s: s.offer,
+    "offer_provider": lambda w, s: s.provider,
+    "agenda_eventschedule": lambda w, s: s.schedule,
+    "availability_availabilitynight": None,
+    "desk_visitorrequest": lambda w, s: s.visitor_request,
+    "booklet_booklet": lambda w, s: s.booklet,
+    "booklet_bookletsending": None,
+    "documentation_document": lambda w, s: s.document,
+    "documentation_stock": lambda w, s: Stock.objects.filter(office=s.office).first(),
+    "documentation_movement": lambda w, s: Movement.objects.filter(office=s.office).first(),
+    "documentation_order": lambda w, s: s.order,
+}
 
 ROUTES: dict[str, Route] = {
     # Core and accounts
@@ -743,4 +782,5 @@ ROUTES: dict[str, Route] = {
         for model in ("accessattempt", "accessfailurelog", "accesslog")
         for page, status in READ_ONLY_ADMIN.items()
     },
+    **{name: route for model, record in OUR_ADMIN.items() for name, route in read_only_admin(model, record).items()},
 }

@@ -9,7 +9,7 @@ from django.apps import apps
 from django.db import models
 from django_scopes import ScopeError, scope
 
-from acvs.network import tenancy
+from acvs.core import tenancy
 from acvs.network.models import Office
 
 pytestmark = pytest.mark.django_db

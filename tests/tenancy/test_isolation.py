@@ -24,7 +24,7 @@ from django.db import transaction
 from django.test import Client
 from django_scopes import scopes_disabled
 
-from acvs.network.tenancy import scope_for
+from acvs.core.tenancy import scope_for
 from tests.security.routes import ROUTES, Tenancy, named_routes, params, path
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,11 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from acvs.core.models import Tracked
 from acvs.desk.models import validate_language
 
 
-class Document(models.Model):
+class Document(Tracked):
     """A brochure, map or guide; its publisher is an office of the network (often a CDT) or a partner."""
 
     title = models.CharField(_("title"), max_length=200)
@@ -45,16 +46,9 @@ class Document(models.Model):
         _("current edition"), default=True, help_text=_("Untick when the document is out of print.")
     )
     description = models.TextField(_("description"), blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    # Optimistic locking, as for offers: a save based on an older version is refused (services.document_update).
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("document")

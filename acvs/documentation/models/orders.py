@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from acvs.network.tenancy import scoped_manager
+from acvs.core.tenancy import scoped_manager
 
 # An order is seen by both its offices: the one that asked and the one that supplies.
 BOTH_SIDES = ("requester", "supplier")

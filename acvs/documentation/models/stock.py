@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from acvs.network.tenancy import scoped_manager
+from acvs.core.tenancy import scoped_manager
 
 
 class Place(models.TextChoices):

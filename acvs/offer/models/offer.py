@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from acvs.core.models import Tracked
 from acvs.network.models import latitude_validators, longitude_validators
 
 
@@ -33,7 +34,7 @@ class CapacityUnit(models.TextChoices):
     SEATS = "seats", _("seats")
 
 
-class Offer(models.Model):
+class Offer(Tracked):
     """A point of interest in the DATAtourisme sense: accommodation, restaurant, site, activity, event..."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -87,18 +88,6 @@ class Offer(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    # Optimistic locking: a save based on an older version is refused.
-    version = models.PositiveIntegerField(default=1)
     # Denormalised text the full-text index is built from (see offer.search).
     search_document = models.TextField(blank=True, editable=False)
 

@@ -1,10 +1,11 @@
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from acvs.core.models import Tracked
 
-class Provider(models.Model):
+
+class Provider(Tracked):
     """A prestataire: the business or body behind one or several offers."""
 
     name = models.CharField(_("name"), max_length=200, db_index=True)
@@ -25,17 +26,6 @@ class Provider(models.Model):
     owner_office = models.ForeignKey(
         "network.Office", verbose_name=_("owning office"), on_delete=models.PROTECT, related_name="providers"
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("provider")

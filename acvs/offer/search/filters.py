@@ -1,7 +1,10 @@
 """The criteria of an OfferQuery as ORM filters, the same on both databases (the text is the backend's)."""
 
 import math
+from collections.abc import Callable
+from datetime import date
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Exists, F, FloatField, Func, OuterRef, Q, QuerySet, Value
 
 from acvs.network.models import Office
@@ -10,6 +13,9 @@ from ..models import Offer, OfferType
 from .query import OfferQuery
 
 EARTH_RADIUS_KM = 6371.0
+# Offers available for a stay: (offers, arrival, departure) -> offers. The availability app builds on offers, so it
+# registers its filter when it loads (AvailabilityConfig.ready) rather than the search importing it.
+STAY_FILTERS: list[Callable[[QuerySet, date, date], QuerySet]] = []
 ORDERINGS = {
     "rank": ["rank", "name", "pk"],
     "distance": ["distance_km", "pk"],
@@ -61,10 +67,16 @@ def filtered(query: OfferQuery, using: str = "default") -> QuerySet[Offer]:
     for feature_id in query.features:
         qs = qs.filter(features=feature_id)
     if query.arrival and query.departure:
-        from acvs.availability.selectors import filter_available  # the availability app builds on offers
-
-        qs = filter_available(qs, query.arrival, query.departure)
+        if not STAY_FILTERS:
+            raise ImproperlyConfigured("A search for a stay needs the availability app (acvs.availability).")
+        for stay_filter in STAY_FILTERS:
+            qs = stay_filter(qs, query.arrival, query.departure)
     return qs
+
+
+def register_stay_filter(stay_filter: Callable[[QuerySet, date, date], QuerySet]) -> None:
+    if stay_filter not in STAY_FILTERS:
+        STAY_FILTERS.append(stay_filter)
 
 
 def bounding_box(lat: float, lon: float, radius_km: float) -> Q:

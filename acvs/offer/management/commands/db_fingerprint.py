@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from acvs.core.fingerprint import fingerprint
+from acvs.offer.fingerprint import fingerprint
 
 
 class Command(BaseCommand):

@@ -33,6 +33,7 @@ KEYS = ("office", "provider")
 # The cross-office reads the application makes, each with its reason (the observatory's statistics will add theirs).
 CROSS_OFFICE_READS = {
     "network_stock": "stock levels of every office of the network (not personal data), to know where to order",
+    "support": "the admin site: superusers (support staff) read any office's rows, read-only, to help it",
 }
 
 # Models with a link to an office that are not office-private, and why.
