@@ -138,3 +138,28 @@ def test_owner_mine_needs_an_office_and_a_known_value(client, agent, offers):
     assert body.count('class="field-error" role="alert"') == 2  # both shown beside their checkbox
     mine = client.get(reverse("offer:search"), {"owner": "mine", "q": "camping"})
     assert [o.name for o in mine.context["page"]] == ["Camping Les Pins"]  # not the neighbour's camping
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
+@pytest.mark.django_db(transaction=True)
+def test_the_search_pages_answer_with_default_transaction_read_only(client, agent, offers):
+    """As on a read replica: every transaction of the connection is read-only (default_transaction_read_only = on),
+    and the results page, its facets and a page by type still answer."""
+    client.force_login(agent)
+    with connection.cursor() as cursor:
+        cursor.execute("SET SESSION default_transaction_read_only = on")
+    try:
+        for url, params in [
+            ("offer:search", {"q": "camping"}),
+            ("offer:facets", {"q": "mer"}),
+            ("offer:search", {"types": offers[0].types.get().ancestors.get(is_family=True).pk, "page": "1"}),
+            ("offer:search", {"owner": "mine", "stale": "1", "order": "freshness"}),
+        ]:
+            response = client.get(reverse(url), params)
+            assert response.status_code == 200, url
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW default_transaction_read_only")
+            assert cursor.fetchone() == ("on",)  # the setting held for every request
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET default_transaction_read_only")
