@@ -21,6 +21,8 @@ class OfferRows:
     def __init__(self, connection, *, select_related=(), only=()):
         self.connection = connection
         quote = connection.ops.quote_name
+        for name in only:
+            Offer._meta.get_field(name)  # an unknown name raises, as only() does
         wanted = {*only, *select_related} if only else None
         fields = [
             f
