@@ -162,7 +162,8 @@ def print_table(meta: dict, results: dict) -> None:
     print()
     settings = ", ".join(f"{k}={v}" for k, v in meta["settings"].items())
     print(f"{meta['offers']:,} offers on {vendor} {meta['server']} {settings}".rstrip())
-    print(f"{meta['machine']}; {meta['repeat']} runs per query; times in ms")
+    load = meta["load_average"]
+    print(f"{meta['machine']}; load average {load[0]}–{load[1]}; {meta['repeat']} runs per query; times in ms")
     header = f"| {'query':<50} | {'rows':>8} | ORM p50 | ORM p95 | raw p50 | raw p95 | ratio | target |"
     print(header)
     print("|" + "|".join("-" * (len(part)) for part in header.split("|")[1:-1]) + "|")
@@ -236,7 +237,10 @@ def main(argv=None) -> int:
         "settings": settings,
     }
     print(f"\nTiming {args.repeat} runs per query after {args.warmup} warm-up runs ...", flush=True)
+    load_before = os.getloadavg()[0]
     results = measure(args)
+    # The machine's 1-minute load average before and after: figures taken on a shared machine are read with it.
+    meta["load_average"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
     print_table(meta, results)
     if args.save_baseline:
         Path(args.save_baseline).write_text(json.dumps({"meta": meta, "results": results}, indent=2) + "\n")

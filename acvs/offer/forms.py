@@ -1,8 +1,8 @@
 from django import forms
-from django.conf import global_settings
+from django.conf import global_settings, settings
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 from acvs.core.forms import DateField, ModelMultipleChoiceField
 from acvs.network.models import Commune, Office
@@ -90,6 +90,20 @@ def type_choices():
     return groups
 
 
+class ValueCheckbox(forms.CheckboxInput):
+    """A checkbox that sends `value` when ticked, so that a link can say it (`?owner=mine&stale=1`)."""
+
+    def __init__(self, value: str, attrs=None):
+        super().__init__(attrs, check_test=lambda v: v == value)
+        self.checked_value = value
+
+    def format_value(self, value):
+        return self.checked_value
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name) or ""
+
+
 class OfferSearchForm(forms.Form):
     RADIUS_CHOICES = [("", _("—")), ("2", "2 km"), ("5", "5 km"), ("10", "10 km"), ("20", "20 km"), ("50", "50 km")]
     ORDER_CHOICES = [
@@ -131,15 +145,30 @@ class OfferSearchForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     all_statuses = forms.BooleanField(label=_("Include drafts and archived offers"), required=False)
+    owner = forms.ChoiceField(
+        label=_("Only my office's offers"), choices=[("mine", "mine")], required=False, widget=ValueCheckbox("mine")
+    )
+    stale = forms.ChoiceField(
+        label=_("Only offers to verify"), choices=[("1", "1")], required=False, widget=ValueCheckbox("1")
+    )
     order = forms.ChoiceField(label=_("Sort by"), choices=ORDER_CHOICES, required=False)
     arrival = DateField(label=_("Arrival"), required=False, widget=DateInput())
     departure = DateField(label=_("Departure"), required=False, widget=DateInput())
 
     MAX_STAY_NIGHTS = 60
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, acting_office: Office | None = None, **kwargs):
+        """`acting_office`: the user's office, whose offers "owner=mine" keeps."""
         super().__init__(*args, **kwargs)
+        self.acting_office = acting_office
         self.fields["subtype"].choices = [("", _("All"))] + type_choices()
+        # The home page's list: not archived, not verified for the freshness period (offer.selectors.to_verify).
+        months = settings.ACVS_FRESHNESS_MONTHS
+        self.fields["stale"].label = ngettext(
+            "Only offers to verify (not verified for %(months)s month)",
+            "Only offers to verify (not verified for %(months)s months)",
+            months,
+        ) % {"months": months}
 
     def clean(self):
         data = super().clean()
@@ -148,6 +177,8 @@ class OfferSearchForm(forms.Form):
             raise forms.ValidationError(_("A point needs both a latitude and a longitude."))
         if data.get("radius") and not data.get("commune") and lat is None:
             self.add_error("radius", _("Choose a commune or a point on the map to search around."))
+        if data.get("owner") and self.acting_office is None:
+            self.add_error("owner", _("You do not act for an office: no offers are yours."))
         arrival, departure = data.get("arrival"), data.get("departure")
         if arrival and not departure and "departure" not in self.errors:
             self.add_error("departure", _("Give the departure date too."))
@@ -176,6 +207,8 @@ class OfferSearchForm(forms.Form):
             labels=tuple(label.pk for label in data.get("labels") or []),
             features=tuple(f.pk for f in data.get("features") or []),
             statuses=() if data.get("all_statuses") else (Status.PUBLISHED,),
+            owner=self.acting_office if data.get("owner") else None,
+            to_verify=bool(data.get("stale")),
             order=data.get("order") or "relevance",
             arrival=data.get("arrival"),
             departure=data.get("departure"),

@@ -11,7 +11,7 @@ from rdflib.namespace import RDFS
 from .models import Feature, Label, OfferType
 from .models.taxonomy import DATATOURISME_CORE
 from .reference_data import FEATURES, LABELS
-from .search import indexing
+from .search import indexing, tree
 
 TTL = Path(__file__).resolve().parent / "data" / "datatourisme-core-3.1.6.ttl"
 ROOT = "PointOfInterest"
@@ -76,6 +76,7 @@ def load_offer_types(path: Path = TTL) -> int:
     for code, offer_type in types.items():
         offer_type.parents.set([types[p] for p in parents[code]])
         offer_type.ancestors.set([types[a] for a in _ancestors(code, parents)])
+    tree.changed()  # the search's copy of the closure
     # Offers are found by their types' labels and their families' labels: index again those whose words changed
     # (the type filter reads the tree itself).
     indexing.schedule_types(before, indexing.type_words())

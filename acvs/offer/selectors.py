@@ -36,12 +36,15 @@ def is_stale(offer: Offer) -> bool:
     return offer.verified_at is None or offer.verified_at < stale_before()
 
 
+def to_verify() -> Q:
+    """Offers to verify: not archived and not verified for the freshness period."""
+    return ~Q(status=Status.ARCHIVED) & (Q(verified_at__isnull=True) | Q(verified_at__lt=stale_before()))
+
+
 def offers_to_verify(office: Office) -> QuerySet[Offer]:
-    """The office's own offers not verified for the freshness period, oldest first."""
+    """The office's own offers to verify, oldest first (the search lists them too: owner and to_verify)."""
     return (
-        Offer.objects.filter(owner_office=office)
-        .exclude(status=Status.ARCHIVED)
-        .filter(Q(verified_at__isnull=True) | Q(verified_at__lt=stale_before()))
+        Offer.objects.filter(to_verify(), owner_office=office)
         .select_related("commune")
         .order_by(F("verified_at").asc(nulls_first=True), "name")
     )

@@ -40,7 +40,7 @@ def facets(request):
     swapped in by htmx; without JavaScript, the search page with its counts."""
     if not request.htmx:
         return _search(request, with_facets=True)
-    form = OfferSearchForm(request.GET or None)
+    form = OfferSearchForm(request.GET or None, acting_office=request.office)
     query = _query(form)
     context = {"form": form, "facets": _facet_rows(offer_facets(query)) if query else None, "lazy": False}
     return render(request, "offer/_partials/facets.html", context)
@@ -53,7 +53,7 @@ def _query(form: OfferSearchForm) -> OfferQuery | None:
 
 
 def _search(request, *, with_facets: bool):
-    form = OfferSearchForm(request.GET or None)
+    form = OfferSearchForm(request.GET or None, acting_office=request.office)
     query = _query(form)
     page = centre = radius = None
     if query is not None:
@@ -69,6 +69,7 @@ def _search(request, *, with_facets: bool):
         centre = query.centre if radius else None
     context = {
         "form": form,
+        "query": query,
         "page": page,
         "facets": _facet_rows(offer_facets(query)) if with_facets and query else None,
         "lazy": not with_facets and query is not None,

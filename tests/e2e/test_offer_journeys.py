@@ -107,3 +107,26 @@ def test_facet_counts_arrive_after_the_results_and_a_failure_is_shown(page, agen
     expect(page.locator(".result-list > li")).to_have_count(1)
     expect(page.locator("#facets [role=status]")).to_have_text("Les décomptes n’ont pas pu être chargés.")
     expect(page.get_by_role("link", name="Afficher les décomptes")).to_be_visible()  # the way round
+
+
+def test_agent_follows_the_offers_to_verify_and_removes_the_filters(page, agent, campsites):
+    login(page, "agent", PASSWORD)
+    page.goto("/offers/?owner=mine&stale=1&all_statuses=on")  # the home page's «See all the offers to verify»
+    expect(page.locator(".result-list > li")).to_have_count(1)
+    expect(page.locator(".result-list")).to_contain_text("Camping La Baie")  # never verified, Cavalaire's own
+    expect(page.locator("#filter-owner")).to_contain_text("offres de mon office")
+    expect(page.locator("#filter-stale")).to_contain_text("à vérifier")
+    expect(page.get_by_label("Seulement les offres de mon office")).to_be_checked()
+    assert "owner=mine" in page.url
+    page.screenshot(path="var/e2e-search-to-verify.png", full_page=True)
+
+    page.get_by_role("link", name="Retirer le filtre : offres de mon office").click()  # htmx, the address follows
+    expect(page.locator(".result-list > li")).to_have_count(3)
+    expect(page.locator("#filter-owner")).to_have_count(0)
+    expect(page.locator("#filter-stale")).to_be_visible()
+    assert "owner=" not in page.url
+    assert "stale=1" in page.url
+    expect(page.locator("#facets .facet-count").first).to_be_visible()  # the counts are in
+    page.get_by_label(re.compile("Seulement les offres à vérifier")).uncheck()  # the filters panel, too
+    expect(page.locator("#filter-stale")).to_have_count(0)
+    expect(page.locator(".result-list > li")).to_have_count(3)

@@ -2,11 +2,12 @@
 transaction (tests.conftest.read_only), as it would on a PostgreSQL read replica."""
 
 import pytest
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 
 from acvs.network.models import Commune
 from acvs.offer.models import Feature, Label, Offer, OfferType
-from acvs.offer.search import OfferQuery, offer_facets, offers_search, search_page
+from acvs.offer.reference import load_offer_types
+from acvs.offer.search import OfferQuery, offer_facets, offers_search, search_page, tree
 from tests.conftest import read_only
 from tests.factories import OfferFactory
 
@@ -142,9 +143,16 @@ def test_facets_count_each_offer_once_per_family(offers):
     }
 
 
-def test_a_new_type_tree_reindexes_the_offers(offers, tmp_path, django_capture_on_commit_callbacks):
-    from acvs.offer.reference import load_offer_types
+NEW_TREE = """@prefix : <https://www.datatourisme.fr/ontology/core#> .
+    @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+    :CulturalSite rdfs:subClassOf :PointOfInterest ; rdfs:label "Site culturel"@fr .
+    :Camping rdfs:subClassOf :CulturalSite ; rdfs:label "Camping"@fr .
+"""  # a new ontology release moves campsites under cultural sites
 
+
+def test_a_new_type_tree_reindexes_the_offers(offers, tmp_path, django_capture_on_commit_callbacks):
+    cultural = OfferQuery(types=(OfferType.objects.get(code="CulturalSite").pk,))
+    assert names(cultural) == {"Musée des Arts et Traditions"}  # the search now keeps this tree (tree.py)
     # A new ontology release moves campsites under cultural sites.
     ontology = tmp_path / "ontology.ttl"
     ontology.write_text(
@@ -156,11 +164,24 @@ def test_a_new_type_tree_reindexes_the_offers(offers, tmp_path, django_capture_o
     )
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         load_offer_types(ontology)
-    assert len(callbacks) == 1  # the changed types' offers, re-indexed after the commit
-    cultural = OfferQuery(types=(OfferType.objects.get(code="CulturalSite").pk,))
-    assert names(cultural) == {"Camping Les Pins Parasols", "Musée des Arts et Traditions"}  # the tree, read live
+    assert len([c for c in callbacks if c is not tree.forget]) == 1  # the changed types' offers, after the commit
+    assert names(cultural) == {"Camping Les Pins Parasols", "Musée des Arts et Traditions"}  # the new tree at once
     assert set(page_names(cultural)) == names(cultural)
     assert "Camping Les Pins Parasols" in names(OfferQuery(text="culturel"))  # the document, re-indexed
+
+
+def test_the_type_tree_kept_by_the_search_is_the_transaction_s(offers):
+    """The search keeps the tree's closure per process: a tree changed in a transaction is searched at once in it,
+    and the old one again if that transaction rolls back."""
+    cultural_site = OfferType.objects.get(code="CulturalSite")
+    cultural = OfferQuery(types=(cultural_site.pk,))
+    assert page_names(cultural) == ["Musée des Arts et Traditions"]  # the tree, now kept
+    with transaction.atomic():
+        OfferType.objects.get(code="Camping").ancestors.add(cultural_site)
+        tree.changed()  # as load_offer_types does
+        assert page_names(cultural) == ["Camping Les Pins Parasols", "Musée des Arts et Traditions"]
+        transaction.set_rollback(True)
+    assert page_names(cultural) == ["Musée des Arts et Traditions"]
 
 
 def test_searches_run_read_only_and_the_harness_refuses_writes(offers):

@@ -3,8 +3,10 @@ overlap even when many offers rank the same."""
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from acvs.network.models import Commune
+from acvs.offer.models import Offer, OfferType
 from acvs.offer.search import OfferQuery, offers_search, search_page
 from tests.conftest import read_only
 from tests.factories import OfferFactory
@@ -95,3 +97,31 @@ def test_totals_above_the_cap_say_more_than(offers, settings):
     assert [o.name for o in first] == ["Hôtel 0", "Hôtel 1"]
     assert (last.number, [o.name for o in last]) == (2, ["Hôtel 2", "Hôtel 3"])  # the pages stop at the cap
     assert (exact.paginator.count, exact.paginator.capped) == (1, False)
+
+
+def test_a_page_is_one_statement_with_its_offers_and_their_rows(offers, django_assert_num_queries):
+    """The page's ids, order, total and computed values come with its offers' fields and the rows they select, in
+    one statement, and a search by type reads no type tree (tree.py keeps it per process). On PostgreSQL a search
+    not bounded by a place asks the planner's estimate first (EXPLAIN)."""
+    Offer.objects.filter(pk=offers[2].pk).update(verified_at=timezone.now())
+    cavalaire = Commune.objects.get(insee="83036")
+    hotels = (OfferType.objects.get(code="Accommodation").pk,)
+    search_page(OfferQuery(types=hotels), 1, 2)  # the tree, read once
+    estimate = 1 if connection.vendor == "postgresql" else 0
+    with read_only(), django_assert_num_queries(1 + 1 + estimate):
+        narrow = search_page(
+            OfferQuery(types=hotels, commune=cavalaire, radius_km=10), 2, 2,
+            select_related=("commune", "provider"), only=("name", "verified_at"),
+        )  # fmt: skip
+        broad = search_page(OfferQuery(text="hôtel", types=hotels), 1, 2, select_related=("commune",))
+        loaded = [(o.name, o.verified_at, o.commune.name, o.provider, round(o.distance_km)) for o in narrow]
+        ranked = [(o.name, o.commune.insee, isinstance(o.rank, float)) for o in broad]
+    expected = Offer.objects.get(pk=offers[2].pk)
+    assert loaded == [
+        ("Hôtel 2", expected.verified_at, "Cavalaire-sur-Mer", None, 2),
+        ("Hôtel 3", None, "Cavalaire-sur-Mer", None, 3),
+    ]
+    assert (narrow.paginator.count, broad.paginator.count) == (5, 5)
+    assert ranked == [("Hôtel 0", "83036", True), ("Hôtel 1", "83036", True)]
+    with django_assert_num_queries(1):  # a field left out by `only` is read when asked, as Django defers it
+        assert narrow[0].short_description_fr == expected.short_description_fr

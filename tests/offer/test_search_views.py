@@ -1,11 +1,20 @@
 """The search page shows its results at once; the facet counts come after, from their own URL (htmx), or in the
 page itself without JavaScript."""
 
+import html
+import re
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from acvs.network.models import Commune
+from acvs.offer.forms import OfferSearchForm
+from acvs.offer.models import Status
+from acvs.offer.search import OfferQuery
+from acvs.offer.selectors import offers_to_verify
 from tests.factories import OfferFactory
 
 HTMX = {"HX-Request": "true", "HX-Target": "facets"}
@@ -78,3 +87,79 @@ def test_a_total_above_the_cap_says_more_than(client, agent, offers, cavalaire, 
     assert ("(estimation)" in body) is (connection.vendor == "postgresql")
     assert "Seules les 2 premières peuvent être parcourues" in body
     assert "Page 1 sur" not in body
+
+
+def test_the_home_page_link_lists_the_offices_offers_to_verify(client, agent, cavalaire, croix_valmer, settings):
+    """«See all the offers to verify» on the home page: the office's own offers (drafts included) not verified
+    for the freshness period, as the home page counts them; both filters shown and removable."""
+    settings.ACVS_SEARCH_PAGE_SIZE = 10
+    long_ago = timezone.now() - timedelta(days=800)
+    for i in range(15):
+        OfferFactory(name=f"Ancien {i:02d}", owner_office=cavalaire, verified_at=long_ago)
+    OfferFactory(name="Brouillon jamais vérifié", owner_office=cavalaire, status=Status.DRAFT)
+    OfferFactory(name="Vérifié hier", owner_office=cavalaire, verified_at=timezone.now() - timedelta(days=1))
+    OfferFactory(name="Archivé", owner_office=cavalaire, status=Status.ARCHIVED)
+    OfferFactory(name="Ancien voisin", owner_office=croix_valmer, verified_at=long_ago)
+    client.force_login(agent)
+    home = client.get(reverse("home")).content.decode()
+    link = html.unescape(re.search(r'<a href="([^"]*owner=mine[^"]*)">', home)[1])
+    response = client.get(link)
+    assert response.status_code == 200
+    page = response.context["page"]
+    expected = set(offers_to_verify(cavalaire).values_list("name", flat=True))
+    assert len(expected) == 16
+    assert page.paginator.count == 16
+    body = response.content.decode()
+    following = html.unescape(
+        re.search(r'<a href="([^"]+)" hx-get="[^"]+" hx-target="#search-body" hx-push-url="true" rel="next"', body)[1]
+    )
+    second = client.get(following).context["page"]
+    assert second.number == 2
+    assert {o.name for o in page} | {o.name for o in second} == expected
+    assert re.search(r'<input type="checkbox" name="owner" value="mine"[^>]* checked', body)
+    assert re.search(r'<input type="checkbox" name="stale" value="1"[^>]* checked', body)
+    # Removing «my office's offers» keeps «to verify»: the neighbour's old offer comes in.
+    remove = html.unescape(re.search(r'id="filter-owner">[^<]*<a href="([^"]+)"', body)[1])
+    others = client.get(remove)
+    assert others.context["query"] == OfferQuery(to_verify=True, statuses=())
+    assert others.context["page"].paginator.count == 17
+    assert 'id="filter-owner"' not in others.content.decode()
+    assert 'id="filter-stale"' in others.content.decode()
+
+
+def test_owner_mine_needs_an_office_and_a_known_value(client, agent, offers):
+    form = OfferSearchForm({"owner": "mine"}, acting_office=None)
+    assert not form.is_valid()
+    assert form.errors["owner"] == ["Vous n’agissez pour aucun office : aucune offre n’est à vous."]
+    client.force_login(agent)
+    response = client.get(reverse("offer:search"), {"owner": "all", "stale": "yes"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert body.count('class="field-error" role="alert"') == 2  # both shown beside their checkbox
+    mine = client.get(reverse("offer:search"), {"owner": "mine", "q": "camping"})
+    assert [o.name for o in mine.context["page"]] == ["Camping Les Pins"]  # not the neighbour's camping
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
+@pytest.mark.django_db(transaction=True)
+def test_the_search_pages_answer_with_default_transaction_read_only(client, agent, offers):
+    """As on a read replica: every transaction of the connection is read-only (default_transaction_read_only = on),
+    and the results page, its facets and a page by type still answer."""
+    client.force_login(agent)
+    with connection.cursor() as cursor:
+        cursor.execute("SET SESSION default_transaction_read_only = on")
+    try:
+        for url, params in [
+            ("offer:search", {"q": "camping"}),
+            ("offer:facets", {"q": "mer"}),
+            ("offer:search", {"types": offers[0].types.get().ancestors.get(is_family=True).pk, "page": "1"}),
+            ("offer:search", {"owner": "mine", "stale": "1", "order": "freshness"}),
+        ]:
+            response = client.get(reverse(url), params)
+            assert response.status_code == 200, url
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW default_transaction_read_only")
+            assert cursor.fetchone() == ("on",)  # the setting held for every request
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET default_transaction_read_only")

@@ -282,6 +282,8 @@ def search_query(w: World, s: Side) -> dict:
         "radius": "10",
         "office": s.office.pk,
         "all_statuses": "on",
+        "owner": "mine",
+        "stale": "1",
         "order": "distance",
         "arrival": soon(10),
         "departure": soon(12),

@@ -9,7 +9,9 @@ from django.db.models import Exists, F, FloatField, Func, OuterRef, Q, QuerySet,
 
 from acvs.network.models import Office
 
-from ..models import Offer, OfferType
+from ..models import Offer
+from ..selectors import to_verify
+from . import tree
 from .query import OfferQuery
 
 EARTH_RADIUS_KM = 6371.0
@@ -36,32 +38,41 @@ def filtered(query: OfferQuery, using: str = "default") -> QuerySet[Offer]:
     # A plain QuerySet: the search neither filters nor orders on translated fields, and modeltranslation's
     # queryset rewrites every operation for them (1 ms of a results page). Instances translate as usual.
     qs = QuerySet(Offer, using=using)
+    # The single-valued criteria in one filter() call: each call clones and resolves the query again (0.3 ms of a
+    # commune's page). Labels and features stay one call each: each needs its own join.
+    where = []
     if query.statuses:
-        qs = qs.filter(status__in=query.statuses)
+        where.append(Q(status__in=query.statuses))
     if query.types:
         # An offer of one of the types or of any sub-type, straight from offer_offer_types (no join through the
         # types), so that PostgreSQL probes each candidate offer by index when another criterion is selective and
         # hashes the type's offers when it is not. The sub-types are listed first: given as values, the planner
         # estimates from its statistics how many offers they have (120,000 for Hébergement rather than 5,000),
         # which the search's choice between counting and estimating relies on, and each candidate offer is checked
-        # by one index probe (a subquery of the closure took two: 6,000 more in the Var's territory).
-        subtypes = OfferType.ancestors.through.objects.filter(to_offertype_id__in=query.types)
-        subtypes = sorted(set(subtypes.values_list("from_offertype_id", flat=True).using(qs.db)))
-        through = Offer.types.through
-        qs = qs.filter(Exists(through.objects.filter(offer_id=OuterRef("pk"), offertype_id__in=subtypes)))
+        # by one index probe (a subquery of the closure took two: 6,000 more in the Var's territory; an array of it,
+        # unknown to the planner, made a commune's page 10 times slower). The closure is kept per process (tree.py).
+        types = QuerySet(Offer.types.through, using=using)
+        subtypes = tree.subtypes(query.types, using)
+        where.append(Exists(types.filter(offer_id=OuterRef("pk"), offertype_id__in=subtypes)))
     centre = query.centre
     if centre and query.radius_km:
         lat, lon = centre
-        qs = qs.filter(bounding_box(lat, lon, query.radius_km)).annotate(distance_km=Haversine(lat, lon))
-        qs = qs.filter(distance_km__lte=query.radius_km)
+        qs = qs.annotate(distance_km=Haversine(lat, lon))
+        where += [bounding_box(lat, lon, query.radius_km), Q(distance_km__lte=query.radius_km)]
     elif query.commune:
-        qs = qs.filter(commune=query.commune)
+        where.append(Q(commune=query.commune))
     if query.office:
         # Straight from the territory table (no join through the communes): PostgreSQL then starts from the
         # territory's offers (35 ms for a département at 512,000 offers) instead of probing every offer of a broad
         # type (0.8 s).
         territory = Office.territory.through.objects.filter(office=query.office).values("commune_id")
-        qs = qs.filter(commune_id__in=territory)
+        where.append(Q(commune_id__in=territory))
+    if query.owner:
+        where.append(Q(owner_office=query.owner))
+    if query.to_verify:
+        where.append(to_verify())
+    if where:
+        qs = qs.filter(*where)
     for label_id in query.labels:
         qs = qs.filter(labels=label_id)
     for feature_id in query.features:

@@ -21,6 +21,8 @@ class OfferQuery:
     labels: tuple[int, ...] = ()
     features: tuple[int, ...] = ()
     statuses: tuple[str, ...] = (Status.PUBLISHED,)
+    owner: Office | None = None  # offers this office owns
+    to_verify: bool = False  # not archived and not verified within the freshness period (the home page's list)
     order: str = "relevance"
     # A stay: only offers available (free or few left, recently confirmed) every night from arrival to departure.
     arrival: date | None = None

@@ -10,6 +10,7 @@ from .backends import backend, total_cap
 from .backends.base import Total
 from .filters import ORDERINGS, filtered
 from .query import OfferQuery
+from .rows import OfferRows
 
 
 def offers_search(query: OfferQuery, *, using: str = "default") -> QuerySet[Offer]:
@@ -41,14 +42,15 @@ def offer_facets(query: OfferQuery, *, using: str = "default") -> dict:
 
 
 class SearchPaginator(Paginator):
-    """Ids first: the page's ids and computed values (rank, distance), then its offers by primary key. The total is
-    counted up to the cap (`capped` above it, `estimated` when that "more" is the database's estimate, not a count);
-    past the cap the pages stop. See backends.base for how narrow and broad searches are answered."""
+    """A page in one statement: the page's ids, order and computed values (rank, distance) with its offers' rows
+    (`only` their fields, and the foreign keys of `select_related`). The total is counted up to the cap (`capped`
+    above it, `estimated` when that "more" is the database's estimate, not a count); past the cap the pages stop.
+    See backends.base for how narrow and broad searches are answered."""
 
     def __init__(self, query: OfferQuery, per_page: int, *, select_related=(), only=(), using: str = "default"):
         super().__init__(offers_search(query, using=using), per_page)
         self.query, self.backend = query, backend(using)
-        self.select_related, self.only = select_related, only
+        self.rows = OfferRows(self.backend.connection, select_related=select_related, only=only)
         self.total = None
 
     @property
@@ -73,29 +75,11 @@ class SearchPaginator(Paginator):
         number = page_number(number)
         bottom = (number - 1) * self.per_page
         guess = guess and not self.query.in_area
-        head, self.total = self.backend.head(
-            self.object_list, self.query.sort, bottom, bottom + self.per_page, guess=guess
+        offers, self.total = self.backend.head(
+            self.object_list, self.query.sort, bottom, bottom + self.per_page, self.rows, guess=guess
         )
-        if not head and number > 1 and not again:
+        if not offers and number > 1 and not again:
             if self.total.estimated:  # fewer matches than estimated: count them
                 return self.get_page(number, guess=False)
             return self.get_page(min(number, self.num_pages), guess=False, again=True)  # past the last page
-        return self._get_page(self._offers(head), number, self)
-
-    def _offers(self, head: list[tuple]) -> list[Offer]:
-        """The page's offers by primary key, in order, with the values computed by the search."""
-        computed = list(self.object_list.query.annotation_select)
-        by_id = QuerySet(Offer, using=self.object_list.db).filter(pk__in=[row[0] for row in head])
-        if self.select_related:
-            by_id = by_id.select_related(*self.select_related)
-        if self.only:
-            by_id = by_id.only(*self.only, *self.select_related)
-        found = {offer.pk: offer for offer in by_id}
-        offers = []
-        for pk, *values in head:
-            if pk in found:  # deleted in between: left out
-                offer = found[pk]
-                for name, value in zip(computed, values, strict=True):
-                    setattr(offer, name, value)
-                offers.append(offer)
-        return offers
+        return self._get_page(offers, number, self)

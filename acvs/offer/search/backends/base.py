@@ -1,4 +1,5 @@
-"""What both databases do the same way: totals counted up to a cap, pages by ids first, facets over the results.
+"""What both databases do the same way: totals counted up to a cap, a page and its offers in one statement, facets
+over the results.
 
 A search is narrow or broad. A narrow one (up to the cap, 10,000 matches) is answered from its matches read once:
 the page, the exact total and the facets. A broad one is never read whole: its page comes from an index in result
@@ -16,6 +17,7 @@ from acvs.network.models import Commune
 
 from ...models import Offer, OfferType
 from ..filters import ORDERINGS_SQL
+from ..rows import OfferRows
 
 # The offer fields each order reads besides the id and the computed values (filters.ORDERINGS_SQL).
 SORT_FIELDS = {"rank": ["name"], "distance": [], "name": ["name"], "freshness": ["verified_at"]}
@@ -70,20 +72,21 @@ class SearchBackend:
 
     # --- pages and totals -----------------------------------------------------------------------------------------
 
-    def head(self, qs: QuerySet[Offer], sort: str, start: int, stop: int, *, guess: bool = True):
-        """The ids and computed values (rank, distance) of results start..stop in order, and the Total. `guess`:
-        whether a broad search may be told apart by estimate (False: count, after an estimate proved wrong)."""
+    def head(self, qs: QuerySet[Offer], sort: str, start: int, stop: int, rows: OfferRows, *, guess: bool = True):
+        """The offers of results start..stop in order, with their computed values (rank, distance) and the rows
+        `rows` selects, and the Total. `guess`: whether a broad search may be told apart by estimate (False: count,
+        after an estimate proved wrong)."""
         if guess and self.is_broad(qs):
-            return self.ordered_page(qs, sort, start, stop), Total(total_cap() + 1, estimated=True)
-        rows, count = self.narrow_page(qs, sort, start, stop)
+            return self.ordered_page(qs, sort, start, stop, rows), Total(total_cap() + 1, estimated=True)
+        offers, count = self.narrow_page(qs, sort, start, stop, rows)
         if count <= total_cap():
-            return rows, Total(count)
-        return self.ordered_page(qs, sort, start, stop), Total(count)
+            return offers, Total(count)
+        return self.ordered_page(qs, sort, start, stop, rows), Total(count)
 
-    def narrow_page(self, qs: QuerySet[Offer], sort: str, start: int, stop: int) -> tuple[list[tuple], int]:
-        """One statement reads the matches once, up to the cap + 1 (ids, sort keys and computed values only), then
-        orders them for the page and counts them. Past the cap the page is wrong (the cap + 1 are any matches): the
-        caller asks `ordered_page` instead."""
+    def narrow_page(self, qs: QuerySet[Offer], sort: str, start: int, stop: int, rows: OfferRows):
+        """One statement reads the matches once, up to the cap + 1 (ids, sort keys and computed values only), counts
+        them, orders them for the page and reads the page's offers. Past the cap the page is wrong (the cap + 1 are
+        any matches): the caller asks `ordered_page` instead."""
         computed = list(qs.query.annotation_select)
         # Only the columns the order needs: a name order then reads an index alone (offer_commune_status_name).
         fields = [name for name in SORT_FIELDS[sort] if name not in computed]
@@ -92,20 +95,44 @@ class SearchBackend:
         if sql is None:
             return [], 0
         columns = ["id", *fields, *inner.query.annotation_select]
-        statement = f"""
-            WITH m ({", ".join(columns)}) AS {self.materialized}({sql[0]})
-            SELECT {", ".join(["id", "(SELECT count(*) FROM m)", *computed])} FROM m
-             ORDER BY {ORDERINGS_SQL[sort]} LIMIT {int(stop - start)} OFFSET {int(start)}"""
-        with self.connection.cursor() as cursor:
-            cursor.execute(statement, sql[1])
-            rows = cursor.fetchall()
-        if not rows:
+        matches = f"m ({', '.join(columns)}) AS {self.materialized}({sql[0]})"
+        page = f"""SELECT {", ".join([*columns, "(SELECT count(*) FROM m)"])} FROM m
+                    ORDER BY {ORDERINGS_SQL[sort]} LIMIT {int(stop - start)} OFFSET {int(start)}"""
+        found = self.read_page([matches], page, sql[1], [*columns, "total"], computed, sort, rows)
+        if not found:
             return [], self.count(qs) if start else 0
-        return [(pk, *values) for pk, _count, *values in rows], rows[0][1]
+        return [offer for offer, _values in found], found[0][1]["total"]
 
-    def ordered_page(self, qs: QuerySet[Offer], sort: str, start: int, stop: int) -> list[tuple]:
+    def ordered_page(self, qs: QuerySet[Offer], sort: str, start: int, stop: int, rows: OfferRows) -> list[Offer]:
         """Results start..stop straight from the ordered search (an index gives the order), nothing counted."""
-        return list(qs.values_list("pk", *qs.query.annotation_select)[start:stop])
+        computed = list(qs.query.annotation_select)
+        fields = [name for name in SORT_FIELDS[sort] if name not in computed]
+        inner = qs.values_list("pk", *fields, *computed)[start:stop]
+        sql, params = compiled(inner)
+        columns = ["id", *fields, *inner.query.annotation_select]
+        return [offer for offer, _values in self.read_page([], sql, params, columns, computed, sort, rows)]
+
+    def read_page(self, ctes, page: str, params, columns: list[str], computed: list[str], sort: str, rows: OfferRows):
+        """Run `page` (after the common table expressions `ctes`), whose rows are a page of results in `sort` order
+        named `columns` (the id first, then the sort keys and computed values), joined to its offers' rows:
+        [(offer, {column: value})] in order, each offer with the `computed` values set on it."""
+        order = ", ".join(f"p.{term}" for term in ORDERINGS_SQL[sort].split(", "))
+        statement = f"""
+            WITH {"".join(f"{cte}, " for cte in ctes)}p ({", ".join(columns)}) AS ({page})
+            SELECT {", ".join(f"p.{c}" for c in columns)}, {rows.select} FROM p {rows.joins("p.id")}
+             ORDER BY {order}"""
+        with self.connection.cursor() as cursor:
+            cursor.execute(statement, params)
+            found = cursor.fetchall()
+        width = len(columns)
+        page_rows = []
+        for row in found:
+            values = dict(zip(columns, row[:width], strict=True))
+            offer = rows.build(row[width:])
+            for name in computed:
+                setattr(offer, name, values[name])
+            page_rows.append((offer, values))
+        return page_rows
 
     def count(self, qs: QuerySet[Offer]) -> int:
         """The matches, counted up to the cap + 1."""

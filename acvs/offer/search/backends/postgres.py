@@ -14,6 +14,7 @@ from django.db.models.expressions import Col, Expression
 
 from ...models import Offer
 from ..filters import ORDERINGS_SQL
+from ..rows import OfferRows
 from .base import SearchBackend, compiled
 
 PG_CONFIG = "acvs_french"
@@ -105,24 +106,21 @@ class PostgresBackend(SearchBackend):
         counted (the narrow path finds out and still answers right)."""
         return self.estimate(qs) > BROAD_FACTOR * settings.ACVS_SEARCH_TOTAL_CAP
 
-    def ordered_page(self, qs: QuerySet[Offer], sort: str, start: int, stop: int) -> list[tuple]:
+    def ordered_page(self, qs: QuerySet[Offer], sort: str, start: int, stop: int, rows: OfferRows) -> list[Offer]:
         """By relevance, RUM gives the matches in distance order only. Many offers share a distance (a word found
         as often), so the first `stop` by distance are read from the index with every offer tied with the last of
         them (FETCH FIRST ... WITH TIES), then ordered by distance, name and id: the total order every other plan
         gives, so pages never overlap; read from the few rows of the tie instead of every match."""
         if sort != "rank":
-            return super().ordered_page(qs, sort, start, stop)
+            return super().ordered_page(qs, sort, start, stop, rows)
         inner = qs.order_by("rank").values_list("pk", "name", *qs.query.annotation_select)
         sql, params = compiled(inner)
         computed = list(qs.query.annotation_select)
         columns = ["id", "name", *inner.query.annotation_select]
-        statement = f"""
-            WITH hits ({", ".join(columns)}) AS MATERIALIZED ({sql} FETCH FIRST {int(stop)} ROWS WITH TIES)
-            SELECT {", ".join(["id", *computed])} FROM hits
-             ORDER BY {ORDERINGS_SQL["rank"]} LIMIT {int(stop - start)} OFFSET {int(start)}"""
-        with self.connection.cursor() as cursor:
-            cursor.execute(statement, params)
-            return cursor.fetchall()
+        hits = f"hits ({', '.join(columns)}) AS MATERIALIZED ({sql} FETCH FIRST {int(stop)} ROWS WITH TIES)"
+        page = f"""SELECT {", ".join(columns)} FROM hits
+                    ORDER BY {ORDERINGS_SQL["rank"]} LIMIT {int(stop - start)} OFFSET {int(start)}"""
+        return [offer for offer, _values in self.read_page([hits], page, params, columns, computed, sort, rows)]
 
     def broad_facets(self, qs: QuerySet[Offer], results: tuple[str, tuple, list[str]]) -> dict:
         """Counted over a sample of the table's pages (TABLESAMPLE SYSTEM, a fixed seed so that the same search
