@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.utils import translation
 from django_scopes import scopes_disabled
 
 from acvs.network.models import Commune, Department, Membership, Office, Role, User
@@ -43,6 +44,8 @@ def fast_tests(settings):
     # (`task_worker`, `worker_process`): those switch to the database backend of production.
     settings.TASKS = IMMEDIATE_TASKS
     cache.clear()
+    # A request made by the test client leaves its language active in this thread: start each test in French.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
