@@ -14,6 +14,8 @@ from .models import AVAILABLE_STATES, AvailabilityChange, AvailabilityNight, Sta
 
 ACCOMMODATION = "Accommodation"
 UNKNOWN = "unknown"
+# Longer stays than this (the search's longest) are checked against whole opening periods, not night by night.
+MAX_NIGHTS_CHECKED = 60
 
 
 def is_accommodation(offer: Offer) -> bool:
@@ -105,8 +107,12 @@ def in_season(seasons: list[tuple[datetime.date, datetime.date]], night: datetim
 def open_every_night(arrival: datetime.date, departure: datetime.date) -> Q:
     """Offers open (by their opening periods, see `in_season`) on every night from `arrival` to `departure`."""
     periods = OpeningPeriod.objects.filter(offer_id=OuterRef("pk"))
+    nights = (departure - arrival).days
+    if nights > MAX_NIGHTS_CHECKED:  # one probe per night would make the statement too large: one period spans it
+        last = departure - datetime.timedelta(days=1)
+        return ~Q(Exists(periods)) | Q(Exists(periods.filter(start_date__lte=arrival, end_date__gte=last)))
     covered = Q()
-    for n in range((departure - arrival).days):
+    for n in range(nights):
         night = arrival + datetime.timedelta(days=n)
         covered &= Q(Exists(periods.filter(start_date__lte=night, end_date__gte=night)))
     return ~Q(Exists(periods)) | covered
