@@ -72,7 +72,6 @@ class Advice:
     proposals: list[Proposal]
     centre: tuple[float, float] | None
     place: Commune | None
-    place_label: str
     type_ids: list[int]
     types: list[OfferType]
     events: list
@@ -175,7 +174,6 @@ def advise(visitor_request: VisitorRequest, *, without=(), place: Commune | None
         more=max(0, len(proposals) - SHOWN),
         centre=centre,
         place=place,
-        place_label=place.name if place else office.name,
         type_ids=type_ids,
         types=narrowed_types(list(visitor_request.requested_types.all())),
         events=_events(visitor_request, office, place, start, end),

@@ -41,6 +41,7 @@ def advise(request, pk):
         "advice": result,
         "form": form,
         "can_change": rules.can_change_request(request.membership, visitor_request),
+        "can_change_themes": rules.can_change_themes(request.membership),
         "drop_links": [(c, link([*without, c.key])) for c in result.criteria],
         "restore_links": [(c, link([k for k in without if k != c.key])) for c in result.dropped],
         "office_link": link(without) if place is None else f"{url}?{urlencode([('without', k) for k in without])}",

@@ -130,3 +130,24 @@ def test_an_unmet_type_left_empty_is_refused_with_the_reason(client, agent, fami
     assert response.status_code == 400
     assert reason in response.content.decode()
     assert family_request.missing_types.count() == 0
+
+
+def test_network_administrators_change_what_a_theme_proposes(client, network_admin, agent, manager, themes):
+    hiking = themes["hiking"]
+    url = reverse("desk:themes")
+    for who in (agent, manager):
+        client.force_login(who)
+        assert client.get(url).status_code == 403
+        assert client.post(url, {"theme": hiking.pk, "offer_types": ["Museum"]}).status_code == 403
+    client.force_login(network_admin)
+    page = client.get(url).content.decode()
+    assert 'value="WalkingTour" selected' in page
+    response = client.post(url, {"theme": hiking.pk, "offer_types": ["WalkingTour", "Summit"]})
+    assert response.status_code == 302
+    hiking.refresh_from_db()
+    assert hiking.offer_types == ["Summit", "WalkingTour"]
+    refused = client.post(url, {"theme": hiking.pk, "offer_types": ["NoSuchType"]})
+    assert refused.status_code == 400
+    assert 'role="alert"' in refused.content.decode()
+    hiking.refresh_from_db()
+    assert hiking.offer_types == ["Summit", "WalkingTour"]
