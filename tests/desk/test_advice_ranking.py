@@ -163,3 +163,31 @@ def test_events_on_during_the_stay_come_with_their_places(agent, make_request, c
     assert [(o.name, [d.places_left for d in dates]) for o, dates in result.events] == [
         ("Fête de la Saint-Pierre", [5])
     ]
+
+
+def test_the_advice_page_reads_a_bounded_number_of_queries(client, agent, make_request, cavalaire, themes):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    request = make_request(stay_start=ARRIVAL, stay_end=DEPARTURE)
+    request.requested_types.set(types("Camping"))
+    request.themes.set([themes["hiking"]])
+    client.force_login(agent)
+    url = reverse("desk:advise", args=[request.pk])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    offer(cavalaire, "Camping 0", "Camping").periods.create(start_date=D(2026, 1, 1), end_date=D(2026, 12, 31))
+    offer(cavalaire, "Sentier 0", "WalkingTour")
+    few = queries()
+    for n in range(1, 6):
+        offer(cavalaire, f"Camping {n}", "Camping", languages=["de"]).periods.create(
+            start_date=D(2026, 1, 1), end_date=D(2026, 12, 31)
+        )
+        offer(cavalaire, f"Sentier {n}", "WalkingTour")
+    assert queries() == few
+    assert len(advice.advise(request).proposals) == 12
