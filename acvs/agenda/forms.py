@@ -37,6 +37,12 @@ class ScheduleForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
+class PlacesForm(forms.Form):
+    places_left = forms.IntegerField(
+        label=_("Places left"), min_value=0, max_value=100_000, required=False, help_text=_("Empty: unknown.")
+    )
+
+
 class AgendaForm(forms.Form):
     RADIUS_CHOICES = [("", _("—")), ("5", "5 km"), ("10", "10 km"), ("20", "20 km"), ("50", "50 km")]
 

@@ -115,6 +115,9 @@ class EventOccurrence(models.Model):
     date = models.DateField(_("date"))
     start_time = models.TimeField(_("starts at"), null=True, blank=True)
     end_time = models.TimeField(_("ends at"), null=True, blank=True)
+    # Availability of the date, kept by the owning office: None is unknown (or no booking), 0 is sold out.
+    places_left = models.PositiveIntegerField(_("places left"), null=True, blank=True)
+    places_updated_at = models.DateTimeField(_("places updated"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("event date")
@@ -124,3 +127,7 @@ class EventOccurrence(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.start_time or ''}".strip()
+
+    @property
+    def sold_out(self) -> bool:
+        return self.places_left == 0

@@ -4,6 +4,8 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from acvs.core.audit import audit_record
@@ -21,12 +23,25 @@ SCHEDULE_FIELDS = ("start_date", "end_date", "weekdays", "start_time", "end_time
 def materialise(schedules: Iterable[EventSchedule]) -> int:
     """(Re)build the occurrences of `schedules` from their dates; returns how many rows were written."""
     schedules = list(schedules)
-    EventOccurrence.objects.filter(schedule__in=[s.pk for s in schedules]).delete()
-    rows = [
-        EventOccurrence(offer_id=s.offer_id, schedule=s, date=day, start_time=s.start_time, end_time=s.end_time)
-        for s in schedules
-        for day in s.dates()
-    ]
+    old = EventOccurrence.objects.filter(schedule__in=[s.pk for s in schedules])
+    # The places left of a date the schedule still has are kept.
+    places = {
+        (schedule_id, day): (left, at)
+        for schedule_id, day, left, at in old.filter(places_updated_at__isnull=False).values_list(
+            "schedule_id", "date", "places_left", "places_updated_at"
+        )
+    }
+    old.delete()
+    rows = []
+    for s in schedules:
+        for day in s.dates():
+            left, at = places.get((s.pk, day), (None, None))
+            rows.append(
+                EventOccurrence(
+                    offer_id=s.offer_id, schedule=s, date=day, start_time=s.start_time, end_time=s.end_time,
+                    places_left=left, places_updated_at=at,
+                )
+            )  # fmt: skip
     EventOccurrence.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
 
@@ -89,6 +104,35 @@ def schedule_update(*, schedule: EventSchedule, membership: Membership, data: di
     if after != before:
         _audit(schedule.offer, membership, before, after)
     return schedule
+
+
+@transaction.atomic
+def places_set(*, occurrence: EventOccurrence, membership: Membership, places_left: int | None) -> EventOccurrence:
+    """The places left on one date of an event (None: unknown), kept by the office that owns the event."""
+    if places_left is not None and places_left < 0:
+        raise ValidationError({"places_left": _("The number of places left cannot be negative.")})
+    locked = _lock_for_change(occurrence.offer, membership)
+    occurrence = EventOccurrence.objects.select_for_update().get(pk=occurrence.pk, offer=locked)
+    before = occurrence.places_left
+    occurrence.places_left = places_left
+    occurrence.places_updated_at = timezone.now()
+    occurrence.save(update_fields=["places_left", "places_updated_at"])
+    if before != places_left:
+        audit_record(
+            instance=locked,
+            action=AuditEntry.Action.UPDATE,
+            user=membership.user,
+            office=membership.office,
+            changes=[
+                {
+                    "field": "places_left",
+                    "label": _("Places left on %(date)s") % {"date": date_format(occurrence.date, "SHORT_DATE_FORMAT")},
+                    "old": "" if before is None else str(before),
+                    "new": "" if places_left is None else str(places_left),
+                }
+            ],
+        )
+    return occurrence
 
 
 @transaction.atomic

@@ -15,8 +15,8 @@ from acvs.offer.forms import communes_for_datalist
 from acvs.offer.models import Offer
 
 from . import selectors, services
-from .forms import AgendaForm, ScheduleForm
-from .models import EventSchedule
+from .forms import AgendaForm, PlacesForm, ScheduleForm
+from .models import EventOccurrence, EventSchedule
 
 PAGE_SIZE = 50
 
@@ -79,3 +79,29 @@ def schedule_delete(request, pk, schedule_pk):
     services.schedule_delete(schedule=schedule, membership=request.membership)
     messages.success(request, _("Dates deleted."))
     return redirect(reverse("offer:detail", args=[pk]) + "#dates")
+
+
+@require_POST
+def places_set(request, pk, occurrence_pk):
+    """The places left on one date of an event (the owning office): the date's row again, or the offer's page."""
+    offer = _offer_for_change(request, pk)
+    occurrence = get_object_or_404(EventOccurrence, pk=occurrence_pk, offer=offer)
+    form = PlacesForm(request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            occurrence = services.places_set(
+                occurrence=occurrence, membership=request.membership, places_left=form.cleaned_data["places_left"]
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    else:
+        error = " ".join(form.errors["places_left"])
+    if request.htmx:
+        context = {"o": occurrence, "offer": offer, "can_change": True, "error": error}
+        return render(request, "agenda/_date_row.html", context, status=400 if error else 200)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Places saved."))
+    return redirect(reverse("offer:detail", args=[offer.pk]) + "#dates")

@@ -21,6 +21,9 @@ class Theme(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     label = models.CharField(_("label"), max_length=100)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # DATAtourisme class codes (sub-types included) the advice proposes for the theme; codes rather than rows, so the
+    # mapping outlives a reload of the type tree and its default is set before the tree is loaded.
+    offer_types = models.JSONField(_("offer types"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("theme")
@@ -29,6 +32,11 @@ class Theme(models.Model):
 
     def __str__(self):
         return gettext(self.label)
+
+    def type_ids(self) -> list[int]:
+        from acvs.offer.models import OfferType
+
+        return list(OfferType.objects.filter(code__in=self.offer_types or []).values_list("pk", flat=True))
 
 
 class DeskSettings(models.Model):

@@ -43,6 +43,24 @@ THEMES = [
 ]
 
 
+# What each theme brings to the advice, as DATAtourisme classes (their sub-types included): the network's default,
+# which its administrators change on the themes screen (desk:themes). Codes that the loaded ontology lacks are ignored.
+THEME_TYPES = {
+    "hiking": ["WalkingTour", "NaturalHeritage"],
+    "heritage": ["CulturalSite"],
+    "beaches": ["Beach", "Coastline"],
+    "food-wine": ["TastingProvider", "Market"],
+    "water-sports": ["NauticalCentre", "Marina", "UnderwaterRoute"],
+    "cycling": ["CyclingTour"],
+    "nature": ["NaturalHeritage", "ParkAndGarden", "NaturalPark"],
+    "culture-festivals": ["CulturalEvent", "Museum", "Theater"],
+    "wellness": ["Spa", "SpaResort", "ThalassotherapyCentre"],
+    "ski-mountain": ["DownhillSkiResort", "CrossCountrySkiResort", "Summit", "ViaFerrata"],
+    "shopping-markets": ["Market", "Store"],
+    "children-family": ["ThemePark", "ZooAnimalPark", "LeisureComplex", "MiniGolf", "SwimmingPool"],
+}
+
+
 @cache
 def countries() -> dict[str, str]:
     """ISO 3166-1 alpha-2 code → French name."""
@@ -91,7 +109,21 @@ def department_code_for_postcode(postcode: str) -> str:
 
 
 def ensure_themes(theme_model) -> int:
-    """Create the missing themes; returns how many exist. Used by the data migration and by tests after a flush."""
+    """Create the missing themes with their default types; returns how many exist. Used by the data migrations and
+    by tests after a flush."""
+    # The first migration's Theme has no types yet: the second sets them (default_theme_types).
+    has_types = any(f.name == "offer_types" for f in theme_model._meta.get_fields())
     for position, (code, label) in enumerate(THEMES):
-        theme_model.objects.get_or_create(code=code, defaults={"label": label, "position": position})
+        defaults = {"label": label, "position": position}
+        if has_types:
+            defaults["offer_types"] = THEME_TYPES.get(code, [])
+        theme_model.objects.get_or_create(code=code, defaults=defaults)
     return theme_model.objects.count()
+
+
+def default_theme_types(theme_model) -> None:
+    """Give the themes that have no types yet the network's default (data migration)."""
+    for theme in theme_model.objects.filter(code__in=THEME_TYPES):
+        if not theme.offer_types:
+            theme.offer_types = THEME_TYPES[theme.code]
+            theme.save(update_fields=["offer_types"])

@@ -7,6 +7,7 @@ app_name = "desk"
 urlpatterns = [
     path("", views.counter, name="counter"),
     path("settings/", settings_views.desk_settings_view, name="settings"),
+    path("themes/", advice_views.themes, name="themes"),
     path("count/add/", views.count_increment, name="count_add"),
     path("count/remove/", views.count_decrement, name="count_remove"),
     path("count/set/", views.count_set, name="count_set"),

@@ -206,6 +206,11 @@ def can_delete_request(m: Membership | None, visitor_request) -> bool:
     return visitor_request.recorded_by_id == m.user_id or m.role != Role.AGENT
 
 
+def can_change_themes(m: Membership | None) -> bool:
+    """The themes' offer types are the network's, used by every office's advice: network administrators."""
+    return is_network_admin(m)
+
+
 def can_change_desk_settings(m: Membership | None) -> bool:
     return m is not None and can_change_office(m, m.office)
 
@@ -307,6 +312,7 @@ RULES: dict[str, Rule] = {
     "offer.create": Rule(can_create_offers),
     "desk.use": Rule(can_use_desk, _("Your role does not give access to the counter.")),
     "desk.settings": Rule(can_change_desk_settings, _("Only the office manager can change the counter settings.")),
+    "desk.themes": Rule(can_change_themes, _("Only network administrators can change what the themes propose.")),
     "booklet.build": Rule(can_build_booklets, _("Your role does not allow building stay booklets.")),
     "booklet.branding": Rule(
         lambda m: m is not None and can_change_branding(m, m.office),

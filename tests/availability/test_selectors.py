@@ -95,3 +95,31 @@ def test_filter_available_empty_stay(hotel):
     from acvs.offer.models import Offer
 
     assert not selectors.filter_available(Offer.objects.all(), D(2026, 7, 10), D(2026, 7, 10)).exists()
+
+
+@pytest.fixture
+def campsite(agent, cavalaire):
+    """Open from April to October, with free pitches stored all year round (as the demo's loader wrote them)."""
+    offer = OfferFactory(name="Camping de la Baie", owner_office=cavalaire, types=["Camping"])
+    offer.periods.create(start_date=D(2026, 4, 1), end_date=D(2026, 10, 31), weekdays=[0, 1, 2, 3, 4])
+    offer.periods.create(start_date=D(2027, 4, 1), end_date=D(2027, 10, 31), weekdays=[0, 1, 2, 3, 4])
+    set_nights(agent, offer, D(2026, 10, 30), D(2026, 12, 31), "free", 12)
+    return offer
+
+
+def test_an_accommodation_is_never_available_outside_its_opening_periods(campsite):
+    december = selectors.calendar_month(campsite, D(2026, 12, 1))
+    days = {d.date: d for week in december.weeks for d in week if d.in_month}
+    assert {(d.state, d.out_of_season) for d in days.values()} == {("closed", True)}
+    october = {d.date: d for week in selectors.calendar_month(campsite, D(2026, 10, 1)).weeks for d in week}
+    # The periods' weekdays are reception days: Saturday 31 October is a night of the season.
+    assert (october[D(2026, 10, 31)].state, october[D(2026, 10, 31)].units_free) == ("free", 12)
+    assert october[D(2026, 10, 15)].state == "unknown"
+    assert names(OfferQuery(arrival=D(2026, 12, 20), departure=D(2026, 12, 23))) == set()
+    assert names(OfferQuery(arrival=D(2026, 10, 31), departure=D(2026, 11, 2))) == set()
+    assert names(OfferQuery(arrival=D(2026, 10, 30), departure=D(2026, 11, 1))) == {"Camping de la Baie"}
+
+
+def test_an_accommodation_without_opening_periods_follows_its_calendar(agent, hotel):
+    set_nights(agent, hotel, D(2026, 12, 20), D(2026, 12, 22), "free")
+    assert names(OfferQuery(arrival=D(2026, 12, 20), departure=D(2026, 12, 23))) == {"Hôtel Le Bon Port"}

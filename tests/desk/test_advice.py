@@ -31,19 +31,42 @@ def test_advice_url_carries_the_request_criteria(family_request, cavalaire):
         "arrival": ["2027-07-10"],
         "departure": ["2027-07-13"],
     }
+    # A precise type narrows its family: the search gets Camping alone, not Camping or Hébergement.
+    family_request.requested_types.add(OfferType.objects.get(code="Camping"))
+    query = parse_qs(urlparse(advice.advice_search_url(family_request)).query)
+    assert (query.get("types"), query["subtype"]) == (None, [str(OfferType.objects.get(code="Camping").pk)])
 
 
-def test_search_from_a_request_keeps_offers_available_for_its_nights(client, agent, family_request, cavalaire):
+def test_advice_page_keeps_offers_available_for_its_nights(client, agent, family_request, cavalaire):
     free = OfferFactory(name="Camping La Baie", owner_office=cavalaire, types=["Camping"])
     full = OfferFactory(name="Camping Complet", owner_office=cavalaire, types=["Camping"])
     availability_set(membership=membership(agent), offer=free, start=ARRIVAL, end=DEPARTURE, state="free")
     availability_set(membership=membership(agent), offer=full, start=ARRIVAL, end=DEPARTURE, state="full")
     client.force_login(agent)
-    page = client.get(reverse("desk:advise", args=[family_request.pk]), follow=True)
-    assert [o.name for o in page.context["page"].object_list] == ["Camping La Baie"]
+    page = client.get(reverse("desk:advise", args=[family_request.pk]))
+    assert [p.offer.name for p in page.context["advice"].proposals] == ["Camping La Baie"]
     body = page.content.decode()
     assert 'id="advice-banner"' in body
-    assert "Ajouter aux suggestions" in body
+    assert ">Ajouter aux suggestions</button>" in body
+    assert "Rien à proposer : Hébergement" in body
+
+
+def test_a_criterion_is_dropped_and_restored_in_one_tap(client, agent, family_request, cavalaire):
+    autumn = OfferFactory(name="Camping La Baie", owner_office=cavalaire, types=["Camping"])
+    autumn.periods.create(start_date=datetime.date(2027, 9, 1), end_date=datetime.date(2027, 10, 31), weekdays=[])
+    client.force_login(agent)
+    url = reverse("desk:advise", args=[family_request.pk])
+    page = client.get(url)
+    assert page.context["advice"].proposals == []  # closed in July
+    drop = {c.key: link for c, link in page.context["drop_links"]}["dates"]
+    widened = client.get(drop, headers={"HX-Request": "true", "HX-Target": "advice"})
+    assert widened.templates[0].name == "desk/_advice_body.html"
+    assert [p.offer.name for p in widened.context["advice"].proposals] == ["Camping La Baie"]
+    restore = {c.key: link for c, link in widened.context["restore_links"]}["dates"]
+    assert restore == url
+    refused = client.get(url, {"without": "theme:999"})
+    assert refused.status_code == 400
+    assert "Ce critère n’est pas celui de la demande." in refused.content.decode()
 
 
 def test_suggestions_and_unmet_types_are_recorded_with_history(client, agent, family_request, cavalaire):
@@ -51,10 +74,15 @@ def test_suggestions_and_unmet_types_are_recorded_with_history(client, agent, fa
     client.force_login(agent)
     url = reverse("desk:suggest", args=[family_request.pk])
     assert client.post(url, {"offer": offer.pk}, headers={"HX-Request": "true"}).status_code == 200
+    advice_page = client.get(reverse("desk:advise", args=[family_request.pk]), {"without": "dates"})
+    assert "Suggéré" in advice_page.content.decode()
     assert client.post(url, {"offer": offer.pk}).status_code == 302  # twice is harmless
     assert [s.offer for s in family_request.suggestions.all()] == [offer]
     food = OfferType.objects.get(code="FoodEstablishment")
-    client.post(reverse("desk:missing_type", args=[family_request.pk]), {"type": food.pk})
+    recorded = client.post(
+        reverse("desk:missing_type", args=[family_request.pk]), {"type": food.pk}, headers={"HX-Request": "true"}
+    )
+    assert "Noté : pas de « Restauration » à proposer" in recorded.content.decode()
     family_request.refresh_from_db()
     assert list(family_request.missing_types.all()) == [food]
     assert family_request.outcome == "partly"
@@ -102,3 +130,24 @@ def test_an_unmet_type_left_empty_is_refused_with_the_reason(client, agent, fami
     assert response.status_code == 400
     assert reason in response.content.decode()
     assert family_request.missing_types.count() == 0
+
+
+def test_network_administrators_change_what_a_theme_proposes(client, network_admin, agent, manager, themes):
+    hiking = themes["hiking"]
+    url = reverse("desk:themes")
+    for who in (agent, manager):
+        client.force_login(who)
+        assert client.get(url).status_code == 403
+        assert client.post(url, {"theme": hiking.pk, "offer_types": ["Museum"]}).status_code == 403
+    client.force_login(network_admin)
+    page = client.get(url).content.decode()
+    assert 'value="WalkingTour" selected' in page
+    response = client.post(url, {"theme": hiking.pk, "offer_types": ["WalkingTour", "Summit"]})
+    assert response.status_code == 302
+    hiking.refresh_from_db()
+    assert hiking.offer_types == ["Summit", "WalkingTour"]
+    refused = client.post(url, {"theme": hiking.pk, "offer_types": ["NoSuchType"]})
+    assert refused.status_code == 400
+    assert 'role="alert"' in refused.content.decode()
+    hiking.refresh_from_db()
+    assert hiking.offer_types == ["Summit", "WalkingTour"]

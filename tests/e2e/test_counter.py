@@ -114,8 +114,8 @@ def test_agent_advises_from_the_request_with_available_campsites(page, agent, ca
     expect(results).to_have_count(2)
     expect(page.locator(".result-list")).not_to_contain_text("Camping Complet")
     for name in ("Camping La Baie", "Camping Les Pins"):
-        page.get_by_role("button", name=f"Suggérer {name}").click()
-    expect(page.locator(".result-list .badge.ok")).to_have_count(2)
+        results.filter(has_text=name).get_by_role("button", name="Ajouter aux suggestions").click()
+    expect(results.get_by_text("Suggérée")).to_have_count(2)
 
     page.get_by_role("link", name="Retour à la demande").click()
     expect(page.locator("#suggestions")).to_contain_text("Camping La Baie")

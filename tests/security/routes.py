@@ -539,7 +539,17 @@ ROUTES: dict[str, Route] = {
         tenancy=Tenancy.PRIVATE,
     ),
     "desk:delete": Route(kwargs=request_pk, methods=POST, tenancy=Tenancy.PRIVATE),
-    "desk:advise": Route(kwargs=request_pk, ok={"GET": 302}, tenancy=Tenancy.PRIVATE),
+    "desk:advise": Route(
+        kwargs=request_pk,
+        query=lambda w, s: {"without": ["language", "party"], "place": commune_text(s)},
+        tenancy=Tenancy.PRIVATE,
+        htmx={"HX-Target": "advice"},
+    ),
+    "desk:themes": Route(
+        methods=GET_POST,
+        form=lambda w, s: {"theme": theme_pk(), "offer_types": ["WalkingTour", "Beach"]},
+        actors=("network_admin",),
+    ),
     "desk:suggest": Route(
         kwargs=request_pk,
         methods=POST,
@@ -584,6 +594,13 @@ ROUTES: dict[str, Route] = {
         },
         text=("note",),
         tenancy=Tenancy.SHARED,
+    ),
+    "agenda:places": Route(
+        kwargs=lambda w, s: {"pk": s.event.pk, "occurrence_pk": s.schedule.occurrences.order_by("pk").first().pk},
+        methods=POST,
+        form={"places_left": "25"},
+        tenancy=Tenancy.SHARED,
+        htmx={},
     ),
     "agenda:schedule_delete": Route(
         kwargs=lambda w, s: {"pk": s.event.pk, "schedule_pk": s.schedule.pk}, methods=POST, tenancy=Tenancy.SHARED

@@ -28,6 +28,7 @@ WITHOUT_PAGE_RULE = {
     "agenda:agenda": "everyone reads the offers' dates",
     "agenda:schedule_add": "offer.change, on the event",
     "agenda:schedule_delete": "offer.change, on the event",
+    "agenda:places": "offer.change, on the event",
     "availability:section": "everyone reads an offer's availability",
     "availability:set": "offer.change, on the accommodation",
     "booklet:public": "the unguessable link is the right to read the booklet",
