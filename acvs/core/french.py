@@ -84,15 +84,17 @@ def _french() -> bool:
 def day(value, format_string: str = "DATE_FORMAT") -> str:
     """A date in words, French style in French: "le 1er octobre" (the first of the month is an ordinal).
 
-    `format_string` is a Django date format or "short" (French "dim. 6 déc.", English "Sun 6 Dec").
+    `format_string` is a Django date format, "short" (French "dim. 6 déc.", English "Sun 6 Dec") or "day_month"
+    (French "6 déc.", English "6 Dec").
     """
     if not isinstance(value, datetime.date):
         return ""
-    if format_string == "short":
+    if format_string in ("short", "day_month"):
         if _french():
             first = "1er" if value.day == 1 else str(value.day)
-            return f"{_WEEKDAYS_SHORT[value.weekday()]} {first} {_MONTHS_SHORT[value.month - 1]}"
-        return date_format(value, "D j M")
+            text = f"{first} {_MONTHS_SHORT[value.month - 1]}"
+            return f"{_WEEKDAYS_SHORT[value.weekday()]} {text}" if format_string == "short" else text
+        return date_format(value, "D j M" if format_string == "short" else "j M")
     if _french() and value.day == 1:
         resolved = get_format(format_string) if format_string.isupper() else format_string
         # In a Django format, a backslash makes the next letter literal.

@@ -53,6 +53,7 @@ def test_first_of_the_month_is_an_ordinal_in_french():
         assert french.day(sixth, "l j F Y") == "dimanche 6 décembre 2026"
         assert french.day(sixth, "short") == "dim. 6 déc."
         assert french.day(first, "short") == "jeu. 1er oct."
+        assert french.day(sixth, "day_month") == "6 déc."
         rendered = Template('{% load french %}le {{ d|day:"j F" }}').render(Context({"d": first}))
         assert rendered == "le 1er octobre"
     with translation.override("en"):
