@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from acvs.core import exports
 from acvs.core.forms import DateField
-from acvs.documentation import exports
 from acvs.network import rules
 
 from . import tally
