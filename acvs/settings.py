@@ -49,6 +49,8 @@ DEVELOPMENT_SECRET_KEY = "acvs-development-only-key-change-me-in-production-0123
 SECRET_KEY = envstr("SECRET_KEY", "" if PRODUCTION else DEVELOPMENT_SECRET_KEY)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
+# The refused form in the application's frame (acvs/templates/403_csrf.html).
+CSRF_FAILURE_VIEW = "acvs.core.errors.csrf_failure"
 if PRODUCTION:
     # Refuse to start rather than run with a known key, debug pages or a host check that answers 400 to all.
     hint = " (on a development machine, set ACVS_ENV=development)"

@@ -25,6 +25,7 @@ from acvs.offer.search import indexing
 
 from . import availability as demo_availability
 from . import booklets as demo_booklets
+from . import desk as demo_desk
 from . import documentation as demo_documentation
 from . import network, photos
 from .geo import TOURISTY, ZONE_WEIGHT, load_places
@@ -78,6 +79,7 @@ def load(count: int = 3000, reset: bool = False, with_photos: bool = True) -> Su
         demo_availability.fill(random.Random(SEED), [d.offer.pk for d in builder.drafts], editors)
         demo_booklets.fill(offices, users)
         demo_documentation.fill(random.Random(SEED), offices, users)
+        demo_desk.fill(random.Random(SEED), offices, users)
     return summary()
 
 

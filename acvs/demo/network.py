@@ -10,6 +10,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 
 from acvs.core.models import AuditEntry
+from acvs.desk.models import VisitorRequest
 from acvs.network.models import Commune, Department, Membership, Office, Role, User
 from acvs.offer.models import Offer, Provider
 
@@ -159,6 +160,7 @@ def create_users(rng, offices: dict[str, Office]) -> dict[str, list[User]]:
 def delete_demo() -> None:
     """Remove what a previous load_demo created (offers, providers, memberships, users, offices)."""
     offices = Office.objects.filter(slug__in=SLUGS)
+    VisitorRequest.objects.filter(office__in=offices).delete()  # protected: they keep the office's statistics
     offers = Offer.objects.filter(owner_office__in=offices)
     AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Offer), object_id__in=offers.values("pk")

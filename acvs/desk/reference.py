@@ -5,6 +5,7 @@ import datetime
 from functools import cache
 from pathlib import Path
 
+import holidays
 from django.utils.translation import gettext_noop
 
 DATA = Path(__file__).parent / "data"
@@ -88,13 +89,24 @@ def language_choices() -> tuple[tuple[str, str], ...]:
     return (*frequent, *others)
 
 
+@cache
+def _public_holidays(year: int) -> frozenset[datetime.date]:
+    # Metropolitan France's national days (Var and Alpes-de-Haute-Provence have no local ones).
+    return frozenset(holidays.France(years=year))
+
+
+def is_working_day(day: datetime.date) -> bool:
+    """Monday to Friday, French public holidays excepted."""
+    return day.weekday() < 5 and day not in _public_holidays(day.year)
+
+
 def add_working_days(start: datetime.date, days: int) -> datetime.date:
-    """`start` plus `days` working days, skipping Saturdays and Sundays."""
+    """`start` plus `days` working days, skipping weekends and French public holidays."""
     current = start
     added = 0
     while added < days:
         current += datetime.timedelta(days=1)
-        if current.weekday() < 5:
+        if is_working_day(current):
             added += 1
     return current
 

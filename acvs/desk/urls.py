@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from . import advice_views, settings_views, views
+from . import advice_views, settings_views, tally_views, views
 
 app_name = "desk"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("count/add/", views.count_increment, name="count_add"),
     path("count/remove/", views.count_decrement, name="count_remove"),
     path("count/set/", views.count_set, name="count_set"),
+    path("visitors/", tally_views.visitors, name="visitors"),
+    re_path(r"^visitors/export\.(?P<fmt>csv|xlsx)$", tally_views.visitors_export, name="visitors_export"),
     path("requests/", views.request_list, name="list"),
     path("requests/new/", views.request_create, name="create"),
     path("requests/<id:pk>/", views.request_detail, name="detail"),

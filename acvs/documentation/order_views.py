@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from acvs.core import french
 from acvs.core.forms import attach_errors
 from acvs.network import rules
 
@@ -73,7 +74,8 @@ def order_create(request):
             except ValidationError as error:
                 attach_errors(form, error)
             else:
-                messages.success(request, _("Order sent to %(office)s.") % {"office": supplier.name})
+                # Translators: in French, office arrives with its "à" (à l’Office…, au Syndicat…).
+                messages.success(request, _("Order sent to %(office)s.") % {"office": french.to(supplier.name)})
                 return redirect(order.get_absolute_url())
         # An error on a line the page cannot show again (a document gone from the catalogue) goes on top.
         shown = {f"doc-{document.pk}" for document in documents}

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from acvs.core.exceptions import ConflictError
+from acvs.core.exports import response as export_response
 from acvs.core.forms import attach_errors
 from acvs.core.paginator import paginate
 from acvs.desk import selectors as desk_selectors
@@ -225,7 +226,7 @@ def movement_list(request):
 @rules.requires("documentation.use")
 def stock_export(request, fmt):
     header, rows = exports.stock_table(selectors.office_stock().order_by("title", "pk"))
-    return exports.response(fmt, _("stock"), header, rows)
+    return export_response(fmt, _("stock"), header, rows)
 
 
 @rules.requires("documentation.use")
@@ -234,7 +235,7 @@ def movement_export(request, fmt):
     if filterset.errors:
         return movement_list(request)
     header, rows = exports.movements_table(filterset.qs)
-    return exports.response(fmt, _("movements"), header, rows)
+    return export_response(fmt, _("movements"), header, rows)
 
 
 @require_POST

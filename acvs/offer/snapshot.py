@@ -1,6 +1,8 @@
 """A readable picture of an offer, compared before and after a change to fill the history."""
 
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
+
+from acvs.core import french
 
 from .models import Offer
 
@@ -30,7 +32,7 @@ def _period(p) -> str:
     days = ", ".join(p.weekday_labels) if p.weekdays else ""
     hours = f" {p.opens:%H:%M}–{p.closes:%H:%M}" if p.opens and p.closes else ""
     note = f" ({p.note})" if p.note else ""
-    return f"{date_format(p.start_date)} → {date_format(p.end_date)} {days}{hours}{note}".strip()
+    return f"{french.day(p.start_date)} → {french.day(p.end_date)} {days}{hours}{note}".strip()
 
 
 def _price(p) -> str:

@@ -81,6 +81,19 @@ def test_working_days_skip_weekends():
     assert reference.add_working_days(datetime.date(2026, 11, 16), 2) == datetime.date(2026, 11, 18)
 
 
+def test_working_days_skip_french_public_holidays():
+    # May 2026: Friday 1st (Labour Day) and Friday 8th (Victory Day) are off, Thursday 14th is Ascension.
+    assert reference.add_working_days(datetime.date(2026, 4, 30), 1) == datetime.date(2026, 5, 4)
+    assert reference.add_working_days(datetime.date(2026, 5, 7), 1) == datetime.date(2026, 5, 11)
+    assert reference.add_working_days(datetime.date(2026, 5, 13), 2) == datetime.date(2026, 5, 18)
+    # Christmas 2026 is a Friday: a request of Thursday 24th is due two working days later, Tuesday 29th.
+    assert reference.add_working_days(datetime.date(2026, 12, 24), 2) == datetime.date(2026, 12, 29)
+    # New Year 2027 is a Friday too.
+    assert reference.add_working_days(datetime.date(2026, 12, 31), 1) == datetime.date(2027, 1, 4)
+    assert not reference.is_working_day(datetime.date(2026, 7, 14))
+    assert reference.is_working_day(datetime.date(2026, 7, 15))
+
+
 def test_written_request_gets_a_due_date_from_the_office_setting(agent, cavalaire):
     friday = timezone.make_aware(datetime.datetime(2026, 11, 20, 10, 0))
     obj = services.request_create(membership=membership(agent), data=written(received_at=friday))

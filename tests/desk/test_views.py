@@ -228,6 +228,7 @@ def test_visitor_counter_buttons_with_htmx(client, agent, cavalaire):
     response = client.post(reverse("desk:count_set"), {"value": "-3"}, **htmx)
     assert response.status_code == 400
     assert "Le nombre de visiteurs ne peut pas être négatif." in response.content.decode()
+    assert '<details class="dropdown-count" open>' in response.content.decode()  # the refusal stays in sight
     response = client.post(reverse("desk:count_set"), {"value": "7"}, **htmx)
     assert 'id="visitors-today">7<' in response.content.decode()
     assert list(VisitorCountCorrection.objects.values_list("old_value", "new_value")) == [(1, 7), (2, 1)]

@@ -55,3 +55,30 @@ def test_agent_hands_brochures_out_at_the_counter_twice(page, agent, cavalaire, 
 
     page.goto(f"/desk/requests/{obj.pk}/")
     expect(page.locator("main")).to_contain_text("Guide des hébergements du Var")
+
+
+def test_request_page_shows_why_a_handout_is_refused(page, agent, cavalaire, cdt_var):
+    """More copies than the counter holds: the server answers 400 and the section shows why, keeping the input."""
+    guide = Document.objects.create(
+        title="Guide des hébergements du Var", language="fr", edition_year=2026, publisher=cdt_var, managed_by=cdt_var
+    )
+    services.movement_record(
+        membership=membership(agent), document=guide, kind=MovementKind.RECEIVED, quantity=2, place=Place.COUNTER
+    )
+    login(page, "agent", PASSWORD)
+    page.goto("/desk/")
+    page.locator("label.toggle").filter(has_text=re.compile("^Allemagne$")).click()
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("Demande enregistrée.")).to_be_visible()
+    obj = VisitorRequest.objects.get()
+
+    page.goto(f"/desk/requests/{obj.pk}/")
+    field = page.locator("#handout-form").get_by_label(re.compile("Guide des hébergements du Var"))
+    field.fill("5")
+    with page.expect_response(lambda r: "/handout" in r.url) as answer:
+        page.locator("#handout-form").get_by_role("button", name="Remettre des brochures").click()
+    assert answer.value.status == 400
+    expect(page.locator("#documentation [role=alert]").first).to_be_visible()
+    expect(page.locator("#documentation")).to_contain_text("Guide des hébergements du Var")
+    expect(page.locator("#handout-form").get_by_label(re.compile("Guide des hébergements du Var"))).to_have_value("5")
+    assert Stock.objects.get(office=cavalaire, document=guide, place=Place.COUNTER).quantity == 2

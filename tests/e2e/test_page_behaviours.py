@@ -6,9 +6,11 @@ from playwright.sync_api import expect
 
 from acvs.booklet.models import Booklet
 from acvs.network.models import Membership, Role
+from acvs.offer.models import Offer
 from tests.booklet.conftest import booklet, offers  # noqa: F401 — fixtures
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import login
+from tests.factories import OfferFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -50,3 +52,18 @@ def test_a_deletion_asks_first_and_the_web_version_prints(page, agent, booklet):
     page.wait_for_url("**/booklets/")
     assert len(questions) == 2
     assert not Booklet.objects.filter(pk=booklet.pk).exists()
+
+
+def test_an_htmx_action_refused_with_an_error_page_says_why(page, agent, cavalaire):
+    """The offer was deleted meanwhile: the 404 page htmx does not swap gives its reason in the page's alert box."""
+    offer = OfferFactory(name="Camping des Pins", owner_office=cavalaire, verified_at=None)
+    login(page, "agent", PASSWORD)
+    row = page.locator(f"#stale-{offer.pk}")
+    expect(row).to_be_visible()
+    expect(page.locator("#request-error")).to_be_hidden()
+    Offer.objects.filter(pk=offer.pk).delete()
+    with page.expect_response(lambda r: f"/offers/{offer.pk}/" in r.url) as answer:
+        row.get_by_role("button").click()
+    assert answer.value.status == 404
+    expect(page.locator("#request-error")).to_be_visible()
+    expect(page.locator("#request-error")).to_contain_text("Cette page n’existe pas")

@@ -518,6 +518,8 @@ ROUTES: dict[str, Route] = {
     "desk:count_add": Route(methods=POST, htmx={}),
     "desk:count_remove": Route(methods=POST, htmx={}),
     "desk:count_set": Route(methods=POST, form={"value": "12"}, htmx={}),
+    "desk:visitors": Route(query={"unit": "week", "date": soon(-30)}),
+    "desk:visitors_export": Route(kwargs=lambda w, s: {"fmt": "xlsx"}, query={"unit": "day", "date": soon(0)}),
     "desk:list": Route(
         query=lambda w, s: {
             "channel": "email",

@@ -21,4 +21,9 @@ def test_routes_with_objects_reach_the_other_office_s_ones(world):
         if route.kwargs and path(name, world, world.own) == path(name, world, world.other)
     }
     admin = {name for name, route in ROUTES.items() if route.kwargs and route.tenancy == Tenancy.ADMIN}
-    assert same - admin == {"network:department_edit", "documentation:stock_export", "documentation:movement_export"}
+    assert same - admin == {
+        "network:department_edit",
+        "documentation:stock_export",
+        "documentation:movement_export",
+        "desk:visitors_export",
+    }
