@@ -38,10 +38,13 @@ def test_counter_resolves_postcodes_to_communes(client, agent):
     client.post(reverse("desk:counter"), counter_payload(origin_pick="", postcode="83240"))
     obj = VisitorRequest.objects.get()
     assert (obj.origin, obj.commune.name, obj.department.code) == ("france", "Cavalaire-sur-Mer", "83")
-    # A département whose communes are not loaded: the postcode gives the département.
-    client.post(reverse("desk:counter"), counter_payload(origin_pick="", postcode="75001"))
-    paris = VisitorRequest.objects.latest("id")
-    assert (paris.department.code, paris.commune, paris.postcode) == ("75", None, "75001")
+    # Every commune of France is known.
+    client.post(reverse("desk:counter"), counter_payload(origin_pick="", postcode="44300"))
+    nantes = VisitorRequest.objects.latest("id")
+    assert (nantes.department.code, nantes.commune.name, nantes.postcode) == ("44", "Nantes", "44300")
+    client.post(reverse("desk:counter"), counter_payload(origin_pick="", postcode="69003"))
+    lyon = VisitorRequest.objects.latest("id")
+    assert (lyon.department.code, lyon.commune.name, lyon.postcode) == ("69", "Lyon", "69003")
 
 
 def test_counter_quick_department_and_country_select(client, agent):
