@@ -223,7 +223,8 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.lower())
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.replace("œ", "oe").replace("æ", "ae")
-    text = re.sub(r"[’'`´\-_]", " ", text)
+    text = re.sub(r"(\d)\s*-\s*(\d)", r"\1~\2", text)  # "12-15 août": a range, not two words
+    text = re.sub(r"[’'`´\-_]", " ", text).replace("~", "-")
     text = re.sub(r"(\d)\s*\+\s*(\d)", r"\1+\2", text)  # "2 + 2" → "2+2"
     text = re.sub(r"([,;:!?()\[\]\"])", " ", text)
     return re.sub(r"\s+", " ", text).strip()
