@@ -11,6 +11,8 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from . import reference
+
 # A place found by name or postcode: (INSEE code, display name, postcode).
 Place = tuple[str, str, str]
 PlaceLookup = Callable[[str], Place | None]
@@ -34,7 +36,7 @@ PROFILES = {
     "group": ["groupe", "gpe", "grp", "groupes", "club", "association", "asso"],
     "business": ["pro", "affaires", "business", "seminaire", "professionnel", "professionnels"],
 }  # fmt: skip
-PROFILE_PARTY = {"couple": (2, 0), "family": (2, 2), "solo": (1, 0), "senior": (2, 0)}
+PROFILE_PARTY = reference.PROFILE_PARTY
 
 # Theme codes (desk.reference.THEMES).
 THEMES = {
@@ -182,6 +184,9 @@ class Fact:
 class Parsed:
     facts: list[Fact] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
+    # The line in order, each piece with its fact (None: not understood; kind "filler": a word without meaning,
+    # like "de"): the chips, and the line without one of them.
+    pieces: list[tuple[str, Fact | None]] = field(default_factory=list)
 
     def values(self, kind: str) -> list:
         return [f.value for f in self.facts if f.kind == kind]
@@ -391,15 +396,19 @@ def parse(text: str, today: datetime.date, places: PlaceLookup) -> Parsed:
         rest = rest.strip()
         if not rest:
             break
+        last = result.facts[-1] if result.facts else None
         consumed = _take(rest, today, places, result)
         if consumed:
+            fact = result.facts[-1] if result.facts and result.facts[-1] is not last else Fact("filler", None, "")
+            result.pieces.append((rest[:consumed], fact))
             rest = rest[consumed:]
             continue
         word, _sep, rest = rest.partition(" ")
-        if word not in FILLERS and not word.isdigit():
+        if word not in FILLERS or word.isdigit():
             result.unknown.append(_original(word, raw_words))
-        elif word.isdigit():
-            result.unknown.append(word)
+            result.pieces.append((result.unknown[-1], None))
+        else:
+            result.pieces.append((word, Fact("filler", None, word)))
     return result
 
 

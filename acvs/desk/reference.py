@@ -42,6 +42,18 @@ THEMES = [
     ("children-family", gettext_noop("Children and family")),
 ]
 
+# The precise types a theme suggests at the counter (highlighted when the theme is ticked).
+THEME_TYPES = {
+    "hiking": ["WalkingTour", "StopOverOrGroupLodge"],
+    "cycling": ["CyclingTour", "Guesthouse"],
+    "beaches": ["Beach", "Camping"],
+    "nature": ["WalkingTour", "Camping"],
+    "heritage": ["Museum", "CulturalSite"],
+    "food-wine": ["Restaurant", "Guesthouse"],
+}
+# The party a profile implies (adults, children): set when the profile is tapped, still adjustable.
+PROFILE_PARTY = {"couple": (2, 0), "family": (2, 2), "solo": (1, 0), "senior": (2, 0)}
+
 
 @cache
 def countries() -> dict[str, str]:
