@@ -439,8 +439,9 @@ def quick_chips(parsed) -> list[dict]:
             "group": lambda v: _("Group of %(size)s") % {"size": v},
             "theme": lambda v: _(themes.get(v, v)),
             "type": lambda v: types.get(v, v),
-            "stay": lambda v: _("%(start)s → %(end)s") % {"start": date_format(v[0], "D j b"),
-                                                          "end": date_format(v[1], "D j b")},
+            "stay": lambda v: (
+                _("%(start)s → %(end)s") % {"start": date_format(v[0], "D j b"), "end": date_format(v[1], "D j b")}
+            ),
             "language": lambda v: reference.languages().get(v, v),
         }.get(fact.kind)
         if label:

@@ -132,9 +132,9 @@ def quick_types(office: Office) -> list[OfferType]:
     """The precise (non-family) types the office was asked for most over the last 90 days, completed by the usual
     ones: toggles beside the families."""
     through = VisitorRequest.requested_types.through
-    recent = through.objects.filter(
-        visitorrequest__in=_recent_requests(office), offertype__is_family=False
-    ).values(value=F("offertype__code"))
+    recent = through.objects.filter(visitorrequest__in=_recent_requests(office), offertype__is_family=False).values(
+        value=F("offertype__code")
+    )
     codes = list(dict.fromkeys([*_most_frequent(recent, QUICK_TYPES), *DEFAULT_PRECISE_TYPES]))[:QUICK_TYPES]
     found = {t.code: t for t in OfferType.objects.filter(code__in=codes)}
     return [found[c] for c in codes if c in found]
