@@ -5,7 +5,7 @@ import gzip
 import json
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from .models import Commune, Department
 
@@ -50,6 +50,19 @@ def load_communes(path: Path = DATA_DIR / "communes.csv.gz") -> int:
                 new.append(commune)
             elif before != tuple(getattr(commune, name) for name in FIELDS):
                 changed.append(commune)
-    Commune.objects.bulk_create(new, batch_size=2000)
+    _insert(new)
     Commune.objects.bulk_update(changed, FIELDS, batch_size=500)
     return len(existing) + len(new)
+
+
+def _insert(communes: list[Commune]) -> None:
+    """New communes in bulk; on PostgreSQL with COPY, several times faster than INSERTs for 35,000 rows (tests load
+    the reference again after each flush)."""
+    if connection.vendor != "postgresql":
+        Commune.objects.bulk_create(communes, batch_size=2000)
+        return
+    columns = ["insee", "name", "department_id", "postcodes", "population", "epci_name", "latitude", "longitude"]
+    sql = f"COPY {Commune._meta.db_table} ({', '.join(columns)}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.copy(sql) as copy:
+        for commune in communes:
+            copy.write_row([getattr(commune, column) for column in columns])

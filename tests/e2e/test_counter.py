@@ -147,6 +147,10 @@ def test_quick_line_chips_can_be_removed_and_what_is_not_understood_stays(page, 
     chips = page.locator("#quick-chips")
     expect(chips.locator(".chip.unknown")).to_have_text(re.compile("zorglub"))
     expect(page.locator("input[name=origin_pick][value='country:BE']")).to_be_checked()
+    line.press("End")
+    line.press("Enter")  # reads the line again, does not record
+    expect(chips.locator(".chip")).to_have_count(5)
+    assert VisitorRequest.objects.count() == 0
     page.get_by_role("button", name="Retirer « camping » de la saisie").click()
     expect(line).to_have_value("famille belge zorglub 3 nuits")
     expect(page.locator("#id_requested_types input:checked")).to_have_count(0)

@@ -132,6 +132,12 @@
     if (fresh && old) old.replaceWith(fresh.cloneNode(true));
   });
   document.addEventListener("keydown", (event) => {
+    // Enter in the quick line reads it at once (the agent checks the chips); Ctrl+Enter records.
+    if (event.target.id === "id_quick" && event.key === "Enter" && !event.ctrlKey && !event.metaKey) {
+      event.preventDefault();
+      htmx.trigger(event.target, "quick-read");
+      return;
+    }
     if (event.target.name === "postcode" && inForm(event.target) && options().length) {
       const active = options().findIndex((option) => option.getAttribute("aria-selected") === "true");
       if (event.key === "ArrowDown" || event.key === "ArrowUp") {
