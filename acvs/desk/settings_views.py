@@ -25,12 +25,12 @@ class DeskSettingsForm(forms.Form):
     countries = forms.MultipleChoiceField(
         label=gettext_lazy("Countries pinned on the counter"), required=False,
         widget=forms.SelectMultiple(attrs={"size": 10}),
-        help_text=gettext_lazy("Empty: the most frequent countries of the network."),
+        help_text=gettext_lazy("Shown first, then your office’s most frequent origins of the last 90 days."),
     )  # fmt: skip
     departments = forms.MultipleChoiceField(
         label=gettext_lazy("Départements pinned on the counter"), required=False,
         widget=forms.SelectMultiple(attrs={"size": 10}),
-        help_text=gettext_lazy("Empty: your département and its neighbours."),
+        help_text=gettext_lazy("Shown first, then your office’s most frequent origins of the last 90 days."),
     )  # fmt: skip
 
     def __init__(self, *args, **kwargs):
