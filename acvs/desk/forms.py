@@ -5,15 +5,17 @@ from functools import cached_property
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from acvs.core.forms import DateField, DateTimeField, ModelMultipleChoiceField
 from acvs.network.models import Commune, Department, Office
+from acvs.network.selectors import place_index
 from acvs.offer.models import Offer, OfferType
 
-from . import reference, selectors
+from . import quickline, reference, selectors
 from .models import Channel, Origin, Outcome, Profile, RequestStatus, Theme, VisitorRequest
 from .services import RequestData
 
@@ -55,14 +57,12 @@ class CounterForm(forms.Form):
     """A walk-in request in a handful of taps: origin, party, profile, themes, types, stay, language, outcome."""
 
     origin_pick = OriginPickField(label=_("Origin"), required=False, widget=forms.RadioSelect)
-    postcode = forms.CharField(
-        label=_("French postcode"),
-        required=False,
-        max_length=5,
-        widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "autocomplete": "off", "size": 5, "placeholder": "75001"}
-        ),
-    )
+    quick = forms.CharField(label=_("Quick line"), required=False, max_length=500)
+    # What the quick line last set (field=value, one a line), undone when the line changes, and the text it read.
+    quick_applied = forms.CharField(required=False, widget=forms.HiddenInput)
+    quick_parsed = forms.CharField(required=False, widget=forms.HiddenInput)
+    postcode = forms.CharField(label=_("Commune or postcode"), required=False, max_length=100)
+    commune_code = forms.CharField(required=False, max_length=5, widget=forms.HiddenInput)  # chosen in the list
     # Callables: the long lists are built once, not copied into every form.
     country = forms.ChoiceField(
         label=_("Other country"),
@@ -86,7 +86,7 @@ class CounterForm(forms.Form):
         label=_("Themes"), required=False, queryset=Theme.objects.all(), widget=forms.CheckboxSelectMultiple
     )
     requested_types = ModelMultipleChoiceField(
-        label=_("Looking for"), required=False, queryset=None, widget=forms.CheckboxSelectMultiple
+        label=_("Looking for"), required=False, queryset=OfferType.objects.all(), widget=forms.CheckboxSelectMultiple
     )
     stay_start = DateField(label=_("Stay from"), required=False, widget=DateInput())
     stay_end = DateField(label=_("until"), required=False, widget=DateInput())
@@ -108,9 +108,7 @@ class CounterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.office = office
         self.fields["origin_pick"].choices = lambda: self._quick_choices  # read when drawn, not when validating
-        types = selectors.family_types()
-        self.fields["requested_types"].queryset = types
-        self.fields["missing_types"].queryset = types
+        self.fields["missing_types"].queryset = selectors.family_types()
 
     @cached_property
     def _quick_choices(self) -> list[tuple[str, str]]:
@@ -119,9 +117,24 @@ class CounterForm(forms.Form):
         countries = selectors.quick_countries(self.office, settings)
         return [(f"dep:{d.code}", d.name) for d in departments] + [(f"country:{c}", n) for c, n in countries]
 
+    @cached_property
+    def type_toggles(self) -> list[tuple[OfferType, bool, bool]]:
+        """(type, checked, under "other families"): the main families, the office's most requested precise types,
+        any other type chosen (by the quick line); the rarely asked families fold away unless checked."""
+        if self.is_bound:
+            chosen = {str(v) for v in self.data.getlist("requested_types")}
+        else:
+            chosen = {str(getattr(t, "pk", t)) for t in self.initial.get("requested_types", [])}
+        shown = [*selectors.family_types(), *selectors.quick_types(self.office)]
+        shown_ids = {str(t.pk) for t in shown}
+        extra = [i for i in chosen - shown_ids if i.isdigit() and len(i) < 10][:20]
+        shown += list(OfferType.objects.filter(pk__in=extra))
+        main = set(selectors.MAIN_FAMILIES)
+        return [(t, str(t.pk) in chosen, t.is_family and t.code not in main and str(t.pk) not in chosen) for t in shown]
+
     def clean_postcode(self):
         postcode = self.cleaned_data["postcode"].strip()
-        if postcode and not POSTCODE.match(postcode):
+        if postcode.isdigit() and not POSTCODE.match(postcode):
             raise forms.ValidationError(_("A French postcode has 5 digits."))
         return postcode
 
@@ -140,10 +153,27 @@ class CounterForm(forms.Form):
             raise forms.ValidationError({"postcode": _("Unknown postcode: %(code)s.") % {"code": postcode}})
         return {"origin": Origin.FRANCE, "department": department, "commune": None}
 
+    def _resolve_place(self, data) -> dict:
+        """The commune chosen in the completion list, else typed by postcode, else by name."""
+        text = data.get("postcode") or ""
+        chosen = Commune.objects.filter(insee=data.get("commune_code") or "").select_related("department").first()
+        if chosen is None and POSTCODE.match(text):
+            return {**self._resolve_postcode(text), "postcode": text, "country": ""}
+        if chosen is None:
+            place = place_index().find(text)
+            chosen = place and Commune.objects.select_related("department").filter(insee=place.insee).first()
+        if chosen is None:
+            raise forms.ValidationError(
+                {"postcode": _("Unknown commune: %(name)s. Choose one in the list or type its postcode.")
+                 % {"name": text}}
+            )  # fmt: skip
+        postcode = text if text in chosen.postcode_list else chosen.main_postcode
+        return {"origin": Origin.FRANCE, "department": chosen.department, "commune": chosen, "postcode": postcode,
+                "country": ""}  # fmt: skip
+
     def _resolve_origin(self, data) -> dict:
-        postcode = data.get("postcode")
-        if postcode:
-            return {**self._resolve_postcode(postcode), "postcode": postcode, "country": ""}
+        if data.get("postcode") or data.get("commune_code"):
+            return self._resolve_place(data)
         if data.get("country"):
             return {"origin": Origin.ABROAD, "country": data["country"]}
         pick = data.get("origin_pick") or ""
@@ -336,12 +366,12 @@ class DeskSettingsForm(forms.Form):
     countries = forms.MultipleChoiceField(
         label=gettext_lazy("Countries pinned on the counter"), required=False,
         widget=forms.SelectMultiple(attrs={"size": 10}),
-        help_text=gettext_lazy("Empty: the most frequent countries of the network."),
+        help_text=gettext_lazy("Shown first, then your office’s most frequent origins of the last 90 days."),
     )  # fmt: skip
     departments = forms.MultipleChoiceField(
         label=gettext_lazy("Départements pinned on the counter"), required=False,
         widget=forms.SelectMultiple(attrs={"size": 10}),
-        help_text=gettext_lazy("Empty: your département and its neighbours."),
+        help_text=gettext_lazy("Shown first, then your office’s most frequent origins of the last 90 days."),
     )  # fmt: skip
 
     def __init__(self, *args, **kwargs):
@@ -356,3 +386,96 @@ class DeskSettingsForm(forms.Form):
                 self.add_error(name, _("Pin at most %(max)s choices: the counter must fit on one screen.")
                                % {"max": MAX_PINNED})  # fmt: skip
         return data
+
+
+QUICK_DEFAULTS = {"adults": "1", "children": "0", "language": "fr"}
+QUICK_MULTIPLE = {"themes", "requested_types"}
+
+
+def apply_quick_line(data, office: Office, drop: int | None = None):
+    """The counter's data with the quick line understood into its fields: (new data, parsed line).
+
+    What the line set last time is undone first, so editing the line edits the fields; what the agent set by hand
+    stays. `drop` removes one piece of the line (a chip's ×) before reading it again.
+    """
+    data = data.copy()
+    text = data.get("quick", "")[:500]
+    parsed = quickline.parse(text, timezone.localdate(), _place_lookup)
+    if drop is not None and 0 <= drop < len(parsed.pieces):
+        text = " ".join(words for i, (words, _fact) in enumerate(parsed.pieces) if i != drop)
+        parsed = quickline.parse(text, timezone.localdate(), _place_lookup)
+    for line in data.get("quick_applied", "").splitlines()[:50]:
+        name, _sep, value = line.partition("=")
+        if name in QUICK_MULTIPLE:
+            data.setlist(name, [v for v in data.getlist(name) if v != value])
+        elif name in CounterForm.base_fields and data.get(name) == value:  # unless the agent changed it since
+            data[name] = QUICK_DEFAULTS.get(name, "")
+    applied = {}
+    place = parsed.first("place")
+    if place:
+        applied.update(postcode=place[1], commune_code=place[0], origin_pick="", country="")
+    country = parsed.first("country")
+    if country and not place:
+        quick_countries = {code for code, _name in selectors.quick_countries(office)}
+        picked = f"country:{country}" if country in quick_countries else ""
+        applied.update(origin_pick=picked, country="" if picked else country, postcode="", commune_code="")
+    if parsed.profile:
+        applied["profile"] = parsed.profile
+    if parsed.party:
+        applied.update(adults=str(parsed.party[0]), children=str(parsed.party[1]))
+    if group := parsed.first("group"):
+        applied.update(is_group="on", group_size=str(group))
+    if stay := parsed.first("stay"):
+        applied.update(stay_start=stay[0].isoformat(), stay_end=stay[1].isoformat())
+    if parsed.language:
+        applied["language"] = parsed.language
+    entries = [f"{name}={value}" for name, value in applied.items() if value]
+    for name, value in applied.items():
+        data[name] = value
+    codes = {"themes": parsed.values("theme"), "requested_types": parsed.values("type")}
+    ids = {
+        "themes": dict(Theme.objects.filter(code__in=codes["themes"]).values_list("code", "pk")),
+        "requested_types": dict(OfferType.objects.filter(code__in=codes["requested_types"]).values_list("code", "pk")),
+    }
+    for name in QUICK_MULTIPLE:
+        for code in codes[name]:
+            if code in ids[name] and str(ids[name][code]) not in data.getlist(name):
+                data.appendlist(name, str(ids[name][code]))
+                entries.append(f"{name}={ids[name][code]}")
+    data["quick"] = text
+    data["quick_parsed"] = text
+    data["quick_applied"] = "\n".join(entries)
+    return data, parsed
+
+
+def _place_lookup(text: str):
+    place = place_index().find(text)
+    return place and (place.insee, place.label, place.postcode)
+
+
+def quick_chips(parsed) -> list[dict]:
+    """What the quick line understood, and what it did not, in the order typed: one chip each."""
+    themes = dict(Theme.objects.values_list("code", "label"))
+    types = dict(OfferType.objects.filter(code__in=parsed.values("type")).values_list("code", "label"))
+    profiles = dict(Profile.choices)
+    chips = []
+    for index, (words, fact) in enumerate(parsed.pieces):
+        if fact is None:
+            chips.append({"index": index, "words": words, "label": words, "understood": False})
+            continue
+        label = {
+            "place": lambda v: v[1],
+            "country": lambda v: reference.countries().get(v, v),
+            "profile": lambda v: profiles.get(v, v),
+            "party": lambda v: _("%(adults)s adults, %(children)s children") % {"adults": v[0], "children": v[1]},
+            "group": lambda v: _("Group of %(size)s") % {"size": v},
+            "theme": lambda v: _(themes.get(v, v)),
+            "type": lambda v: types.get(v, v),
+            "stay": lambda v: (
+                _("%(start)s → %(end)s") % {"start": date_format(v[0], "D j b"), "end": date_format(v[1], "D j b")}
+            ),
+            "language": lambda v: reference.languages().get(v, v),
+        }.get(fact.kind)
+        if label:
+            chips.append({"index": index, "words": words, "label": label(fact.value), "understood": True})
+    return chips

@@ -43,6 +43,19 @@ THEMES = [
     ("children-family", gettext_noop("Children and family")),
 ]
 
+# The precise types a theme suggests at the counter (highlighted when the theme is ticked): stays as well as
+# activities, unlike THEME_TYPES below, which is what the theme brings to the advice.
+COUNTER_THEME_TYPES = {
+    "hiking": ["WalkingTour", "StopOverOrGroupLodge"],
+    "cycling": ["CyclingTour", "Guesthouse"],
+    "beaches": ["Beach", "Camping"],
+    "nature": ["WalkingTour", "Camping"],
+    "heritage": ["Museum", "CulturalSite"],
+    "food-wine": ["Restaurant", "Guesthouse"],
+}
+# The party a profile implies (adults, children): set when the profile is tapped, still adjustable.
+PROFILE_PARTY = {"couple": (2, 0), "family": (2, 2), "solo": (1, 0), "senior": (2, 0)}
+
 
 # What each theme brings to the advice, as DATAtourisme classes (their sub-types included): the network's default,
 # which its administrators change on the themes screen (desk:themes). Codes that the loaded ontology lacks are ignored.

@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Sum
+from django.db.models import Count, F, Prefetch, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -82,18 +82,78 @@ def desk_settings(office: Office) -> DeskSettings:
     return found or DeskSettings(office=office)
 
 
+RECENT_DAYS = 90
+QUICK_DEPARTMENTS = 6
+QUICK_COUNTRIES = 6
+QUICK_TYPES = 6
+# The families at hand on the counter; the others fold under "other families".
+MAIN_FAMILIES = ["Accommodation", "FoodEstablishment", "CulturalSite", "NaturalHeritage", "ActivityProvider",
+                 "EntertainmentAndEvent", "Tour"]  # fmt: skip
+# Precise types offered when the office has not yet recorded enough requests to have its own.
+DEFAULT_PRECISE_TYPES = ["Camping", "Guesthouse", "SelfCateringAccommodation", "Hotel", "WalkingTour", "CyclingTour"]
+
+
+def _recent_requests(office: Office, today: datetime.date | None = None):
+    since, _end = today_bounds((today or timezone.localdate()) - datetime.timedelta(days=RECENT_DAYS))
+    return VisitorRequest.objects.filter(office=office, received_at__gte=since)
+
+
+def _most_frequent(values, count: int) -> list:
+    return [row["value"] for row in values.annotate(n=Count("pk")).order_by("-n", "value")[:count]]
+
+
+def _pins_then_frequent(pinned: list, frequent: list, count: int) -> list:
+    return list(dict.fromkeys([*pinned, *frequent]))[: max(count, len(pinned))]
+
+
 def quick_departments(office: Office, settings: DeskSettings | None = None) -> list[Department]:
-    """The office's département and its neighbours (or the pinned ones), for one-tap origins."""
-    pinned = (settings or desk_settings(office)).quick_choices.get("departments")
-    codes = pinned or [office.department.code, *reference.NEIGHBOURS.get(office.department.code, [])]
+    """The pinned départements, then the office's most frequent French origins of the last 90 days; with neither,
+    the office's département and its neighbours."""
+    pinned = (settings or desk_settings(office)).quick_choices.get("departments") or []
+    recent = _recent_requests(office).filter(department__isnull=False).values(value=F("department__code"))
+    codes = _pins_then_frequent(pinned, _most_frequent(recent, QUICK_DEPARTMENTS), QUICK_DEPARTMENTS)
+    codes = codes or [office.department.code, *reference.NEIGHBOURS.get(office.department.code, [])]
     found = {d.code: d for d in Department.objects.filter(code__in=codes)}
     return [found[c] for c in codes if c in found]
 
 
 def quick_countries(office: Office, settings: DeskSettings | None = None) -> list[tuple[str, str]]:
-    pinned = (settings or desk_settings(office)).quick_choices.get("countries")
+    """The pinned countries, then the office's most frequent foreign origins of the last 90 days; with neither, the
+    network's most frequent ones."""
+    pinned = (settings or desk_settings(office)).quick_choices.get("countries") or []
+    recent = _recent_requests(office).exclude(country="").values(value=F("country"))
+    codes = _pins_then_frequent(pinned, _most_frequent(recent, QUICK_COUNTRIES), QUICK_COUNTRIES)
+    codes = codes or reference.FREQUENT_COUNTRIES[:QUICK_COUNTRIES]
     names = reference.countries()
-    return [(code, names[code]) for code in (pinned or reference.FREQUENT_COUNTRIES) if code in names]
+    return [(code, names[code]) for code in codes if code in names]
+
+
+def quick_types(office: Office) -> list[OfferType]:
+    """The precise (non-family) types the office was asked for most over the last 90 days, completed by the usual
+    ones: toggles beside the families."""
+    through = VisitorRequest.requested_types.through
+    recent = through.objects.filter(visitorrequest__in=_recent_requests(office), offertype__is_family=False).values(
+        value=F("offertype__code")
+    )
+    codes = list(dict.fromkeys([*_most_frequent(recent, QUICK_TYPES), *DEFAULT_PRECISE_TYPES]))[:QUICK_TYPES]
+    found = {t.code: t for t in OfferType.objects.filter(code__in=codes)}
+    return [found[c] for c in codes if c in found]
+
+
+def theme_type_suggestions() -> dict[int, list[int]]:
+    """{theme id: [offer type ids]}: what each theme suggests at the counter."""
+    types = dict(OfferType.objects.filter(code__in={c for cs in reference.COUNTER_THEME_TYPES.values() for c in cs})
+                 .values_list("code", "pk"))  # fmt: skip
+    return {
+        pk: [types[c] for c in reference.COUNTER_THEME_TYPES.get(code, []) if c in types]
+        for code, pk in Theme.objects.values_list("code", "pk")
+    }
+
+
+def todays_requests(day: datetime.date | None = None):
+    """The requests recorded at the counter today, latest first."""
+    start, end = today_bounds(day)
+    return requests().filter(channel="counter", received_at__gte=start, received_at__lt=end)
 
 
 def family_types():

@@ -6,6 +6,8 @@ app_name = "desk"
 
 urlpatterns = [
     path("", views.counter, name="counter"),
+    path("quick/", views.quick_line, name="quick"),
+    path("places/", views.places, name="places"),
     path("settings/", settings_views.desk_settings_view, name="settings"),
     path("themes/", advice_views.themes, name="themes"),
     path("count/add/", views.count_increment, name="count_add"),

@@ -15,9 +15,18 @@ from acvs.core.exceptions import ConflictError
 from acvs.core.forms import attach_errors
 from acvs.core.paginator import paginate
 from acvs.network import rules
+from acvs.network.selectors import place_index
 
 from . import selectors, services
-from .forms import CounterForm, CountSetForm, FilterForm, RequestForm, initial_from_request
+from .forms import (
+    CounterForm,
+    CountSetForm,
+    FilterForm,
+    RequestForm,
+    apply_quick_line,
+    initial_from_request,
+    quick_chips,
+)
 from .models import RequestStatus
 
 PAGE_SIZE = 25
@@ -36,7 +45,10 @@ def counter(request):
     status = 200
     lines, handout_errors = {}, {}
     if request.method == "POST":
-        form = CounterForm(request.POST, office=request.office)
+        data = request.POST
+        if data.get("quick", "") != data.get("quick_parsed", ""):  # recorded before the line was read back
+            data, _parsed = apply_quick_line(data, request.office)
+        form = CounterForm(data, office=request.office)
         lines, handout_errors = services.counter_handout_parse(request.POST, request.office)
         if form.is_valid() and not handout_errors:
             try:
@@ -48,13 +60,46 @@ def counter(request):
         status = 400
     else:
         form = CounterForm(office=request.office)
-    context = {"form": form, "handout_errors": handout_errors, "handout_open": bool(lines or handout_errors)}
+    context = {"form": form, "handout_errors": handout_errors, "handout_open": bool(lines or handout_errors),
+               **_counter_context()}  # fmt: skip
     if status == 400 and request.htmx:
         # Only the form goes back, with its errors and what was typed.
         response = render(request, "desk/_counter_form.html", context, status=422)
         return reswap(retarget(response, "#counter-form"), "outerHTML")
-    context.update(can_change_settings=rules.can_change_desk_settings(request.membership), **_count_context(request))
+    context.update(
+        can_change_settings=rules.can_change_desk_settings(request.membership),
+        todays_requests=selectors.todays_requests(),
+        **_count_context(request),
+    )
     return render(request, "desk/counter.html", context, status=status)
+
+
+def _counter_context(chips=None) -> dict:
+    """What the counter's fields need besides the form: the quick line's chips (None: not read), theme→type hints,
+    today."""
+    return {
+        "quick_chips": chips,
+        "theme_types": selectors.theme_type_suggestions(),
+        "today": timezone.localdate(),
+    }
+
+
+@require_POST
+@rules.requires("desk.use")
+def quick_line(request):
+    """The quick line read back into the counter's fields: the fields part of the form, with chips."""
+    drop = request.POST.get("quick_drop", "")
+    data, parsed = apply_quick_line(request.POST, request.office, drop=int(drop) if drop.isdigit() else None)
+    form = CounterForm(data, office=request.office)
+    context = {"form": form, **_counter_context(quick_chips(parsed)), "quick_rewritten": drop != ""}
+    return render(request, "desk/_counter_fields.html", context)
+
+
+@rules.requires("desk.use")
+def places(request):
+    """Completion of the commune field: communes by name or postcode (a listbox of options)."""
+    text = request.GET.get("postcode", "")[:100]
+    return render(request, "desk/_places.html", {"places": place_index().complete(text) if text else []})
 
 
 def _record_at_counter(membership, data, lines):
@@ -71,7 +116,8 @@ def _counter_recorded(request, created, handed_out: bool):
     """With htmx, a one-line answer (the page resets its own form); without, back to an empty counter."""
     if request.htmx:
         # After a hand-out the counter stock changed: the answer also refreshes the brochure fields.
-        context = {"visitor_request": created, "refresh_handout": handed_out}
+        context = {"visitor_request": created, "refresh_handout": handed_out,
+                   "todays_requests": selectors.todays_requests()}  # fmt: skip
         response = render(request, "desk/_counter_recorded.html", context)
         return trigger_client_event(response, "counter-recorded")
     messages.success(

@@ -1,6 +1,7 @@
 """The demo loader (manage.py load_demo): network, log-ins, offers of every family, searchable, idempotent."""
 
 import csv
+import gzip
 import io
 
 import pytest
@@ -20,7 +21,7 @@ COUNT = 150
 
 
 def epci_communes(name: str) -> set[str]:
-    with (DATA_DIR / "communes_04_83.csv").open(encoding="utf-8", newline="") as f:
+    with gzip.open(DATA_DIR / "communes.csv.gz", "rt", encoding="utf-8", newline="") as f:
         return {row["code_insee"] for row in csv.DictReader(f) if row["nom_epci"] == name}
 
 

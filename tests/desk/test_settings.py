@@ -37,3 +37,33 @@ def test_bad_settings_are_refused_and_kept(client, manager, cavalaire):
     assert "supérieure ou égale à 1" in body
     assert "ZZ" in body
     assert not DeskSettings.objects.filter(office=cavalaire).exists()
+
+
+def test_quick_picks_are_the_pins_then_the_offices_frequent_origins_of_the_last_90_days(
+    manager, cavalaire, other_agent, make_request
+):
+    from acvs.desk.models import VisitorRequest
+    from acvs.network.models import Department
+    from acvs.offer.models import OfferType
+
+    # With no history and no pins: the office's département and its neighbours, the network's usual countries.
+    assert [d.code for d in selectors.quick_departments(cavalaire)] == ["83", "04", "06", "13", "84"]
+    assert [c for c, _n in selectors.quick_countries(cavalaire)][:2] == ["DE", "BE"]
+    for country, times in (("JP", 3), ("IT", 2), ("SE", 1)):
+        for _ in range(times):
+            make_request(country=country, language="en")
+    for _ in range(2):
+        make_request(origin="france", country="", department=Department.objects.get(code="44"), language="fr")
+    old = make_request(country="US", language="en")
+    VisitorRequest.objects.filter(pk=old.pk).update(received_at=old.received_at - datetime.timedelta(days=91))
+    make_request(user=other_agent, country="BR", language="pt")  # another office's visitors do not count
+    assert [c for c, _n in selectors.quick_countries(cavalaire)] == ["JP", "IT", "SE"]
+    assert [d.code for d in selectors.quick_departments(cavalaire)] == ["44"]
+    DeskSettings.objects.create(office=cavalaire, quick_choices={"countries": ["CH", "IT"]})
+    assert [c for c, _n in selectors.quick_countries(cavalaire)] == ["CH", "IT", "JP", "SE"]
+    # Precise types: the most requested first, completed by the usual ones.
+    made = make_request(country="JP", language="en")
+    made.requested_types.set([OfferType.objects.get(code="HorseTour")])
+    assert [t.code for t in selectors.quick_types(cavalaire)] == [
+        "HorseTour", "Camping", "Guesthouse", "SelfCateringAccommodation", "Hotel", "WalkingTour"
+    ]  # fmt: skip

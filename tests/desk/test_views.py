@@ -38,10 +38,13 @@ def test_counter_resolves_postcodes_to_communes(client, agent):
     client.post(reverse("desk:counter"), counter_payload(origin_pick="", postcode="83240"))
     obj = VisitorRequest.objects.get()
     assert (obj.origin, obj.commune.name, obj.department.code) == ("france", "Cavalaire-sur-Mer", "83")
-    # A département whose communes are not loaded: the postcode gives the département.
-    client.post(reverse("desk:counter"), counter_payload(origin_pick="", postcode="75001"))
-    paris = VisitorRequest.objects.latest("id")
-    assert (paris.department.code, paris.commune, paris.postcode) == ("75", None, "75001")
+    # Every commune of France is known.
+    client.post(reverse("desk:counter"), counter_payload(origin_pick="", postcode="44300"))
+    nantes = VisitorRequest.objects.latest("id")
+    assert (nantes.department.code, nantes.commune.name, nantes.postcode) == ("44", "Nantes", "44300")
+    client.post(reverse("desk:counter"), counter_payload(origin_pick="", postcode="69003"))
+    lyon = VisitorRequest.objects.latest("id")
+    assert (lyon.department.code, lyon.commune.name, lyon.postcode) == ("69", "Lyon", "69003")
 
 
 def test_counter_quick_department_and_country_select(client, agent):
@@ -320,3 +323,82 @@ def test_request_dates_beyond_the_years_of_the_network_are_refused(client, agent
     assert response.status_code == 400
     assert response.context["form"].errors[field] == ["Saisissez une date comprise entre les années 1900 et 2100."]
     assert not VisitorRequest.objects.exists()
+
+
+def test_counter_finds_a_commune_by_name_or_by_the_completion(client, agent):
+    client.force_login(agent)
+    client.post(reverse("desk:counter"), counter_payload(origin_pick="", postcode="saint-etienne"))
+    client.post(reverse("desk:counter"), counter_payload(origin_pick="", postcode="Lyon (69001)", commune_code="69123"))
+    found = list(VisitorRequest.objects.order_by("id").values_list("commune__name", "department__code", "postcode"))
+    assert found == [("Saint-Étienne", "42", "42000"), ("Lyon", "69", "69001")]
+    response = client.post(reverse("desk:counter"), counter_payload(origin_pick="", postcode="Nulle-Part-sur-Mer"))
+    assert response.status_code == 400
+    assert "Commune inconnue : Nulle-Part-sur-Mer." in response.content.decode()
+
+
+def test_commune_completion_by_name_or_postcode(client, agent):
+    client.force_login(agent)
+    body = client.get(reverse("desk:places"), {"postcode": "nant"}).content.decode()
+    assert body.index("Nantes") < body.index("Nanterre")
+    assert 'role="option"' in body
+    assert 'data-insee="44109"' in client.get(reverse("desk:places"), {"postcode": "4400"}).content.decode()
+    assert client.get(reverse("desk:places"), {"postcode": "<b>"}).content.decode().strip() == ""
+
+
+def test_quick_line_fills_the_fields_shows_chips_and_keeps_what_it_did_not_understand(client, agent, themes):
+    from acvs.offer.models import OfferType
+
+    client.force_login(agent)
+    line = "couple retraités nantes vélo chbre d'hôtes 1 semaine zorglub"
+    response = client.post(reverse("desk:quick"), {"quick": line, "adults": 1, "children": 0, "language": "fr"})
+    assert response.status_code == 200
+    form = response.context["form"]
+    data = form.data
+    today = timezone.localdate()
+    assert (data["postcode"], data["commune_code"], data["profile"], data["adults"], data["children"]) == (
+        "Nantes (44000)", "44109", "senior", "2", "0"
+    )  # fmt: skip
+    assert data.getlist("themes") == [str(themes["cycling"].pk)]
+    assert data.getlist("requested_types") == [str(OfferType.objects.get(code="Guesthouse").pk)]
+    assert (data["stay_start"], data["stay_end"]) == (str(today), str(today + datetime.timedelta(days=7)))
+    chips = response.context["quick_chips"]
+    assert [c["label"] for c in chips if not c["understood"]] == ["zorglub"]
+    assert "Chambre d'hôtes" in [str(c["label"]) for c in chips]
+    body = response.content.decode()
+    assert "zorglub" in body
+    assert "Nantes (44000)" in body
+
+    # Editing the line edits the fields it had set; a chip's × takes its words out of the line.
+    changed = client.post(reverse("desk:quick"), {**data.dict(), "quick": "couple nantes camping"}).context["form"].data
+    assert changed.getlist("themes") == []
+    assert changed.getlist("requested_types") == [str(OfferType.objects.get(code="Camping").pk)]
+    assert (changed["profile"], changed["stay_start"]) == ("couple", "")
+    index = next(c["index"] for c in client.post(reverse("desk:quick"), changed).context["quick_chips"]
+                 if c["words"] == "nantes")  # fmt: skip
+    dropped = client.post(reverse("desk:quick"), {**changed.dict(), "quick_drop": index})
+    assert dropped.context["form"].data["quick"] == "couple camping"
+    assert dropped.context["form"].data["commune_code"] == ""
+    assert 'id="id_quick"' in dropped.content.decode()  # the line itself is rewritten (out of band)
+    assert 'id="id_quick"' not in response.content.decode()  # while typing, the line is left alone
+
+
+def test_a_line_recorded_before_it_was_read_back_is_read_at_recording(client, agent):
+    client.force_login(agent)
+    response = client.post(reverse("desk:counter"), {"quick": "famille allemande 2+2", "adults": 1, "children": 0,
+                                                     "language": "fr", "outcome": "fully"})  # fmt: skip
+    assert response.status_code == 302
+    obj = VisitorRequest.objects.get()
+    assert (obj.country, obj.profile, obj.adults, obj.children, obj.language) == ("DE", "family", 2, 2, "de")
+
+
+def test_counter_lists_todays_requests_with_the_advice_link(client, agent, make_request):
+    client.force_login(agent)
+    made = make_request()
+    body = client.get(reverse("desk:counter")).content.decode()
+    assert reverse("desk:advise", args=[made.pk]) in body
+    response = client.post(reverse("desk:counter"), counter_payload(), HTTP_HX_REQUEST="true")
+    recorded = VisitorRequest.objects.latest("id")
+    body = response.content.decode()
+    assert reverse("desk:advise", args=[recorded.pk]) in body
+    assert "Conseiller" in body
+    assert reverse("desk:advise", args=[made.pk]) in body  # today's list, refreshed

@@ -1,6 +1,10 @@
+import datetime
+import os
 import re
+from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from acvs.desk.models import Theme, VisitorRequest
@@ -17,70 +21,190 @@ def themes(db):
     ensure_themes(Theme)
 
 
-def test_agent_records_a_german_family_in_at_most_8_interactions(page, agent, other_agent):
+SHOTS = Path(os.environ["ACVS_SHOTS"]) if os.environ.get("ACVS_SHOTS") else None
+
+
+class Agent:
+    """The agent's hands: every tap and every typed field counts as one interaction."""
+
+    def __init__(self, page):
+        self.page = page
+        self.count = 0
+
+    def tap(self, locator):
+        self.count += 1
+        locator.click()
+
+    def type(self, locator, text):
+        self.count += 1
+        locator.fill(text)
+
+    def toggle(self, name):
+        return self.page.locator("label.toggle").filter(has_text=re.compile(f"^{name}$"))
+
+
+# Whether a field is wide enough for a text in its own font, besides its padding and its picker or arrow.
+FITS = """([id, text]) => {
+  const field = document.getElementById(id), style = getComputedStyle(field);
+  const context = document.createElement("canvas").getContext("2d");
+  context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  const needed = context.measureText(text).width + parseFloat(style.paddingLeft) + parseFloat(style.paddingRight) + 20;
+  return field.clientWidth >= needed;
+}"""
+
+
+def quick_line(page):
+    return page.get_by_role("textbox", name="Saisie rapide")
+
+
+def open_counter(page, size=(1280, 800)):
+    page.set_viewport_size({"width": size[0], "height": size[1]})
     login(page, "agent", PASSWORD)
     page.get_by_role("link", name="Accueil", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Accueil")
+    return Agent(page)
 
-    interactions = 0
 
-    def tap(locator):
-        nonlocal interactions
-        interactions += 1
-        locator.click()
+def recorded(page):
+    expect(page.locator("#counter-result")).to_contain_text("Demande enregistrée.")
+    return VisitorRequest.objects.latest("id")
 
-    def toggle(name):
-        return page.locator("label.toggle").filter(has_text=re.compile(f"^{name}$"))
 
-    tap(toggle("Allemagne"))
-    tap(page.get_by_role("button", name="Adultes : un de plus"))
-    tap(page.get_by_role("button", name="Enfants : un de plus"))
-    tap(page.get_by_role("button", name="Enfants : un de plus"))
-    tap(toggle("Famille"))
-    tap(toggle("Randonnée"))
-    tap(toggle("Patrimoine"))
-    # The language follows the country tapped.
-    expect(page.get_by_label("Langue du visiteur")).to_have_value("de")
-    tap(page.get_by_role("button", name="Enregistrer"))
-    assert interactions <= 8
+def test_a_german_family_of_four_in_3_interactions_then_the_advice_in_1(page, agent, other_agent):
+    hands = open_counter(page)
+    hands.tap(hands.toggle("Allemagne"))
+    hands.tap(hands.toggle("Famille"))  # sets the party: 2 adults, 2 children
+    hands.tap(page.get_by_role("button", name="Enregistrer"))
+    assert hands.count == 3
 
-    expect(page.get_by_text("Demande enregistrée.")).to_be_visible()
-    expect(page.get_by_role("link", name="Corriger ou annuler")).to_be_visible()
-    # Back to an empty counter.
+    obj = recorded(page)
+    assert (obj.country, obj.adults, obj.children, obj.profile, obj.language) == ("DE", 2, 2, "family", "de")
+    # Back to an empty counter, today's requests listed with the advice link.
     expect(page.locator("#id_children")).to_have_value("0")
     expect(page.locator("input[name=origin_pick]:checked")).to_have_count(0)
+    expect(page.locator("#todays-requests summary")).to_contain_text("1 demande")
 
-    obj = VisitorRequest.objects.get()
-    assert (obj.country, obj.adults, obj.children, obj.profile, obj.language) == ("DE", 2, 2, "family", "de")
-    assert set(obj.themes.values_list("code", flat=True)) == {"hiking", "heritage"}
-
-    page.get_by_role("link", name="Demandes", exact=True).click()
-    row = page.locator(f"#request-{obj.pk}")
-    expect(row).to_contain_text("Allemagne")
-    expect(row).to_contain_text("Randonnée")
+    advice = Agent(page)
+    advice.tap(page.locator("#counter-result").get_by_role("link", name="Conseiller"))
+    page.wait_for_url(re.compile(rf"advice={obj.pk}"))
+    assert advice.count == 1
 
     # The visitor counter: one tap, today's count shown without reloading.
     page.goto("/desk/")
+    page.locator("#todays-requests summary").click()
+    expect(page.locator("#todays-requests").get_by_role("link", name="Conseiller")).to_have_count(1)
     page.get_by_role("button", name="+1 visiteur").click()
     expect(page.locator("#visitors-today")).to_have_text("1")
 
-    # An agent of another office does not see it.
+    # An agent of another office does not see the request.
     page.context.clear_cookies()
     login(page, "other", PASSWORD)
     assert page.goto(f"/desk/requests/{obj.pk}/").status == 404
-    page.goto("/desk/requests/")
-    expect(page.locator(f"#request-{obj.pk}")).to_have_count(0)
-
-
-def test_counter_fits_a_1280x800_touch_screen(page, agent, tmp_path):
-    page.set_viewport_size({"width": 1280, "height": 800})
-    login(page, "agent", PASSWORD)
     page.goto("/desk/")
-    height = page.evaluate("document.documentElement.scrollHeight")
-    page.screenshot(path=tmp_path / "counter-1280x800.png", full_page=True)
-    assert height <= 800, height
+    expect(page.locator("#todays-requests summary")).to_contain_text("0 demande")
+
+
+def assert_retired_couple_from_nantes(obj):
+    today = timezone.localdate()
+    assert (obj.commune.name, obj.department.code, obj.origin) == ("Nantes", "44", "france")
+    assert (obj.profile, obj.adults, obj.children, obj.language) == ("senior", 2, 0, "fr")
+    assert list(obj.themes.values_list("code", flat=True)) == ["cycling"]
+    assert list(obj.requested_types.values_list("code", flat=True)) == ["Guesthouse"]
+    assert (obj.stay_start, obj.stay_end) == (today, today + datetime.timedelta(days=7))
+
+
+def test_a_retired_couple_from_nantes_by_taps_in_6_interactions(page, agent):
+    hands = open_counter(page)
+    hands.type(page.get_by_role("combobox", name="Commune ou code postal"), "44000")
+    hands.tap(hands.toggle("Seniors"))
+    hands.tap(hands.toggle("Vélo"))
+    # The theme suggests its types; the precise type is a toggle beside the families.
+    expect(hands.toggle("Chambre d'hôtes")).to_have_class(re.compile("suggested"))
+    hands.tap(hands.toggle("Chambre d'hôtes"))
+    hands.tap(page.get_by_role("button", name="Une semaine"))
+    expect(page.locator("#id_stay_start")).to_have_value(timezone.localdate().isoformat())
+    hands.tap(page.get_by_role("button", name="Enregistrer"))
+    assert hands.count == 6
+    assert_retired_couple_from_nantes(recorded(page))
+
+
+def test_a_retired_couple_from_nantes_by_the_quick_line_in_2_interactions(page, agent):
+    hands = open_counter(page)
+    hands.type(quick_line(page), "couple de retraités de Nantes vélo chbre d'hôtes 1 semaine")
+    chips = page.locator("#quick-chips")
+    for understood in ("Nantes (44000)", "Seniors", "Vélo", "Chambre d'hôtes"):
+        expect(chips).to_contain_text(understood)
+    expect(page.locator("#id_adults")).to_have_value("2")
+    hands.tap(page.get_by_role("button", name="Enregistrer"))
+    assert hands.count == 2
+    assert_retired_couple_from_nantes(recorded(page))
+
+
+def test_quick_line_chips_can_be_removed_and_what_is_not_understood_stays(page, agent):
+    hands = open_counter(page)
+    line = quick_line(page)
+    hands.type(line, "famille belge zorglub camping 3 nuits")
+    chips = page.locator("#quick-chips")
+    expect(chips.locator(".chip.unknown")).to_have_text(re.compile("zorglub"))
+    expect(page.locator("input[name=origin_pick][value='country:BE']")).to_be_checked()
+    line.press("End")
+    line.press("Enter")  # reads the line again, does not record
+    expect(chips.locator(".chip")).to_have_count(5)
+    assert VisitorRequest.objects.count() == 0
+    page.get_by_role("button", name="Retirer « camping » de la saisie").click()
+    expect(line).to_have_value("famille belge zorglub 3 nuits")
+    expect(page.locator("#id_requested_types input:checked")).to_have_count(0)
+    hands.tap(page.get_by_role("button", name="Enregistrer"))
+    obj = recorded(page)
+    assert (obj.country, obj.profile, obj.adults, obj.children) == ("BE", "family", 2, 2)
+    assert obj.requested_types.count() == 0
+
+
+def test_commune_completion_by_keyboard_and_by_touch(page, agent):
+    open_counter(page)
+    place = page.get_by_role("combobox", name="Commune ou code postal")
+    place.press_sequentially("lyo")
+    options = page.locator("#place-options").get_by_role("option")
+    expect(options.first).to_contain_text("Lyon")
+    expect(place).to_have_attribute("aria-expanded", "true")
+    place.press("ArrowDown")
+    expect(options.first).to_have_attribute("aria-selected", "true")
+    place.press("Enter")  # picks the commune, does not record
+    expect(place).to_have_value("Lyon (69001)")
+    expect(options).to_have_count(0)
+    place.fill("")
+    place.press_sequentially("st etien")
+    options.filter(has_text="Saint-Étienne").first.click()
+    expect(place).to_have_value("Saint-Étienne (42000)")
+    page.get_by_role("button", name="Enregistrer").click()
+    obj = recorded(page)
+    assert (obj.commune.insee, obj.postcode) == ("42218", "42000")
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1024, 768)])
+def test_counter_fits_the_screen_without_scrolling_also_after_a_recording(page, agent, size):
+    hands = open_counter(page, size)
+    page.goto("/desk/")
+
+    def check(moment):
+        if SHOTS:
+            page.screenshot(path=SHOTS / f"counter-{size[0]}x{size[1]}-{moment}.png", full_page=True)
+        height = page.evaluate("document.documentElement.scrollHeight")
+        assert height <= size[1], (moment, height)
+
+    check("empty")
+    hands.type(quick_line(page), "couple de retraités de Nantes vélo chbre d'hôtes 1 semaine xyz")
+    expect(page.locator("#quick-chips .chip")).to_have_count(7)
+    check("quick-line")
+    hands.tap(page.get_by_role("button", name="Enregistrer"))
+    recorded(page)
+    check("recorded")
+    # The dates show their year, the language select its whole name.
+    page.get_by_role("button", name="Une semaine").click()
+    for name, shown in (("id_stay_start", "00/00/0000"), ("id_stay_end", "00/00/0000"), ("id_language", "Français")):
+        assert page.evaluate(FITS, [name, shown]), name
     # Every touch target is at least 44px high.
-    targets = "#counter-form .toggle span, #counter-form button, #visitor-counter button"
+    targets = "#counter-form .toggle span, #counter-form button, #visitor-counter button, #todays-requests summary"
     small = page.evaluate(
         f"""() => [...document.querySelectorAll('{targets}')]
         .filter(e => e.offsetParent && e.getBoundingClientRect().height < 44).map(e => e.textContent)"""

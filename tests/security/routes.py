@@ -510,6 +510,13 @@ ROUTES: dict[str, Route] = {
     ),
     # The counter
     "desk:counter": Route(methods=GET_POST, form=counter_form, text=("stay_label",), htmx={}),
+    "desk:quick": Route(
+        methods=POST,
+        form=lambda w, s: {**counter_form(w, s), "quick": "famille allemande 2+2 rando 3 nuits", "quick_drop": "1"},
+        ok={"POST": 200},
+        htmx={},
+    ),
+    "desk:places": Route(query={"postcode": "nant"}, htmx={}),
     "desk:settings": Route(
         methods=GET_POST,
         form={"due_days": "5", "countries": ["DE", "GB"], "departments": ["83", "04"]},

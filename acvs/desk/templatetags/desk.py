@@ -49,3 +49,16 @@ def advice_request(context):
 @register.filter
 def suggested_ids(visitor_request) -> set[int]:
     return {s.offer_id for s in visitor_request.suggestions.all()} if visitor_request else set()
+
+
+@register.filter
+def profile_party(profile: str) -> dict:
+    """The party a profile sets when tapped ({} when it sets none)."""
+    party = reference.PROFILE_PARTY.get(profile)
+    return {"adults": party[0], "children": party[1]} if party else {}
+
+
+@register.filter
+def suggested_types(theme_id, suggestions: dict) -> str:
+    """Ids of the types a theme suggests, for the toggles' data attribute."""
+    return " ".join(str(pk) for pk in suggestions.get(int(str(theme_id)), []))

@@ -8,7 +8,7 @@ from acvs.offer.search import indexing
 
 
 class Command(BaseCommand):
-    help = "Load reference data: départements, communes (04, 83), DATAtourisme types, labels and features."
+    help = "Load reference data: départements, every French commune, DATAtourisme types, labels and features."
 
     def handle(self, *args, **options):
         self.stdout.write(f"Départements: {load_departments()}")
