@@ -247,6 +247,11 @@ ACVS_SEARCH_FACET_SAMPLE = envint("ACVS_SEARCH_FACET_SAMPLE", 1_000)
 # An availability not confirmed for this many days is shown and searched as unknown.
 ACVS_AVAILABILITY_STALE_DAYS = envint("ACVS_AVAILABILITY_STALE_DAYS", 7)
 ACVS_MAP_TILES_URL = envstr("ACVS_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+# Booklets fetch the tiles of their map server-side (an empty ACVS_MAP_TILES_URL: the drawn map), keep them in this
+# folder, and give up after this many seconds per tile (then the drawn map, and no new try for five minutes).
+ACVS_MAP_TILES_CACHE = Path(envstr("ACVS_MAP_TILES_CACHE", str(BASE_DIR / "var" / "tiles")))
+ACVS_MAP_TILES_TIMEOUT = envint("ACVS_MAP_TILES_TIMEOUT", 3)
+ACVS_MAP_TILES_ATTRIBUTION = envstr("ACVS_MAP_TILES_ATTRIBUTION", "© OpenStreetMap")
 
 
 def tiles_source(url: str) -> str:
