@@ -54,9 +54,11 @@ format: deps
 	$(UV) run ruff check --fix .
 	$(UV) run ruff format .
 
-## messages: refresh the French catalogue after changing translatable strings
+## messages: refresh the French catalogues after changing translatable strings (and the booklet's other languages:
+## acvs/booklet/locale, the texts a visitor reads in en, de, it, es, nl)
 messages: deps
 	$(UV) run python manage.py makemessages -l fr --no-location --ignore=.venv --ignore=var --ignore=bench
+	cd acvs/booklet && $(UV) run python ../../manage.py makemessages -l en -l de -l it -l es -l nl --no-location
 	$(UV) run python manage.py compilemessages --ignore=.venv
 
 bench: deps rum

@@ -7,10 +7,11 @@ catalogues (acvs/booklet/locale).
 """
 
 import datetime
+import re
 from decimal import Decimal
 
 from babel import Locale
-from babel.dates import format_skeleton, get_day_names
+from babel.dates import format_date, format_skeleton, get_day_names
 from babel.numbers import format_currency
 from django.utils.translation import pgettext, pgettext_lazy
 
@@ -34,6 +35,10 @@ CREDITS = {"Illustration ACVS (démo)": pgettext_lazy("photo credit", "ACVS illu
 
 def photo_credit(credit: str) -> str:
     return str(CREDITS.get(credit, credit))
+
+
+def colon(language: str) -> str:
+    return "\u00a0: " if language == "fr" else ": "  # French puts a (non-breaking) space before a colon
 
 
 # Hours ---------------------------------------------------------------------------------------------------------
@@ -82,7 +87,26 @@ def weekdays_text(weekdays, language: str) -> str:
 
 
 def short_date(day: datetime.date, language: str) -> str:
-    return format_skeleton("MMMd", day, locale=language)
+    return _first(format_skeleton("MMMd", day, locale=language), day, language)
+
+
+def day_date(day: datetime.date, language: str) -> str:
+    """A day of the stay: "vendredi 10 juillet", "Friday, July 10", "Freitag, 10. Juli", "viernes, 10 de julio"."""
+    full = Locale.parse(language).date_formats["full"].pattern
+    without_year = re.sub(r"[,\s]*(?:'[^']*'\s*)?y+\.?$", "", full)  # "EEEE, d 'de' MMMM 'de' y" -> "EEEE, d 'de' MMMM"
+    return _first(format_date(day, without_year, locale=language), day, language)
+
+
+def long_date(day: datetime.date, language: str) -> str:
+    """ "10 juillet 2026", "July 10, 2026", "10. Juli 2026", "10 de julio de 2026"."""
+    return _first(format_date(day, "long", locale=language), day, language)
+
+
+def _first(text: str, day: datetime.date, language: str) -> str:
+    """French writes the first day of a month "1er"."""
+    if language == "fr" and day.day == 1:
+        return re.sub(r"(?<!\d)1(?=[\s\u00a0])", "1er", text, count=1)
+    return text
 
 
 def hours_lines(periods, language: str, *, stay_start=None, stay_end=None) -> list[str]:
@@ -109,8 +133,7 @@ def hours_lines(periods, language: str, *, stay_start=None, stay_end=None) -> li
             day_text = weekdays_text(weekdays, language) or (pgettext("opening", "daily") if not hours else "")
             parts.append(" ".join(x for x in (day_text, hours) if x) or pgettext("opening", "daily"))
         text = "; ".join(parts)
-        colon = "\u00a0: " if language == "fr" else ": "  # French puts a space before a colon
-        lines.append(f"{dates}{colon}{text}" if dates else text)
+        lines.append(f"{dates}{colon(language)}{text}" if dates else text)
     return lines
 
 
@@ -130,7 +153,7 @@ def price_line(price, language: str) -> str:
     if price.max_amount is not None and price.max_amount != price.min_amount:
         amount = f"{amount} – {money(price.max_amount, language)}"
     unit = UNITS.get(price.unit, "")
-    return f"{price.label}: {amount} {unit}".strip()
+    return f"{price.label}{colon(language)}{amount} {unit}".strip()
 
 
 # Colours (WCAG 2 contrast) -------------------------------------------------------------------------------------

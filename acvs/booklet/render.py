@@ -59,6 +59,7 @@ class Entry:
 class Day:
     number: int | None
     date: datetime.date | None
+    date_text: str = ""  # in the booklet's language
     entries: list = field(default_factory=list)
 
     @property
@@ -171,6 +172,8 @@ def booklet_context(booklet: Booklet, *, site_url: str, for_pdf: bool) -> dict:
             if day_number and booklet.stay_start
             else None,
         )
+        if day.date:
+            day.date_text = printed.day_date(day.date, booklet.language)
         for item in group:
             number += 1
             offer = item.offer
@@ -224,6 +227,8 @@ def booklet_context(booklet: Booklet, *, site_url: str, for_pdf: bool) -> dict:
         "office": office,
         "branding": branding,
         "colours": colours,
+        "stay_start": printed.long_date(booklet.stay_start, booklet.language) if booklet.stay_start else "",
+        "stay_end": printed.long_date(booklet.stay_end, booklet.language) if booklet.stay_end else "",
         "days": days,
         "entries": entries,
         "has_days": any(d.number for d in days),
@@ -299,12 +304,17 @@ def url_fetcher():
     return LocalFetcher(allowed_protocols={"file", "data"}, timeout=5)
 
 
-def render_pdf(booklet: Booklet, *, site_url: str) -> bytes:
+def render_document(booklet: Booklet, *, site_url: str):
+    """The laid-out booklet (a WeasyPrint Document: its pages and boxes, then the PDF)."""
     from weasyprint import HTML
 
     html = pdf_html(booklet, site_url=site_url)
     base = Path(settings.MEDIA_ROOT).resolve().as_uri() + "/"
-    return HTML(string=html, base_url=base, url_fetcher=url_fetcher()).write_pdf()
+    return HTML(string=html, base_url=base, url_fetcher=url_fetcher()).render()
+
+
+def render_pdf(booklet: Booklet, *, site_url: str) -> bytes:
+    return render_document(booklet, site_url=site_url).write_pdf()
 
 
 def pdf_filename(booklet: Booklet) -> str:
