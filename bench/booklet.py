@@ -55,6 +55,7 @@ def setup_django(args) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "acvs.settings"
     os.environ["DATABASE_URL"] = args.database_url
     os.environ.setdefault("MEDIA_ROOT", str(ROOT / "var" / "bench-booklet-media"))
+    os.environ.setdefault("ACVS_MAP_TILES_URL", "")  # the drawn map: no tile server's latency in the figures
     if args.database_url.startswith(("postgres://", "postgresql://")):
         from bench.search import create_pg_database
 
