@@ -174,4 +174,4 @@ def test_the_pdf_renders_to_images_page_by_page(agent, full_booklet, layout, tmp
         with Image.open(png) as image:
             assert abs(image.width - 248) <= 1  # A4 at 30 dpi
             assert abs(image.height - 351) <= 1
-            assert len(set(image.convert("L").getdata())) > 8  # something is drawn on every page
+            assert len(image.convert("L").getcolors(256)) > 8  # something is drawn on every page
