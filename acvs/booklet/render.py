@@ -158,10 +158,20 @@ def group_by_day(items: list) -> list[tuple[int | None, list]]:
     return groups
 
 
+def _branding(office) -> Branding:
+    return Branding.objects.filter(office=office).first() or Branding(office=office)
+
+
+def colours_of(office) -> dict:
+    """The office's booklet colours and the text colours readable on them (in its scope)."""
+    branding = _branding(office)
+    return printed.palette(branding.primary_colour, branding.accent_colour)
+
+
 def booklet_context(booklet: Booklet, *, site_url: str, for_pdf: bool) -> dict:
     """Everything the PDF and web templates show. Call inside translation.override(booklet.language)."""
     office = booklet.office
-    branding = Branding.objects.filter(office=office).first() or Branding(office=office)
+    branding = _branding(office)
     items = items_with_offers(booklet)
     public_url = site_url.rstrip("/") + booklet.get_public_path()
     days, points, number = [], [], 0
@@ -262,7 +272,8 @@ def stylesheet(name: str) -> str:
 
 
 def render_web(booklet: Booklet, *, site_url: str, preview: bool = False, request=None) -> str:
-    """The request, when there is one, gives the page its Content-Security-Policy nonce (the colours' <style>)."""
+    """The web version; the request, when there is one, is the template's (its colours come from their own stylesheet,
+    booklet:public_colours)."""
     with translation.override(booklet.language):
         context = booklet_context(booklet, site_url=site_url, for_pdf=False)
         context["preview"] = preview
