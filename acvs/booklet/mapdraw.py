@@ -9,6 +9,7 @@ comma would break them).
 
 import base64
 import gzip
+import hashlib
 import io
 import itertools
 import json
@@ -240,9 +241,25 @@ def scale_bar(view: View, lat: float) -> tuple[float, str]:
 
 
 def map_svg(points: list[tuple[int, float, float]], communes, colours: dict) -> str:
-    """The SVG map of the booklet's places (number, lat, lon); "" without places."""
+    """The SVG map of the booklet's places (number, lat, lon); "" without places.
+
+    Kept in the cache under what it is made of: a web version is opened again and again, its map stays the same.
+    """
     if not points:
         return ""
+    tiles_wanted = bool(settings.ACVS_MAP_TILES_URL)
+    made_of = (points, [(c.name, c.latitude, c.longitude) for c in communes], sorted(colours.items()), tiles_wanted)
+    key = "booklet:map:" + hashlib.sha256(repr(made_of).encode()).hexdigest()
+    svg = cache.get(key)
+    if svg is None:
+        svg = _map_svg(points, communes, colours)
+        # A drawn map standing in for tiles that failed is kept only until the tile server is tried again.
+        stand_in = tiles_wanted and "<image" not in svg
+        cache.set(key, svg, TILES_DOWN_SECONDS if stand_in else 24 * 3600)
+    return svg
+
+
+def _map_svg(points, communes, colours: dict) -> str:
     tiles = ""
     if settings.ACVS_MAP_TILES_URL and not cache.get(TILES_DOWN_KEY):
         view = fit([(lat, lon) for _n, lat, lon in points], whole=True)
