@@ -56,9 +56,11 @@ format: deps
 	$(UV) run ruff check --fix .
 	$(UV) run ruff format .
 
-## messages: refresh the French catalogue after changing translatable strings
+## messages: refresh the French catalogues after changing translatable strings (and the booklet's other languages:
+## acvs/booklet/locale, the texts a visitor reads in en, de, it, es, nl)
 messages: deps
 	$(UV) run python manage.py makemessages -l fr --no-location --ignore=.venv --ignore=var --ignore=bench
+	cd acvs/booklet && $(UV) run python ../../manage.py makemessages -l en -l de -l it -l es -l nl --no-location
 	$(UV) run python manage.py compilemessages --ignore=.venv
 
 bench: deps rum
@@ -84,6 +86,10 @@ chromium:
 	@command -v chromium >/dev/null || { \
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 		else echo "Install Debian's chromium package (sudo apt-get install chromium)"; exit 1; fi; }
+	@# The booklet tests render PDF pages to PNG with poppler's pdftoppm.
+	@command -v pdftoppm >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; \
+		else echo "Install Debian's poppler-utils package (sudo apt-get install poppler-utils)"; exit 1; fi; }
 
 # The offer search's RUM index (migration offer/0008) needs Debian's postgresql-<version>-rum on the server: installed
 # here for every PostgreSQL server of this machine that lacks it (none installed: nothing to do, SQLite needs none).

@@ -250,6 +250,11 @@ ACVS_SEARCH_FACET_SAMPLE = envint("ACVS_SEARCH_FACET_SAMPLE", 1_000)
 # An availability not confirmed for this many days is shown and searched as unknown.
 ACVS_AVAILABILITY_STALE_DAYS = envint("ACVS_AVAILABILITY_STALE_DAYS", 7)
 ACVS_MAP_TILES_URL = envstr("ACVS_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+# Booklets fetch the tiles of their map server-side (an empty ACVS_MAP_TILES_URL: the drawn map), keep them in this
+# folder, and give up after this many seconds per tile (then the drawn map, and no new try for five minutes).
+ACVS_MAP_TILES_CACHE = Path(envstr("ACVS_MAP_TILES_CACHE", str(BASE_DIR / "var" / "tiles")))
+ACVS_MAP_TILES_TIMEOUT = envint("ACVS_MAP_TILES_TIMEOUT", 3)
+ACVS_MAP_TILES_ATTRIBUTION = envstr("ACVS_MAP_TILES_ATTRIBUTION", "© OpenStreetMap")
 
 
 def tiles_source(url: str) -> str:
@@ -262,12 +267,12 @@ def tiles_source(url: str) -> str:
 
 
 # Content Security Policy: only this site's own files run (every script is a vendored or static file; no inline
-# script, event handler or eval). Styles too come from files; the one inline <style> (a booklet's colours) carries
-# the request's nonce. Pictures may also come from the map tile server and data: URIs (QR codes, icons).
+# script, event handler or eval). Styles too come from files, a booklet's colours included (a stylesheet of its own:
+# booklet:public_colours). Pictures may also come from the map tile server and data: URIs (QR codes, icons).
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
-    "style-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:", tiles_source(ACVS_MAP_TILES_URL)],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],

@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from acvs.core.forms import DateField
 from acvs.offer.models import Offer
 
-from .models import Booklet, Branding
+from .models import LANGUAGE_CODES, LANGUAGES, Booklet, Branding
+from .services import BRANDING_TEXTS
 
 
 class BookletForm(forms.ModelForm):
@@ -43,11 +44,22 @@ class SendForm(forms.Form):
 
 
 class BrandingForm(forms.ModelForm):
+    """Colours, layout, and the office's hours and footer in each booklet language (French: the others' fallback)."""
+
     class Meta:
         model = Branding
-        fields = ["primary_colour", "accent_colour", "default_layout", "opening_hours", "footer"]
+        fields = ["primary_colour", "accent_colour", "default_layout", *BRANDING_TEXTS]
         widgets = {
             "primary_colour": forms.TextInput(attrs={"type": "color"}),
             "accent_colour": forms.TextInput(attrs={"type": "color"}),
-            "opening_hours": forms.Textarea(attrs={"rows": 4}),
+            **{f"opening_hours_{code}": forms.Textarea(attrs={"rows": 3}) for code in LANGUAGE_CODES},
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        names = dict(LANGUAGES)
+        for code in LANGUAGE_CODES:
+            self.fields[f"opening_hours_{code}"].label = _("Office opening hours (%(language)s)") % {
+                "language": names[code]
+            }
+            self.fields[f"footer_{code}"].label = _("Footer (%(language)s)") % {"language": names[code]}

@@ -6,7 +6,6 @@ with a visible fallback to French, and WeasyPrint reads stylesheets and pictures
 
 import base64
 import datetime
-import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -24,10 +23,8 @@ from acvs.network.models import Commune
 from acvs.offer.models import OfferPhoto, OpeningPeriod, Price, Status
 from acvs.offer.thumbnails import thumbnail
 
-from . import selectors
+from . import mapdraw, printed, selectors
 from .models import Booklet, Branding
-
-MAP_SIZE = (640, 420)
 
 
 @dataclass
@@ -46,9 +43,12 @@ class Entry:
     photo: object | None
     photo_file: str = ""  # file:// URI of the thumbnail, for WeasyPrint
     photo_url: str = ""  # /media/... of the thumbnail, for the web
+    photo_credit: str = ""
     link: str = ""  # where the QR code leads
     qr: str = ""  # data: URI of the QR code (PDF only)
     phone: str = ""
+    hours: list = field(default_factory=list)  # opening hours in the short local form, one line per date range
+    price_lines: list = field(default_factory=list)
 
     @property
     def anchor(self) -> str:
@@ -59,7 +59,13 @@ class Entry:
 class Day:
     number: int | None
     date: datetime.date | None
+    date_text: str = ""  # in the booklet's language
     entries: list = field(default_factory=list)
+
+    @property
+    def pairs(self) -> list[list]:
+        """The entries two by two: the magazine layout's rows, kept whole on a page."""
+        return [self.entries[i : i + 2] for i in range(0, len(self.entries), 2)]
 
 
 # Texts ---------------------------------------------------------------------------------------------------------
@@ -105,91 +111,6 @@ def qr_data_uri(url: str) -> str:
 
 
 # Map -----------------------------------------------------------------------------------------------------------
-
-NICE_KM = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200]
-KM_PER_DEGREE = 111.32
-
-
-def map_svg(points: list[tuple[int, float, float, str]], communes: list, colour: str, accent: str) -> str:
-    """An SVG map of numbered markers (number, lat, lon, name), with surrounding commune names and a scale bar.
-
-    Equirectangular projection with a cos(latitude) correction: right at the scale of a stay (tens of km).
-    """
-    width, height = MAP_SIZE
-    margin = 36
-    if not points:
-        return ""
-    lat0 = sum(p[1] for p in points) / len(points)
-    k = math.cos(math.radians(lat0))
-    xs = [p[2] * k for p in points]
-    ys = [p[1] for p in points]
-    cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
-    span_x = max(max(xs) - min(xs), 0.03)
-    span_y = max(max(ys) - min(ys), 0.02)
-    scale = min((width - 2 * margin) / span_x, (height - 2 * margin) / span_y)  # pixels per degree
-
-    def project(lat, lon):
-        return width / 2 + (lon * k - cx) * scale, height / 2 - (lat - cy) * scale
-
-    markers = []
-    for number, lat, lon, _name in points:
-        x, y = project(lat, lon)
-        step = 0
-        while any((x - m["x"]) ** 2 + (y - m["y"]) ** 2 < 15**2 for m in markers) and step < 60:
-            step += 1  # spread markers at the same place on a small spiral
-            angle = step * 2.39996
-            radius = 16 + 3 * step
-            x0, y0 = project(lat, lon)
-            x, y = x0 + radius * math.cos(angle), y0 + radius * math.sin(angle)
-        markers.append({"number": number, "x": x, "y": y})
-    names = []
-    for commune in communes:
-        x, y = project(commune.latitude, commune.longitude)
-        if not (12 < x < width - 60 and 14 < y < height - 30):
-            continue
-        if any(abs(x - n["x"]) < 70 and abs(y - n["y"]) < 16 for n in names):
-            continue
-        if any((x - m["x"]) ** 2 + (y - m["y"]) ** 2 < 18**2 for m in markers):
-            continue
-        names.append({"name": commune.name, "x": x, "y": y})
-        if len(names) >= 8:
-            break
-    # Scale bar: a round distance about a quarter of the width.
-    km_per_px = KM_PER_DEGREE / scale
-    wanted = km_per_px * width / 4
-    km = max((n for n in NICE_KM if n <= wanted), default=NICE_KM[0])
-    bar = km / km_per_px
-    context = {
-        "width": width,
-        "height": height,
-        # A light graticule-like grid.
-        "grid": [{"x": f"{i * width / 6:.0f}", "y": f"{i * height / 6:.0f}"} for i in range(1, 6)],
-        "markers": [
-            {"number": m["number"], "x": f"{m['x']:.1f}", "y": f"{m['y']:.1f}", "text_y": f"{m['y'] + 4:.1f}"}
-            for m in markers
-        ],  # fmt: skip
-        "communes": [
-            {
-                "name": n["name"],
-                "x": f"{n['x']:.1f}",
-                "y": f"{n['y']:.1f}",
-                "text_x": f"{n['x'] + 5:.1f}",
-                "text_y": f"{n['y'] - 4:.1f}",
-            }
-            for n in names
-        ],  # fmt: skip
-        "colour": colour,
-        "accent": accent,
-        "bar": f"{bar:.1f}",
-        "bar_box": f"{bar + 12:.1f}",
-        "scale_y": height - 16,
-        "north_x": width - 10,
-        "north_y": height - 10,
-        "scale_label": f"{km:g} km" if km >= 1 else f"{km * 1000:g} m",
-    }
-    # Markup comes from a template, as everywhere: names and colours are escaped there; numbers are preformatted
-    # (a localised decimal comma would break the coordinates).
-    return render_to_string("booklet/map.svg", context)
 
 
 def nearby_communes(points, department_ids) -> list:
@@ -237,10 +158,20 @@ def group_by_day(items: list) -> list[tuple[int | None, list]]:
     return groups
 
 
+def _branding(office) -> Branding:
+    return Branding.objects.filter(office=office).first() or Branding(office=office)
+
+
+def colours_of(office) -> dict:
+    """The office's booklet colours and the text colours readable on them (in its scope)."""
+    branding = _branding(office)
+    return printed.palette(branding.primary_colour, branding.accent_colour)
+
+
 def booklet_context(booklet: Booklet, *, site_url: str, for_pdf: bool) -> dict:
     """Everything the PDF and web templates show. Call inside translation.override(booklet.language)."""
     office = booklet.office
-    branding = Branding.objects.filter(office=office).first() or Branding(office=office)
+    branding = _branding(office)
     items = items_with_offers(booklet)
     public_url = site_url.rstrip("/") + booklet.get_public_path()
     days, points, number = [], [], 0
@@ -251,6 +182,8 @@ def booklet_context(booklet: Booklet, *, site_url: str, for_pdf: bool) -> dict:
             if day_number and booklet.stay_start
             else None,
         )
+        if day.date:
+            day.date_text = printed.day_date(day.date, booklet.language)
         for item in group:
             number += 1
             offer = item.offer
@@ -270,15 +203,20 @@ def booklet_context(booklet: Booklet, *, site_url: str, for_pdf: bool) -> dict:
                 photo=photos[0] if photos else None,
                 phone=offer.phone.as_international if offer.phone else "",
             )
+            entry.hours = printed.hours_lines(
+                periods, booklet.language, stay_start=booklet.stay_start, stay_end=booklet.stay_end
+            )
+            entry.price_lines = [printed.price_line(p, booklet.language) for p in entry.prices]
             entry.link = offer.website or f"{public_url}#{entry.anchor}"
             if entry.photo:
+                entry.photo_credit = printed.photo_credit(entry.photo.credit)
                 thumb = thumbnail(entry.photo)
                 if thumb:
                     entry.photo_file, entry.photo_url = thumb[0].as_uri(), thumb[1]
             if for_pdf:
                 entry.qr = qr_data_uri(entry.link)
             day.entries.append(entry)
-            points.append((number, offer.latitude, offer.longitude, offer.name))
+            points.append((number, offer.latitude, offer.longitude))
         days.append(day)
     departments = {i.offer.commune.department_id for i in items}
     communes = nearby_communes(points, departments) if points else []
@@ -292,11 +230,15 @@ def booklet_context(booklet: Booklet, *, site_url: str, for_pdf: bool) -> dict:
         except (ValueError, NotImplementedError):
             pass
     cover = next((e for e in entries if e.photo_file), None)
-    svg = map_svg(points, communes, branding.primary_colour, branding.accent_colour)
+    colours = printed.palette(branding.primary_colour, branding.accent_colour)
+    svg = mapdraw.map_svg(points, communes, colours)
     return {
         "booklet": booklet,
         "office": office,
         "branding": branding,
+        "colours": colours,
+        "stay_start": printed.long_date(booklet.stay_start, booklet.language) if booklet.stay_start else "",
+        "stay_end": printed.long_date(booklet.stay_end, booklet.language) if booklet.stay_end else "",
         "days": days,
         "entries": entries,
         "has_days": any(d.number for d in days),
@@ -330,7 +272,8 @@ def stylesheet(name: str) -> str:
 
 
 def render_web(booklet: Booklet, *, site_url: str, preview: bool = False, request=None) -> str:
-    """The request, when there is one, gives the page its Content-Security-Policy nonce (the colours' <style>)."""
+    """The web version; the request, when there is one, is the template's (its colours come from their own stylesheet,
+    booklet:public_colours)."""
     with translation.override(booklet.language):
         context = booklet_context(booklet, site_url=site_url, for_pdf=False)
         context["preview"] = preview
@@ -372,12 +315,17 @@ def url_fetcher():
     return LocalFetcher(allowed_protocols={"file", "data"}, timeout=5)
 
 
-def render_pdf(booklet: Booklet, *, site_url: str) -> bytes:
+def render_document(booklet: Booklet, *, site_url: str):
+    """The laid-out booklet (a WeasyPrint Document: its pages and boxes, then the PDF)."""
     from weasyprint import HTML
 
     html = pdf_html(booklet, site_url=site_url)
     base = Path(settings.MEDIA_ROOT).resolve().as_uri() + "/"
-    return HTML(string=html, base_url=base, url_fetcher=url_fetcher()).write_pdf()
+    return HTML(string=html, base_url=base, url_fetcher=url_fetcher()).render()
+
+
+def render_pdf(booklet: Booklet, *, site_url: str) -> bytes:
+    return render_document(booklet, site_url=site_url).write_pdf()
 
 
 def pdf_filename(booklet: Booklet) -> str:

@@ -19,7 +19,9 @@ from .models import LANGUAGE_CODES, Booklet, BookletItem, BookletSending, Brandi
 from .sending import new_message_id
 
 BOOKLET_FIELDS = ("title", "greeting", "closing", "language", "layout", "stay_start", "stay_end", "recipient")
-BRANDING_FIELDS = ("primary_colour", "accent_colour", "opening_hours", "footer", "default_layout")
+# The footer and the office's hours are written per booklet language (acvs/booklet/translation.py).
+BRANDING_TEXTS = [f"{name}_{code}" for name in ("opening_hours", "footer") for code in LANGUAGE_CODES]
+BRANDING_FIELDS = ("primary_colour", "accent_colour", "default_layout", *BRANDING_TEXTS)
 
 
 def _check_change(membership: Membership, booklet: Booklet) -> None:

@@ -21,4 +21,5 @@ urlpatterns = [
     path("<id:pk>/send/", views.booklet_send, name="send"),
     path("<id:pk>/sendings/", views.sending_status, name="sending_status"),
     path("b/<str:token>/", views.public, name="public"),
+    path("b/<str:token>/colours.css", views.public_colours, name="public_colours"),
 ]

@@ -294,6 +294,20 @@ def public(request, token):
     return response
 
 
+@login_not_required
+def public_colours(request, token):
+    """The web version's colours as a stylesheet: the Content-Security-Policy admits no inline style."""
+    office_id = selectors.token_office_id(token)
+    if office_id is None:
+        raise Http404("No such booklet")
+    with scope_for(office=office_id):
+        booklet = selectors.get_booklet_by_token(token)
+        colours = booklet_render.colours_of(booklet.office)
+    response = render(request, "booklet/colours.css", {"colours": colours}, content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
 @rules.requires("booklet.branding")
 def branding(request):
     office = request.office

@@ -13,7 +13,23 @@ PALETTE = [
     ("#0f766e", "#f59e0b"), ("#1d4ed8", "#f97316"), ("#7c3aed", "#facc15"), ("#be123c", "#0ea5e9"),
     ("#15803d", "#e11d48"), ("#0369a1", "#84cc16"), ("#9a3412", "#14b8a6"), ("#4338ca", "#fb7185"),
 ]  # fmt: skip
-HOURS = "Lundi–samedi : 9 h – 12 h 30, 14 h – 18 h\nJuillet–août : tous les jours, 9 h – 19 h"
+# The office's hours and footer as it writes them in each booklet language.
+HOURS = {
+    "fr": "lun.–sam. 9 h–12 h 30, 14 h–18 h\njuillet–août : tous les jours 9 h–19 h",
+    "en": "Mon–Sat 9am–12:30pm, 2pm–6pm\nJuly–August: daily 9am–7pm",
+    "de": "Mo.–Sa. 9–12:30, 14–18 Uhr\nJuli–August: täglich 9–19 Uhr",
+    "it": "lun–sab 9–12:30, 14–18\nluglio–agosto: tutti i giorni 9–19",
+    "es": "lun–sáb 9–12:30 h, 14–18 h\njulio–agosto: todos los días 9–19 h",
+    "nl": "ma–za 9–12.30, 14–18 uur\njuli–augustus: dagelijks 9–19 uur",
+}
+FOOTER = {
+    "fr": "Document remis par l’office de tourisme — informations sous réserve de modification.",
+    "en": "Given to you by the tourist office — information subject to change.",
+    "de": "Überreicht vom Fremdenverkehrsamt — Angaben ohne Gewähr.",
+    "it": "Documento consegnato dall’ufficio turistico — informazioni soggette a modifiche.",
+    "es": "Documento entregado por la oficina de turismo — información sujeta a cambios.",
+    "nl": "Aangeboden door het toeristenbureau — informatie onder voorbehoud van wijzigingen.",
+}
 # office slug -> (title, language, layout, days, greeting)
 BOOKLETS = {
     "cavalaire": [
@@ -34,8 +50,11 @@ def fill(offices: dict[str, Office], users: dict[str, list]) -> int:
             office=office,
             primary_colour=PALETTE[i % len(PALETTE)][0],
             accent_colour=PALETTE[i % len(PALETTE)][1],
-            opening_hours=HOURS if office.kind != Office.Kind.UNION else "",
-            footer="Document remis par l’office de tourisme — informations sous réserve de modification.",
+            **{
+                f"opening_hours_{code}": text if office.kind != Office.Kind.UNION else ""
+                for code, text in HOURS.items()
+            },
+            **{f"footer_{code}": text for code, text in FOOTER.items()},
             default_layout=Layout.MAGAZINE if i % 3 == 2 else Layout.CLASSIC,
         )
         for i, office in enumerate(sorted(offices.values(), key=lambda o: o.slug))

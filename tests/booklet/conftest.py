@@ -148,3 +148,9 @@ def booklet(agent, offers):
     for offer in offers:
         services.item_add(membership=membership(agent), booklet=b, offer=offer)
     return b
+
+
+@pytest.fixture(autouse=True)
+def drawn_map(settings):
+    """No tile server: the drawn map (a test of the tiles starts its own server)."""
+    settings.ACVS_MAP_TILES_URL = ""

@@ -14,6 +14,8 @@ from django.utils.translation import gettext, ngettext, pgettext
 
 ROOT = Path(__file__).resolve().parents[2]
 PO = ROOT / "acvs" / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+# The booklet's own catalogues (its visitors read it in six languages): French is complete like the application's.
+BOOKLET_PO = ROOT / "acvs" / "booklet" / "locale" / "fr" / "LC_MESSAGES" / "django.po"
 # The options of `make messages` (see the Makefile).
 MAKEMESSAGES = ["makemessages", "-l", "fr", "--no-location", "--ignore=.venv", "--ignore=var", "--ignore=bench"]
 
@@ -46,14 +48,15 @@ def msgids(po: Path) -> set[tuple[str | None, str, str | None]]:
 
 
 @needs_gettext
-def test_catalogue_has_no_untranslated_or_fuzzy_entry():
+@pytest.mark.parametrize("po", [PO, BOOKLET_PO], ids=["application", "booklet"])
+def test_catalogue_has_no_untranslated_or_fuzzy_entry(po):
     result = subprocess.run(
-        ["msgfmt", "--check", "--statistics", "-o", os.devnull, str(PO)], capture_output=True, text=True
+        ["msgfmt", "--check", "--statistics", "-o", os.devnull, str(po)], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
     statistics = result.stderr.strip().splitlines()[-1]
     assert re.fullmatch(r"\d+ translated messages?\.", statistics), (
-        f"{PO.relative_to(ROOT)}: {statistics.rstrip('.')}. Translate every entry and remove the '#, fuzzy' flags."
+        f"{po.relative_to(ROOT)}: {statistics.rstrip('.')}. Translate every entry and remove the '#, fuzzy' flags."
     )
 
 
@@ -73,11 +76,12 @@ def test_catalogue_is_up_to_date_with_the_sources(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
-    committed, fresh = msgids(PO), msgids(tmp_path / PO.relative_to(ROOT))
+    committed = msgids(PO) | msgids(BOOKLET_PO)
+    fresh = msgids(tmp_path / PO.relative_to(ROOT)) | msgids(tmp_path / BOOKLET_PO.relative_to(ROOT))
     missing, extra = sorted(fresh - committed, key=str), sorted(committed - fresh, key=str)
     assert (missing, extra) == ([], []), (
         "The French catalogue is stale: run `make messages`, translate the new entries and commit "
-        "acvs/locale/fr/LC_MESSAGES/django.po and django.mo.\n"
+        "acvs/locale/fr/LC_MESSAGES/django.po, acvs/booklet/locale/fr/LC_MESSAGES/django.po and their .mo.\n"
         f"Missing from the catalogue ({len(missing)}): {missing}\n"
         f"No longer in the sources ({len(extra)}): {extra}"
     )

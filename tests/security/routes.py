@@ -633,10 +633,12 @@ ROUTES: dict[str, Route] = {
             "primary_colour": "#0f766e",
             "accent_colour": "#f59e0b",
             "default_layout": "classic",
-            "opening_hours": "Tous les jours, 9 h - 18 h",
-            "footer": "Office de tourisme",
+            "opening_hours_fr": "Tous les jours, 9 h - 18 h",
+            "opening_hours_en": "Daily 9am-6pm",
+            "footer_fr": "Office de tourisme",
+            "footer_en": "Tourist office",
         },
-        text=("opening_hours", "footer"),
+        text=("opening_hours_fr", "opening_hours_en", "footer_fr", "footer_en"),
         actors=("manager",),
     ),
     "booklet:from_request": Route(
@@ -677,6 +679,9 @@ ROUTES: dict[str, Route] = {
     ),
     "booklet:sending_status": Route(kwargs=booklet_pk, tenancy=Tenancy.PRIVATE, htmx={}),
     "booklet:public": Route(
+        kwargs=lambda w, s: {"token": s.booklet.token}, actors=("anonymous",), tenancy=Tenancy.PUBLIC
+    ),
+    "booklet:public_colours": Route(
         kwargs=lambda w, s: {"token": s.booklet.token}, actors=("anonymous",), tenancy=Tenancy.PUBLIC
     ),
     # Documentation
