@@ -86,7 +86,8 @@ def test_a_german_family_of_four_in_3_interactions_then_the_advice_in_1(page, ag
 
     advice = Agent(page)
     advice.tap(page.locator("#counter-result").get_by_role("link", name="Conseiller"))
-    page.wait_for_url(re.compile(rf"advice={obj.pk}"))
+    page.wait_for_url(re.compile(rf"/desk/requests/{obj.pk}/advise/"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Conseil")
     assert advice.count == 1
 
     # The visitor counter: one tap, today's count shown without reloading.
@@ -191,6 +192,8 @@ def test_counter_fits_the_screen_without_scrolling_also_after_a_recording(page, 
             page.screenshot(path=SHOTS / f"counter-{size[0]}x{size[1]}-{moment}.png", full_page=True)
         height = page.evaluate("document.documentElement.scrollHeight")
         assert height <= size[1], (moment, height)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= size[0], (moment, width)
 
     check("empty")
     hands.type(quick_line(page), "couple de retraités de Nantes vélo chbre d'hôtes 1 semaine xyz")

@@ -32,6 +32,7 @@ WITHOUT_PAGE_RULE = {
     "availability:section": "everyone reads an offer's availability",
     "availability:set": "offer.change, on the accommodation",
     "booklet:public": "the unguessable link is the right to read the booklet",
+    "booklet:public_colours": "the unguessable link is the right to read the booklet's colours",
 }
 
 
