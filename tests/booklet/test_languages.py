@@ -116,3 +116,31 @@ def test_dates_hours_prices_and_the_office_texts_in_the_booklet_language(agent, 
 def test_every_booklet_language_has_a_catalogue():
     for language in LANGUAGE_CODES:
         assert (LOCALE / language / "LC_MESSAGES" / "django.mo").exists(), language
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("fr", ["Jour 1 · mardi 1er septembre", "Votre séjour du 1er septembre 2026 au 1er octobre 2026",
+                "1er juin – 30 sept."]),
+        ("en", ["Day 1 · Tuesday, September 1", "September 1, 2026", "October 1, 2026", "Jun 1 – Sep 30"]),
+        ("de", ["Tag 1 · Dienstag, 1. September", "1. September 2026", "1. Juni – 30. Sept."]),
+        ("it", ["Giorno 1 · martedì 1 settembre", "1 settembre 2026", "1 giu – 30 set"]),
+        ("es", ["Día 1 · martes, 1 de septiembre", "1 de septiembre de 2026", "1 jun – 30 sept"]),
+        ("nl", ["Dag 1 · dinsdag 1 september", "1 september 2026", "1 jun – 30 sep"]),
+    ],
+)  # fmt: skip
+def test_a_french_booklet_writes_the_first_of_the_month_1er_and_only_french(agent, stay_booklet, language, expected):
+    """ "le 1er octobre": the stay's dates, the days' headings and the opening periods, in the PDF and on the web."""
+    b = services.booklet_update(
+        membership=membership(agent),
+        booklet=stay_booklet,
+        version=Booklet.objects.get(pk=stay_booklet.pk).version,
+        data={"language": language, "stay_start": datetime.date(2026, 9, 1), "stay_end": datetime.date(2026, 10, 1)},
+    )
+    b = Booklet.objects.get(pk=b.pk)
+    for text in (visible_text(render.pdf_html(b, site_url=SITE)), visible_text(render.render_web(b, site_url=SITE))):
+        for snippet in expected:
+            assert snippet in text, (snippet, text)
+        assert ("1er" in text) == (language == "fr")
+        assert not re.search(r"\d1er", text)  # the 11th, 21st and 31st keep their number
