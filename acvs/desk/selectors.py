@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from acvs.core.audit import audit_history
+from acvs.network import rules
 from acvs.network.models import Department, Membership, Office, User
 from acvs.offer.models import OfferType
 
@@ -158,6 +159,24 @@ def todays_requests(day: datetime.date | None = None):
 
 def family_types():
     return OfferType.objects.filter(is_family=True).order_by("position", "label")
+
+
+def request_page(membership: Membership, visitor_request: VisitorRequest) -> dict:
+    """The context of the request page (desk/request_detail.html).
+
+    Desk's view renders it; a section of the page whose form is refused without JavaScript (documentation's
+    hand-out) renders the same page with it, so that no app calls another app's view.
+    """
+    return {
+        "visitor_request": visitor_request,
+        "history": request_history(visitor_request),
+        "can_change": rules.can_change_request(membership, visitor_request),
+        "can_delete": rules.can_delete_request(membership, visitor_request),
+        "family_types": family_types(),
+        "is_overdue": visitor_request.status in OPEN_STATUSES
+        and visitor_request.due_date is not None
+        and visitor_request.due_date < timezone.localdate(),
+    }
 
 
 def today_bounds(day: datetime.date | None = None) -> tuple[datetime.datetime, datetime.datetime]:

@@ -27,7 +27,6 @@ from .forms import (
     initial_from_request,
     quick_chips,
 )
-from .models import RequestStatus
 
 PAGE_SIZE = 25
 
@@ -196,17 +195,7 @@ def request_create(request):
 @rules.requires("desk.use")
 def request_detail(request, pk):
     obj = selectors.get_request(pk)
-    context = {
-        "visitor_request": obj,
-        "history": selectors.request_history(obj),
-        "can_change": rules.can_change_request(request.membership, obj),
-        "can_delete": rules.can_delete_request(request.membership, obj),
-        "family_types": selectors.family_types(),
-        "is_overdue": obj.status in (RequestStatus.TO_HANDLE, RequestStatus.IN_PROGRESS)
-        and obj.due_date is not None
-        and obj.due_date < timezone.localdate(),
-    }
-    return render(request, "desk/request_detail.html", context)
+    return render(request, "desk/request_detail.html", selectors.request_page(request.membership, obj))
 
 
 @rules.requires("desk.use")

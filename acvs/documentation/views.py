@@ -15,7 +15,6 @@ from acvs.core.exports import response as export_response
 from acvs.core.forms import attach_errors
 from acvs.core.paginator import paginate
 from acvs.desk import selectors as desk_selectors
-from acvs.desk import views as desk_views
 from acvs.network import rules
 
 from . import exports, selectors, services
@@ -257,11 +256,10 @@ def handout(request, request_pk):
         context["done"] = not errors
         return render(request, "documentation/_request_handouts.html", context, status=400 if errors else 200)
     if errors:
-        # Without JavaScript: the request page itself again, its section showing the quantities typed and why
-        # (`request_documentation` reads them from the request), as a refused form is shown again.
-        request.documentation_handout = HandoutInput(visitor_request.pk, request.POST, errors)
-        response = desk_views.request_detail(request, visitor_request.pk)
-        response.status_code = 400
-        return response
+        # Without JavaScript: the request page again (desk's context), its section showing the quantities typed and
+        # why (`request_documentation` reads them from the context), as a refused form is shown again.
+        context = desk_selectors.request_page(request.membership, visitor_request)
+        context["documentation_handout"] = HandoutInput(visitor_request.pk, request.POST, errors)
+        return render(request, "desk/request_detail.html", context, status=400)
     messages.success(request, _("Brochures handed out."))
     return redirect(visitor_request.get_absolute_url() + "#documentation")

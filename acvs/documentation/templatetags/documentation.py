@@ -58,7 +58,7 @@ def request_section_context(request, visitor_request, data=None, errors=None) ->
 def request_documentation(context, visitor_request):
     """Brochures handed out for a request, and the form to hand out more from the counter stock."""
     request = context.get("request")
-    posted = getattr(request, "documentation_handout", None)
+    posted = context.get("documentation_handout")
     if posted is not None and visitor_request is not None and posted.request_pk == visitor_request.pk:
         result = request_section_context(request, visitor_request, posted.data, posted.errors)
     else:
