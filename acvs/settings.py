@@ -98,6 +98,11 @@ INSTALLED_APPS = [
     "acvs.availability",
     "acvs.booklet",
     "acvs.documentation",
+    "acvs.contacts",
+    "acvs.mailing",
+    "acvs.observatory",
+    "acvs.interop",
+    "acvs.api",
     "acvs.demo",  # no models: its command load_demo, on top of every app
 ]
 

@@ -26,6 +26,11 @@ urlpatterns = [
     path("availability/", include("acvs.availability.urls")),
     path("booklets/", include("acvs.booklet.urls")),
     path("documentation/", include("acvs.documentation.urls")),
+    path("contacts/", include("acvs.contacts.urls")),
+    path("mailing/", include("acvs.mailing.urls")),
+    path("observatory/", include("acvs.observatory.urls")),
+    path("interop/", include("acvs.interop.urls")),
+    path("api/v1/", include("acvs.api.urls")),
     path("admin/", admin.site.urls),
 ]
 if settings.SERVE_MEDIA:

@@ -1,0 +1,1 @@
+"""Connectors in and out: DATAtourisme, Apidae, Tourinsoft, legacy files; exports and feeds."""

@@ -1,0 +1,1 @@
+"""Emailing: written answers to visitors' requests and, later, campaigns."""
