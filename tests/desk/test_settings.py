@@ -1,6 +1,7 @@
 import datetime
 
 from django.urls import reverse
+from django.utils import timezone
 
 from acvs.core.models import AuditEntry
 from acvs.desk import selectors, services
@@ -55,7 +56,9 @@ def test_quick_picks_are_the_pins_then_the_offices_frequent_origins_of_the_last_
     for _ in range(2):
         make_request(origin="france", country="", department=Department.objects.get(code="44"), language="fr")
     old = make_request(country="US", language="en")
-    VisitorRequest.objects.filter(pk=old.pk).update(received_at=old.received_at - datetime.timedelta(days=91))
+    # One second before the window: 90 calendar days in the office's time zone, whatever the DST shift.
+    window_start, _end = selectors.today_bounds(timezone.localdate() - datetime.timedelta(days=selectors.RECENT_DAYS))
+    VisitorRequest.objects.filter(pk=old.pk).update(received_at=window_start - datetime.timedelta(seconds=1))
     make_request(user=other_agent, country="BR", language="pt")  # another office's visitors do not count
     assert [c for c, _n in selectors.quick_countries(cavalaire)] == ["JP", "IT", "SE"]
     assert [d.code for d in selectors.quick_departments(cavalaire)] == ["44"]
