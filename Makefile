@@ -58,14 +58,8 @@ format: deps
 
 ## messages: refresh the French catalogues after changing translatable strings (and the booklet's other languages:
 ## acvs/booklet/locale, the texts a visitor reads in en, de, it, es, nl)
-# The apps listed in APP_CATALOGUES keep their own French catalogue (acvs/<app>/locale), so that work on one app
-# never touches another's strings.
-APP_CATALOGUES := contacts mailing observatory interop api
 messages: deps
-	$(UV) run python manage.py makemessages -l fr --no-location --ignore=.venv --ignore=var --ignore=bench \
-		$(foreach app,$(APP_CATALOGUES),--ignore=acvs/$(app)/*)
-	for app in $(APP_CATALOGUES); do \
-		(cd acvs/$$app && $(UV) run python ../../manage.py makemessages -l fr --no-location) || exit 1; done
+	$(UV) run python manage.py makemessages -l fr --no-location --ignore=.venv --ignore=var --ignore=bench
 	cd acvs/booklet && $(UV) run python ../../manage.py makemessages -l en -l de -l it -l es -l nl --no-location
 	$(UV) run python manage.py compilemessages --ignore=.venv
 

@@ -14,8 +14,11 @@ from django.utils.translation import gettext, ngettext, pgettext
 
 ROOT = Path(__file__).resolve().parents[2]
 PO = ROOT / "acvs" / "locale" / "fr" / "LC_MESSAGES" / "django.po"
-# The booklet's own catalogues (its visitors read it in six languages): French is complete like the application's.
-BOOKLET_PO = ROOT / "acvs" / "booklet" / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+# The booklet's catalogues (its visitors read it in six languages): French is complete like the application's.
+# The apps with a locale directory of their own keep their strings there (makemessages puts them there): the booklet
+# and the apps of contacts, mailing, observatory, interop and api, so that work on one never touches another's file.
+APP_POS = sorted(ROOT.glob("acvs/*/locale/fr/LC_MESSAGES/django.po"))
+ALL_POS = [PO, *APP_POS]
 # The options of `make messages` (see the Makefile).
 MAKEMESSAGES = ["makemessages", "-l", "fr", "--no-location", "--ignore=.venv", "--ignore=var", "--ignore=bench"]
 
@@ -48,7 +51,7 @@ def msgids(po: Path) -> set[tuple[str | None, str, str | None]]:
 
 
 @needs_gettext
-@pytest.mark.parametrize("po", [PO, BOOKLET_PO], ids=["application", "booklet"])
+@pytest.mark.parametrize("po", ALL_POS, ids=lambda po: po.relative_to(ROOT).parts[1])
 def test_catalogue_has_no_untranslated_or_fuzzy_entry(po):
     result = subprocess.run(
         ["msgfmt", "--check", "--statistics", "-o", os.devnull, str(po)], capture_output=True, text=True
@@ -76,12 +79,12 @@ def test_catalogue_is_up_to_date_with_the_sources(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
-    committed = msgids(PO) | msgids(BOOKLET_PO)
-    fresh = msgids(tmp_path / PO.relative_to(ROOT)) | msgids(tmp_path / BOOKLET_PO.relative_to(ROOT))
+    committed = set().union(*(msgids(po) for po in ALL_POS))
+    fresh = set().union(*(msgids(tmp_path / po.relative_to(ROOT)) for po in ALL_POS))
     missing, extra = sorted(fresh - committed, key=str), sorted(committed - fresh, key=str)
     assert (missing, extra) == ([], []), (
         "The French catalogue is stale: run `make messages`, translate the new entries and commit "
-        "acvs/locale/fr/LC_MESSAGES/django.po, acvs/booklet/locale/fr/LC_MESSAGES/django.po and their .mo.\n"
+        "acvs/locale/fr/LC_MESSAGES/django.po, the apps' acvs/<app>/locale/fr/LC_MESSAGES/django.po and their .mo.\n"
         f"Missing from the catalogue ({len(missing)}): {missing}\n"
         f"No longer in the sources ({len(extra)}): {extra}"
     )
