@@ -65,7 +65,8 @@ def test_a_partner_is_refused_and_changes_nothing(client, partner, anna, method,
 def test_an_anonymous_visitor_is_sent_to_log_in(client, anna, method, name, data):
     url = reverse(name, args=[anna.pk])
     response = client.get(url, data) if method == "GET" else client.post(url, data)
-    assert response.status_code == 302 and "login" in response.url
+    assert response.status_code == 302
+    assert "login" in response.url
 
 
 def test_the_list_search_and_export_of_another_office_hold_none_of_ours(client, other_agent, anna):

@@ -119,7 +119,8 @@ def test_create_with_validation_and_edit(client, agent, themes):
     assert client.get(edit).status_code == 200
     client.post(edit, {"kind": "group", "name": "Club de randonnée", "language": "fr", "emails": "club@example.fr"})
     contact.refresh_from_db()
-    assert contact.kind == "group" and contact.name == "Club de randonnée"
+    assert contact.kind == "group"
+    assert contact.name == "Club de randonnée"
     assert [e.email for e in contact.emails.all()] == ["club@example.fr"]
     assert AuditEntry.objects.filter(object_id=contact.pk, action="update").exists()
 
