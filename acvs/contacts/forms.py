@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from acvs.core.forms import DateField, ModelMultipleChoiceField
 from acvs.desk import reference
 from acvs.desk.models import Theme
-from acvs.network.models import Department
+from acvs.network.models import Commune, Department
+from acvs.network.selectors import place_index
 
 from . import selectors
 from .models import ContactKind, Purpose
@@ -84,6 +85,8 @@ class ContactForm(forms.Form):
                              widget=forms.Textarea(attrs={"rows": 2}), help_text=_("One per line."))  # fmt: skip
     address = forms.CharField(label=_("Postal address"), required=False, max_length=300)
     postcode = forms.CharField(label=_("Postcode"), required=False, max_length=10)
+    commune = forms.CharField(label=_("Commune"), required=False, max_length=100,
+                              help_text=_("A French commune: its name or postcode."))  # fmt: skip
     country = forms.ChoiceField(label=_("Country"), required=False)
     department = forms.ModelChoiceField(label=_("Département"), queryset=Department.objects.all(), required=False)
     language = forms.ChoiceField(label=_("Language"), initial="fr")
@@ -115,9 +118,28 @@ class ContactForm(forms.Form):
                 raise ValidationError(error.message_dict["phones"]) from None
         return phones
 
+    def clean_commune(self):
+        text = self.cleaned_data["commune"].strip()
+        if not text:
+            return None
+        place = place_index().find(text)
+        if place is None:
+            raise ValidationError(_("Unknown French commune: %(value)s."), params={"value": text})
+        return Commune.objects.select_related("department").get(pk=place.insee)
+
+    def clean(self):
+        data = super().clean()
+        commune = data.get("commune")
+        if commune is not None:
+            if data.get("country") not in ("", "FR"):
+                self.add_error("commune", _("A French commune goes with France as the country."))
+            data["country"] = "FR"
+            data["department"] = commune.department
+        return data
+
     def contact_data(self) -> ContactData:
         data = self.cleaned_data
-        names = ["kind", "name", "address", "postcode", "country", "department", "language"]
+        names = ["kind", "name", "address", "postcode", "commune", "country", "department", "language"]
         return ContactData(
             fields={name: data[name] for name in names},
             emails=data["emails"],
@@ -130,7 +152,8 @@ class ContactForm(forms.Form):
 def initial_from_contact(contact) -> dict:
     return {
         "kind": contact.kind, "name": contact.name, "address": contact.address, "postcode": contact.postcode,
-        "country": contact.country, "department": contact.department_id, "language": contact.language,
+        "country": contact.country, "department": contact.department_id,
+        "commune": contact.commune.name if contact.commune else "", "language": contact.language,
         "emails": "\n".join(e.email for e in contact.emails.all()),
         "phones": "\n".join(p.phone.as_international for p in contact.phones.all()),
         "interests": list(contact.interests.all()), "tags": ", ".join(t.name for t in contact.tags.all()),

@@ -190,3 +190,31 @@ def test_merge_screen_then_confirmed_merge(client, agent, people):
     assert Contact.objects.count() == 1
     assert anna.phones.count() == 2
     assert ConsentEvent.objects.filter(contact=anna).count() == 3
+
+
+def test_the_request_page_links_to_its_contact(client, agent):
+    from acvs.desk import services as desk_services
+    from acvs.desk.services import RequestData
+
+    fields = {"origin": "abroad", "country": "DE", "adults": 2, "language": "de", "outcome": "fully",
+              "name": "Anna Schmidt", "email": "anna@example.de"}  # fmt: skip
+    r = desk_services.request_create(membership=membership(agent), data=RequestData(fields=fields))
+    client.force_login(agent)
+    page = client.get(reverse("desk:detail", args=[r.pk])).content.decode()
+    assert reverse("contacts:detail", args=[r.contact_link.contact.pk]) in page
+
+
+def test_the_commune_is_found_by_name_or_postcode_and_an_unknown_one_refused(client, agent):
+    client.force_login(agent)
+    url = reverse("contacts:create")
+    base = {"kind": "person", "name": "Jean", "language": "fr"}
+    refused = client.post(url, base | {"commune": "Atlantide"})
+    assert refused.status_code == 400
+    assert "Atlantide" in refused.content.decode()
+    client.post(url, base | {"commune": "83240"})
+    contact = Contact.objects.get()
+    assert contact.commune.name == "Cavalaire-sur-Mer"
+    assert contact.department.code == "83"
+    assert contact.country == "FR"
+    edit = client.get(reverse("contacts:edit", args=[contact.pk])).content.decode()
+    assert 'value="Cavalaire-sur-Mer"' in edit
