@@ -351,12 +351,14 @@ def contact_pk(w: World, s: Side) -> dict:
     return {"pk": s.contact.pk}
 
 
-def contact_form(w: World, s: Side) -> dict:
+def contact_form(w: World, s: Side, contact=None) -> dict:
+    """A new contact's addresses, or (editing) the contact's own: an address is one contact's in an office."""
+    emails = [e.email for e in contact.emails.all()] if contact else ["anna.schmidt@example.de"]
     return {
         "kind": "person",
         "name": "Anna Schmidt",
-        "emails": "anna.schmidt@example.de",
-        "phones": "+49 30 1234567",
+        "emails": "\n".join(emails),
+        "phones": "" if contact else "+49 30 1234567",
         "address": "Hauptstraße 1, Berlin",
         "postcode": "10115",
         "country": "DE",
@@ -540,7 +542,7 @@ ROUTES: dict[str, Route] = {
     "contacts:edit": Route(
         kwargs=contact_pk,
         methods=GET_POST,
-        form=contact_form,
+        form=lambda w, s: contact_form(w, s, s.contact),
         text=("name", "address", "tags"),
         tenancy=Tenancy.PRIVATE,
     ),  # fmt: skip
