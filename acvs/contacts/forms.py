@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from acvs.core.forms import DateField, ModelMultipleChoiceField
 from acvs.desk import reference
+from acvs.desk.forms import DateInput
 from acvs.desk.models import Theme
 from acvs.network.models import Commune, Department
 from acvs.network.selectors import place_index
@@ -18,13 +19,6 @@ CONSENT_WORDING = {
     Purpose.REQUEST: _("I agree to be contacted by the office about my request."),
     Purpose.NETWORK: _("I agree to receive communications from the département and the network of tourist offices."),
 }
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def _language_choices():
