@@ -218,3 +218,10 @@ def test_the_commune_is_found_by_name_or_postcode_and_an_unknown_one_refused(cli
     assert contact.country == "FR"
     edit = client.get(reverse("contacts:edit", args=[contact.pk])).content.decode()
     assert 'value="Cavalaire-sur-Mer"' in edit
+
+
+def test_the_list_reads_countries_and_languages_in_french(client, agent, people):
+    client.force_login(agent)
+    row = client.get(reverse("contacts:list"), {"q": "schmidt"}).content.decode()
+    assert "Allemagne" in row
+    assert "allemand" in row.lower()

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from acvs.core.tenancy import scoped_manager
+from acvs.desk import reference
 from acvs.desk.models import Theme, validate_country, validate_language
 
 
@@ -79,6 +80,14 @@ class Contact(models.Model):
 
     def __str__(self):
         return self.name or _("Contact #%(pk)s") % {"pk": self.pk}
+
+    @property
+    def language_label(self) -> str:
+        return reference.languages().get(self.language, self.language)
+
+    @property
+    def country_label(self) -> str:
+        return reference.countries().get(self.country, self.country)
 
 
 class ContactEmail(models.Model):
