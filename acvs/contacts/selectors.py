@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from acvs.core.audit import audit_history
+from acvs.network.models import Commune
 
 from .models import ConsentEvent, Contact, ContactEmail, ContactPhone, Purpose, Segment, Tag
 
@@ -51,14 +52,18 @@ def search(criteria: dict):
     """The office's contacts matching the list's filters (a form's cleaned data; empty values are ignored)."""
     found = contacts().select_related("commune", "department")
     if text := criteria.get("q"):
-        # One indexed pass per table rather than an OR across joins (ten times slower on 100,000 contacts).
-        match = Q(name__icontains=text) | Q(commune__name__icontains=text)
-        match |= Q(pk__in=ContactEmail.objects.filter(email__icontains=text).values("contact"))
+        # A union of one indexed match per table (trigram indexes on PostgreSQL, migration 0002): an OR across
+        # tables or joins made the database scan every contact.
+        ids = [
+            contacts().filter(name__icontains=text).values("pk"),
+            contacts().filter(commune__in=Commune.objects.filter(name__icontains=text).values("pk")).values("pk"),
+            ContactEmail.objects.filter(email__icontains=text).values("contact"),
+        ]
         digits = re.sub(r"\D", "", text)
         if len(digits) >= 4:
             # Numbers are stored as +33612…: a typed 06 12… is found by its digits after the leading 0.
-            match |= Q(pk__in=ContactPhone.objects.filter(phone__contains=digits.lstrip("0")).values("contact"))
-        found = found.filter(match)
+            ids.append(ContactPhone.objects.filter(phone__contains=digits.lstrip("0")).values("contact"))
+        found = found.filter(pk__in=ids[0].union(*ids[1:]))
     if interest := criteria.get("interest"):
         found = found.filter(interests=interest)
     if tag := criteria.get("tag"):
