@@ -156,3 +156,13 @@ def test_another_cap_or_database_is_another_statement(offers, settings):
     with read_only():
         capped = search_page(query, 1, 20)
     assert (capped.paginator.count, capped.paginator.capped) == (1, True)
+
+
+def test_the_rows_layout_is_computed_once_per_connection_and_columns(offers):
+    """The page's columns and their converters are worked out once, not per page."""
+    first = search_page(OfferQuery(), 1, 2, select_related=("commune",), only=("name",)).paginator.rows
+    again = search_page(OfferQuery(text="hôtel"), 1, 2, select_related=("commune",), only=("name",)).paginator.rows
+    other = search_page(OfferQuery(), 1, 2, select_related=("commune",)).paginator.rows
+    assert again is first
+    assert other is not first
+    assert other.width > first.width
