@@ -72,9 +72,11 @@ def test_answering_from_the_request_page(
     email_request.refresh_from_db()
     assert email_request.status == RequestStatus.ANSWERED
     detail = client.get(f"/desk/requests/{email_request.pk}/")
-    assert "sent on" in detail.text and "after 0 working days" in detail.text
+    assert "sent on" in detail.text
+    assert "after 0 working days" in detail.text
     fragment = client.get(f"/mailing/requests/{email_request.pk}/answers/", headers={"HX-Request": "true"})
-    assert 'id="answer-list"' in fragment.text and "Done." in fragment.text
+    assert 'id="answer-list"' in fragment.text
+    assert "Done." in fragment.text
 
 
 def test_a_refused_answer_keeps_what_was_typed(client, agent, email_request, smtp):
@@ -132,6 +134,7 @@ def test_the_figures_per_month(client, manager, agent, email_request, make_reque
     client.force_login(manager)
     page = client.get("/mailing/figures/")
     assert page.status_code == 200
-    assert "<svg" in page.text and 'id="figures-table"' in page.text
+    assert "<svg" in page.text
+    assert 'id="figures-table"' in page.text
     client.force_login(agent)
     assert client.get("/mailing/figures/").status_code == 403
