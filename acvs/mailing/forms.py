@@ -21,7 +21,13 @@ class TemplateForm(forms.ModelForm):
 
 
 class TemplateChoiceForm(forms.Form):
-    template = forms.ModelChoiceField(label=_("Template"), queryset=AnswerTemplate.objects.none(), required=False)
+    # Choosing another template reloads the page with it merged (the button does it without JavaScript).
+    template = forms.ModelChoiceField(
+        label=_("Template"),
+        queryset=AnswerTemplate.objects.none(),
+        required=False,
+        widget=forms.Select(attrs={"data-autosubmit": ""}),
+    )
 
     def __init__(self, *args, templates=None, **kwargs):
         super().__init__(*args, **kwargs)

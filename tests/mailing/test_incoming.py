@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from acvs.core.models import AuditEntry
 from acvs.desk.models import RequestStatus
-from acvs.mailing import services
+from acvs.mailing import services, tasks
 from acvs.mailing.models import Answer, IncomingMessage
 from tests.conftest import membership
 from tests.mailing.conftest import IMAP_PASSWORD
@@ -112,3 +112,15 @@ def test_an_unreachable_mailbox_is_reported(settings):
     settings.ACVS_IMAP_HOST = ""
     with pytest.raises(CommandError, match="ACVS_IMAP_HOST is not set"):
         fetch()
+
+
+def test_the_periodic_task_reads_the_mailbox(
+    agent, email_request, smtp, imap_server, django_capture_on_commit_callbacks
+):
+    answer = answered(agent, email_request, django_capture_on_commit_callbacks)
+    deliver(imap_server, reply(to=f"answers+{answer.token}@acvs.example"))
+    out = io.StringIO()
+    call_command("fetch_answers_mail", "--enqueue", stdout=out)  # the immediate backend runs it at once
+    assert out.getvalue().startswith("Queued task ")
+    assert IncomingMessage.objects.get().answer == answer
+    assert tasks.fetch_answers_mail.enqueue().return_value == 0  # nothing new
