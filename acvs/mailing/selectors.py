@@ -87,12 +87,44 @@ class MonthFigures:
         return round(100 * (self.sent - self.late) / self.sent) if self.sent else 0
 
 
-def answer_figures(months: int = 12, today: datetime.date | None = None) -> list[MonthFigures]:
-    """Per month of the last `months`: answers sent, median answer time in working days, late answers."""
-    today = today or timezone.localdate()
+def _months_start(months: int, today: datetime.date) -> datetime.date:
     first = today.replace(day=1)
     for _i in range(months - 1):
         first = (first - datetime.timedelta(days=1)).replace(day=1)
+    return first
+
+
+@dataclass
+class AgentFigures:
+    agent: str
+    sent: int
+    median_days: float | None
+    late: int
+
+
+def answer_figures_by_agent(months: int = 12, today: datetime.date | None = None) -> list[AgentFigures]:
+    """Per agent, over the last `months`: answers sent, median answer time in working days, late answers."""
+    first = _months_start(months, today or timezone.localdate())
+    start = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
+    rows = Answer.objects.filter(status=Answer.Status.SENT, sent_at__gte=start).values_list(
+        "by__first_name", "by__last_name", "by__username", "working_days", "late"
+    )
+    by_agent: dict[str, list] = {}
+    for first_name, last_name, username, days, late in rows:
+        name = " ".join(filter(None, [first_name, last_name])) or username or "—"
+        by_agent.setdefault(name, []).append((days, late))
+    figures = []
+    for name, values in sorted(by_agent.items()):
+        days = [d for d, _late in values if d is not None]
+        median = statistics.median(days) if days else None
+        figures.append(AgentFigures(name, len(values), median, sum(1 for _d, late in values if late)))
+    return figures
+
+
+def answer_figures(months: int = 12, today: datetime.date | None = None) -> list[MonthFigures]:
+    """Per month of the last `months`: answers sent, median answer time in working days, late answers."""
+    today = today or timezone.localdate()
+    first = _months_start(months, today)
     start = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
     rows = (
         Answer.objects.filter(status=Answer.Status.SENT, sent_at__gte=start)

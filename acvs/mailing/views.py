@@ -144,4 +144,5 @@ def answer_status(request, request_pk):
 @rules.requires("mailing.manage")
 def figures(request):
     months = selectors.answer_figures()
-    return render(request, "mailing/figures.html", {"months": months, "chart": figures_chart(months)})
+    context = {"months": months, "chart": figures_chart(months), "agents": selectors.answer_figures_by_agent()}
+    return render(request, "mailing/figures.html", context)

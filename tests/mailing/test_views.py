@@ -136,5 +136,7 @@ def test_the_figures_per_month(client, manager, agent, email_request, make_reque
     assert page.status_code == 200
     assert "<svg" in page.text
     assert 'id="figures-table"' in page.text
+    assert selectors.answer_figures_by_agent() == [selectors.AgentFigures("Agent", 3, 3, 1)]
+    assert 'id="agents-table"' in page.text
     client.force_login(agent)
     assert client.get("/mailing/figures/").status_code == 403
