@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from pypdf import PdfReader
 
 from acvs.booklet import services as booklet_services
@@ -196,4 +197,5 @@ def test_a_late_answer_is_marked_late(agent, make_request, smtp, django_capture_
     answer.refresh_from_db()
     assert answer.status == Status.SENT
     assert answer.late is True
-    assert answer.working_days == working_days_between(datetime.date(2026, 5, 13), answer.sent_at.date())
+    sent_on = timezone.localdate(answer.sent_at)  # the office's day (Paris), not UTC's
+    assert answer.working_days == working_days_between(datetime.date(2026, 5, 13), sent_on)
