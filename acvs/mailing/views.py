@@ -103,12 +103,14 @@ def answer(request, request_pk):
         choice = TemplateChoiceForm(templates=templates, initial={"template": request.POST.get("template")})
     else:
         choice = TemplateChoiceForm(request.GET or None, templates=templates)
-        template = choice.cleaned_data["template"] if choice.is_valid() and choice.cleaned_data["template"] else None
-        if choice.is_bound and not choice.is_valid():
+        refused = choice.is_bound and not choice.is_valid()  # shown with its reason, the default merged below
+        template = (choice.cleaned_data["template"] if choice.is_bound and not refused else None) or (
+            selectors.default_template(visitor_request)
+        )
+        if refused:
             status = 400
-        template = template or selectors.default_template(visitor_request)
-        if template is not None:
-            choice = TemplateChoiceForm(templates=templates, initial={"template": template.pk})
+        else:
+            choice = TemplateChoiceForm(templates=templates, initial={"template": template.pk if template else None})
         subject, body = selectors.merged(template, visitor_request, request.user)
         form = AnswerForm(
             templates=templates,

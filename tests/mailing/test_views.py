@@ -53,6 +53,11 @@ def test_the_answer_page_merges_the_template_in_the_visitor_language(client, age
     assert 'value="ann@example.org"' in page.text
     page = client.get(f"/mailing/requests/{email_request.pk}/answer/", {"template": french.pk})
     assert "Bonjour Ann Smith," in page.text
+    # Another office's template, or none by that number: refused with the reason, the default merged.
+    page = client.get(f"/mailing/requests/{email_request.pk}/answer/", {"template": "999999"})
+    assert page.status_code == 400
+    assert "Select a valid choice." in page.text
+    assert "Dear Ann Smith," in page.text
 
 
 def test_answering_from_the_request_page(
