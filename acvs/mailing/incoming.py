@@ -41,7 +41,7 @@ class FetchReport:
     unmatched: list[str] = field(default_factory=list)  # subjects left unread
 
 
-def _find_answer(message: EmailMessage) -> tuple[int, str] | None:
+def _find_answer(message: EmailMessage) -> tuple[int, dict] | None:
     """(office id, lookup) of the answer a reply is about, found without a scope."""
     addresses = getaddresses(
         message.get_all("To", []) + message.get_all("Cc", []) + message.get_all("Delivered-To", [])
