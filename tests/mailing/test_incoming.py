@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from acvs.core.models import AuditEntry
 from acvs.desk.models import RequestStatus
-from acvs.mailing import services, tasks
+from acvs.mailing import incoming, services, tasks
 from acvs.mailing.models import Answer, IncomingMessage
 from tests.conftest import membership
 from tests.mailing.conftest import IMAP_PASSWORD
@@ -124,3 +124,17 @@ def test_the_periodic_task_reads_the_mailbox(
     assert out.getvalue().startswith("Queued task ")
     assert IncomingMessage.objects.get().answer == answer
     assert tasks.fetch_answers_mail.enqueue().return_value == 0  # nothing new
+
+
+def test_a_reply_is_shown_as_text_never_as_markup(
+    client, agent, email_request, smtp, django_capture_on_commit_callbacks
+):
+    answer = answered(agent, email_request, django_capture_on_commit_callbacks)
+    raw = reply(to=f"answers+{answer.token}@acvs.example", subject='<img src=x onerror="alert(1)">')
+    raw = raw.replace(b"Thank you!", b"<script>alert(2)</script>")
+    assert incoming.attach_reply(raw) is not None
+    client.force_login(agent)
+    page = client.get(f"/desk/requests/{email_request.pk}/").text
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in page
+    assert "<script>alert(2)" not in page
+    assert "<img src=x" not in page
