@@ -27,6 +27,7 @@ from acvs.desk.reference import ensure_themes
 from acvs.desk.services import RequestData
 from acvs.documentation import services as doc_services
 from acvs.documentation.models import Document, MovementKind, Order, Place
+from acvs.mailing.models import Answer, AnswerTemplate
 from acvs.network.models import Department, Membership, Office, Role, User
 from acvs.offer import providers
 from acvs.offer.models import Offer, OfferPhoto, Provider
@@ -58,6 +59,8 @@ class Side:
     document: Document  # kept by the office, some copies in its stock
     order: Order  # placed by the office to the CDT
     job: Job  # a failed sending of its booklet
+    answer_template: AnswerTemplate  # in German, the language of its request
+    answer: Answer  # a failed answer to its request
     contact: Contact  # in its prospect file, with a consent
     duplicate: Contact  # the same person typed twice (for the merge)
     segment: Segment
@@ -131,9 +134,16 @@ def build_side(office: Office, agent: User, supplier: Office, guide: Document) -
         membership=m, data=ContactData(fields={"name": f"Famille Martin ({office.slug})"})
     )
     segment = contact_services.segment_save(membership=m, name="Allemands", criteria={"country": "DE"})
+    answer_template = AnswerTemplate.objects.create(
+        office=office, language="de", name="Auskunft", subject="Ihr Aufenthalt", body="{greeting}\n\n{signature}"
+    )
+    answer = Answer.objects.create(
+        visitor_request=visitor_request, template=answer_template, to="ann@example.org", subject="Ihr Aufenthalt",
+        body="Guten Tag,", by=agent, status=Answer.Status.FAILED, error="550 refused", message_id="<a@acvs.example>",
+    )  # fmt: skip
     return Side(
         office, agent, offer, photo, event, schedule, provider, visitor_request, booklet, item, document, order, job,
-        contact, duplicate, segment,
+        answer_template, answer, contact, duplicate, segment,
     )  # fmt: skip
 
 
@@ -157,6 +167,7 @@ def build_world() -> World:
         "superuser": User.objects.create_superuser("root", "root@example.org", "root-password"),
     }
     other_agent = make_user("other", croix_valmer, Role.AGENT)
+    users["other_manager"] = make_user("othermanager", croix_valmer, Role.MANAGER)  # the control of its settings
     guide = Document.objects.create(title="Guide du Var", language="fr", publisher=cdt_var, managed_by=cdt_var)
     own = build_side(cavalaire, users["agent"], cdt_var, guide)
     other = build_side(croix_valmer, other_agent, cdt_var, guide)
