@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class ContactsConfig(AppConfig):
     name = "acvs.contacts"
     verbose_name = _("Contacts")
+
+    def ready(self):
+        from acvs.desk.services import register_request_hook
+
+        from . import services, timeline
+
+        # A request recorded with an email or a phone finds (or makes) its contact, in the same transaction.
+        register_request_hook(services.request_recorded)
+        timeline.register_defaults()

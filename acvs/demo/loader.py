@@ -25,6 +25,7 @@ from acvs.offer.search import indexing
 
 from . import availability as demo_availability
 from . import booklets as demo_booklets
+from . import contacts as demo_contacts
 from . import desk as demo_desk
 from . import documentation as demo_documentation
 from . import mailing as demo_mailing
@@ -82,6 +83,7 @@ def load(count: int = 3000, reset: bool = False, with_photos: bool = True) -> Su
         demo_documentation.fill(random.Random(SEED), offices, users)
         demo_desk.fill(random.Random(SEED), offices, users)
         demo_mailing.fill(random.Random(SEED), offices)
+        demo_contacts.fill(random.Random(SEED), offices)
     return summary()
 
 

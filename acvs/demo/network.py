@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 
+from acvs.contacts.models import Contact
 from acvs.core.models import AuditEntry
 from acvs.desk.models import VisitorRequest
 from acvs.network.models import Commune, Department, Membership, Office, Role, User
@@ -161,6 +162,7 @@ def delete_demo() -> None:
     """Remove what a previous load_demo created (offers, providers, memberships, users, offices)."""
     offices = Office.objects.filter(slug__in=SLUGS)
     VisitorRequest.objects.filter(office__in=offices).delete()  # protected: they keep the office's statistics
+    Contact.objects.filter(office__in=offices).delete()  # protected: the prospect file is deleted on purpose
     offers = Offer.objects.filter(owner_office__in=offices)
     AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Offer), object_id__in=offers.values("pk")

@@ -79,6 +79,23 @@ def request_snapshot(obj: VisitorRequest, collections: RequestData | None = None
     return snap
 
 
+# What apps above the counter do when a request is recorded or changed, in the same transaction (contacts matches the
+# visitor to the office's prospect file). A hook takes (*, membership, visitor_request, previous): `previous` holds the
+# consent flags before a change, None for a new request. The counter knows nothing of those apps.
+CONSENTS = ("consent_newsletter", "consent_contact")
+REQUEST_HOOKS: list[Callable[..., object]] = []
+
+
+def register_request_hook(hook: Callable[..., object]) -> None:
+    if hook not in REQUEST_HOOKS:
+        REQUEST_HOOKS.append(hook)
+
+
+def _request_saved(membership: Membership, visitor_request: VisitorRequest, *, previous: dict | None) -> None:
+    for hook in REQUEST_HOOKS:
+        hook(membership=membership, visitor_request=visitor_request, previous=previous)
+
+
 def due_date_for(office: Office, received: datetime.date) -> datetime.date:
     return reference.add_working_days(received, selectors.desk_settings(office).due_days)
 
@@ -138,6 +155,7 @@ def request_create(*, membership: Membership, data: RequestData) -> VisitorReque
     _apply(obj, data, membership, creating=True)
     obj.save()
     _write_children(obj, data, creating=True)
+    _request_saved(membership, obj, previous=None)
     audit_record(
         instance=obj,
         action=AuditEntry.Action.CREATE,
@@ -158,12 +176,14 @@ def request_update(*, visitor_request: VisitorRequest, membership: Membership, v
         locked, version, _("%(user)s saved this request at %(time)s, after you opened it. Your changes were not saved.")
     )
     before = request_snapshot(locked)
+    previous = {name: getattr(locked, name) for name in CONSENTS}
     if not data.fields.get("received_at"):
         data.fields.pop("received_at", None)
     _apply(locked, data, membership, creating=False)
     locked.version += 1
     locked.save()
     _write_children(locked, data, creating=False)
+    _request_saved(membership, locked, previous=previous)
     changes = snapshot_diff(before, request_snapshot(locked))
     if changes:
         audit_record(

@@ -11,4 +11,5 @@ def office(request):
         "can_manage_departments": rules.can_manage_departments(m),
         "is_network_admin": rules.is_network_admin(m),
         "can_audit_logins": rules.can_audit_logins(m),
+        "can_use_contacts": rules.can_use_contacts(m),
     }

@@ -215,6 +215,19 @@ def can_change_desk_settings(m: Membership | None) -> bool:
     return m is not None and can_change_office(m, m.office)
 
 
+# Contacts ----------------------------------------------------------------------------------------------------------
+# Each office's prospect file is its own (personal data): its agents and managers, administrators acting for it;
+# read-only partners never see it. Other offices, the département and the network only get aggregates.
+
+
+def can_use_contacts(m: Membership | None) -> bool:
+    return m is not None and m.role in EDITOR_ROLES
+
+
+def can_change_contact(m: Membership | None, contact) -> bool:
+    return can_use_contacts(m) and contact.office_id == m.office_id
+
+
 # Stay booklets -----------------------------------------------------------------------------------------------------
 # Booklets belong to the office that made them; its branding is set by its manager or its administrators.
 
@@ -330,6 +343,7 @@ RULES: dict[str, Rule] = {
     "desk.use": Rule(can_use_desk, _("Your role does not give access to the counter.")),
     "desk.settings": Rule(can_change_desk_settings, _("Only the office manager can change the counter settings.")),
     "desk.themes": Rule(can_change_themes, _("Only network administrators can change what the themes propose.")),
+    "contacts.use": Rule(can_use_contacts, _("Your role does not give access to the contacts.")),
     "booklet.build": Rule(can_build_booklets, _("Your role does not allow building stay booklets.")),
     "booklet.branding": Rule(
         lambda m: m is not None and can_change_branding(m, m.office),
@@ -351,6 +365,7 @@ RULES: dict[str, Rule] = {
     "membership.change": Rule(can_change_membership, of_object=True),
     "request.change": Rule(can_change_request, of_object=True),
     "request.delete": Rule(can_delete_request, of_object=True),
+    "contact.change": Rule(can_change_contact, of_object=True),
     "request.answer": Rule(can_answer_request, of_object=True),
     "booklet.change": Rule(can_change_booklet, of_object=True),
     "booklet.send": Rule(can_send_booklet, of_object=True),

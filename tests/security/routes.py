@@ -345,7 +345,31 @@ OUR_ADMIN = {
     "mailing_answertemplate": lambda w, s: s.answer_template,
     "mailing_answer": lambda w, s: s.answer,
     "mailing_incomingmessage": None,
+    "contacts_contact": lambda w, s: s.contact,
+    "contacts_consentevent": lambda w, s: s.contact.consents.first(),
 }
+
+
+def contact_pk(w: World, s: Side) -> dict:
+    return {"pk": s.contact.pk}
+
+
+def contact_form(w: World, s: Side, contact=None) -> dict:
+    """A new contact's addresses, or (editing) the contact's own: an address is one contact's in an office."""
+    emails = [e.email for e in contact.emails.all()] if contact else ["anna.schmidt@example.de"]
+    return {
+        "kind": "person",
+        "name": "Anna Schmidt",
+        "emails": "\n".join(emails),
+        "phones": "" if contact else "+49 30 1234567",
+        "address": "Hauptstraße 1, Berlin",
+        "postcode": "10115",
+        "country": "DE",
+        "language": "de",
+        "interests": [theme_pk()],
+        "tags": "Allemagne, famille",
+    }
+
 
 ROUTES: dict[str, Route] = {
     # Core and accounts
@@ -510,6 +534,34 @@ ROUTES: dict[str, Route] = {
         text=("name", "legal_name", "address", "contacts-0-name", "contacts-0-role"),
         urls=("website",),
         tenancy=Tenancy.SHARED,
+    ),
+    # The prospect file
+    "contacts:list": Route(query={"q": "Martin", "consent": "newsletter", "page": "1"}),
+    "contacts:export": Route(kwargs=lambda w, s: {"fmt": "csv"}, query={"q": "Martin"}),
+    "contacts:segment_save": Route(methods=POST, form={"name": "Randonneurs", "country": "DE"}, text=("name",)),
+    "contacts:segment_delete": Route(kwargs=lambda w, s: {"pk": s.segment.pk}, methods=POST, tenancy=Tenancy.PRIVATE),
+    "contacts:create": Route(methods=GET_POST, form=contact_form, text=("name", "address", "tags")),
+    "contacts:detail": Route(kwargs=contact_pk, tenancy=Tenancy.PRIVATE),
+    "contacts:edit": Route(
+        kwargs=contact_pk,
+        methods=GET_POST,
+        form=lambda w, s: contact_form(w, s, s.contact),
+        text=("name", "address", "tags"),
+        tenancy=Tenancy.PRIVATE,
+    ),  # fmt: skip
+    "contacts:consent": Route(
+        kwargs=contact_pk,
+        methods=POST,
+        form={"purpose": "network", "given": "1", "text": "J’accepte les communications du réseau."},
+        text=("text",),
+        tenancy=Tenancy.PRIVATE,
+    ),
+    "contacts:merge": Route(
+        kwargs=contact_pk,
+        methods=GET_POST,
+        query=lambda w, s: {"with": s.duplicate.pk},
+        form=lambda w, s: {"with": s.duplicate.pk, "confirm": "on", "keep_name": "merged"},
+        tenancy=Tenancy.PRIVATE,
     ),
     # The counter
     "desk:counter": Route(methods=GET_POST, form=counter_form, text=("stay_label",), htmx={}),

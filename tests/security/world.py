@@ -16,6 +16,9 @@ from acvs.agenda import services as agenda_services
 from acvs.agenda.models import EventSchedule
 from acvs.booklet import services as booklet_services
 from acvs.booklet.models import Booklet, BookletItem
+from acvs.contacts import services as contact_services
+from acvs.contacts.models import Contact, Segment
+from acvs.contacts.services import ContactData
 from acvs.core.models import Job
 from acvs.desk import advice
 from acvs.desk import services as desk_services
@@ -58,6 +61,9 @@ class Side:
     job: Job  # a failed sending of its booklet
     answer_template: AnswerTemplate  # in German, the language of its request
     answer: Answer  # a failed answer to its request
+    contact: Contact  # in its prospect file, with a consent
+    duplicate: Contact  # the same person typed twice (for the merge)
+    segment: Segment
 
     @property
     def membership(self) -> Membership:
@@ -119,6 +125,15 @@ def build_side(office: Office, agent: User, supplier: Office, guide: Document) -
     order = doc_services.order_create(membership=m, supplier=supplier, lines={guide: 10})
     job = Job.objects.create(kind="booklet.send", office=office, user=agent, language="fr", status=Job.Status.FAILED,
                              target=booklet)  # fmt: skip
+    contact = contact_services.contact_create(
+        membership=m,
+        data=ContactData(fields={"name": f"Famille Martin ({office.slug})"}, emails=[f"martin@{office.slug}.example"]),
+    )
+    contact_services.consent_record(membership=m, contact=contact, purpose="newsletter", given=True, text="Oui.")
+    duplicate = contact_services.contact_create(
+        membership=m, data=ContactData(fields={"name": f"Famille Martin ({office.slug})"})
+    )
+    segment = contact_services.segment_save(membership=m, name="Allemands", criteria={"country": "DE"})
     answer_template = AnswerTemplate.objects.create(
         office=office, language="de", name="Auskunft", subject="Ihr Aufenthalt", body="{greeting}\n\n{signature}"
     )
@@ -128,7 +143,7 @@ def build_side(office: Office, agent: User, supplier: Office, guide: Document) -
     )  # fmt: skip
     return Side(
         office, agent, offer, photo, event, schedule, provider, visitor_request, booklet, item, document, order, job,
-        answer_template, answer,
+        answer_template, answer, contact, duplicate, segment,
     )  # fmt: skip
 
 
