@@ -11,6 +11,7 @@ from django.http import QueryDict
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from acvs.core import activity
 from acvs.core.audit import audit_record, snapshot_diff
 from acvs.core.exceptions import check_version
 from acvs.core.models import AuditEntry
@@ -138,6 +139,7 @@ def request_create(*, membership: Membership, data: RequestData) -> VisitorReque
     _apply(obj, data, membership, creating=True)
     obj.save()
     _write_children(obj, data, creating=True)
+    activity.touched(obj.office_id, [obj.received_at])
     audit_record(
         instance=obj,
         action=AuditEntry.Action.CREATE,
@@ -158,12 +160,14 @@ def request_update(*, visitor_request: VisitorRequest, membership: Membership, v
         locked, version, _("%(user)s saved this request at %(time)s, after you opened it. Your changes were not saved.")
     )
     before = request_snapshot(locked)
+    received_before = locked.received_at
     if not data.fields.get("received_at"):
         data.fields.pop("received_at", None)
     _apply(locked, data, membership, creating=False)
     locked.version += 1
     locked.save()
     _write_children(locked, data, creating=False)
+    activity.touched(locked.office_id, [received_before, locked.received_at])
     changes = snapshot_diff(before, request_snapshot(locked))
     if changes:
         audit_record(
@@ -190,6 +194,7 @@ def request_delete(*, visitor_request: VisitorRequest, membership: Membership) -
         # Every value goes: the trace keeps what was deleted.
         changes=snapshot_diff(before, {key: (label, "") for key, (label, _value) in before.items()}),
     )
+    activity.touched(visitor_request.office_id, [visitor_request.received_at])
     visitor_request.delete()
 
 
@@ -213,6 +218,7 @@ def visitor_count_increment(*, membership: Membership) -> int:
     )
     if not created:
         VisitorCount.objects.filter(pk=bucket.pk).update(count=F("count") + 1)
+    activity.touched(office, [hour])
     return selectors.visitors_on()
 
 
@@ -244,6 +250,7 @@ def visitor_count_set(*, membership: Membership, value: int | None = None, delta
                 to_remove -= taken
             if not to_remove:
                 break
+    activity.touched(office, [start])
     VisitorCountCorrection.objects.create(
         office=office, day=timezone.localdate(), user=membership.user, old_value=old, new_value=value
     )

@@ -1,0 +1,328 @@
+"""Reads of the observatory: dashboards built from the monthly rollups, never from the raw requests.
+
+An office's dashboard reads its own figures in its scope. A département's and the network's sum several offices'
+figures through the declared cross-office read "statistics" and apply small-cell suppression: a figure under
+`SMALL` is shown as "< 5", so that no visitor can be singled out.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Sum
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from acvs.core.tenancy import all_offices
+from acvs.desk import reference
+from acvs.desk.models import Channel, Origin, Outcome, Profile, Theme
+from acvs.desk.tally import Chart, Row, change_label, percent_change
+from acvs.network.models import Department, Office
+from acvs.offer.models import OfferType
+
+from .models import Dimension, MonthlyFigure
+
+SMALL = 5
+SUPPRESSED = "< 5"
+# The tables under the charts, in this order.
+TABLES = [
+    Dimension.CHANNEL, Dimension.ORIGIN, Dimension.COUNTRY, Dimension.DEPARTMENT, Dimension.PROFILE, Dimension.PARTY,
+    Dimension.LANGUAGE, Dimension.THEME, Dimension.TYPE, Dimension.MISSING, Dimension.OUTCOME,
+]  # fmt: skip
+PARTY = {
+    "1": gettext_lazy("1 person"),
+    "2": gettext_lazy("2 people"),
+    "3-4": gettext_lazy("3 or 4 people"),
+    "5+": gettext_lazy("5 people or more"),
+    "group": gettext_lazy("Group"),
+}
+
+
+def add_months(month: datetime.date, months: int) -> datetime.date:
+    index = month.year * 12 + month.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole months, from `first` to `last` included (both first days of their month)."""
+
+    first: datetime.date
+    last: datetime.date
+
+    @classmethod
+    def ending(cls, month: datetime.date, months: int = 12) -> "Period":
+        last = month.replace(day=1)
+        return cls(add_months(last, 1 - months), last)
+
+    def months(self) -> list[datetime.date]:
+        count = (self.last.year - self.first.year) * 12 + self.last.month - self.first.month + 1
+        return [add_months(self.first, n) for n in range(count)]
+
+    def before(self) -> "Period":
+        return Period(add_months(self.first, -12), add_months(self.last, -12))
+
+    def title(self) -> str:
+        first, last = date_format(self.first, "F Y"), date_format(self.last, "F Y")
+        return first if first == last else _("%(first)s to %(last)s") % {"first": first, "last": last}
+
+
+def shown(value: int, suppress: bool) -> int | str:
+    """The figure as a reader of a view across offices may see it."""
+    return SUPPRESSED if suppress and value < SMALL else value
+
+
+@dataclass
+class TableRow:
+    label: str
+    now: int
+    before: int
+    suppress: bool = False
+    axis_label: str = ""
+
+    @property
+    def now_shown(self):
+        return shown(self.now, self.suppress)
+
+    @property
+    def before_shown(self):
+        return shown(self.before, self.suppress)
+
+    @property
+    def comparable(self) -> bool:
+        return not self.suppress or (self.now >= SMALL and self.before >= SMALL)
+
+    @property
+    def change(self) -> str:
+        return change_label(self.now, self.before) if self.comparable else ""
+
+    @property
+    def percent(self) -> int | None:
+        return percent_change(self.now, self.before) if self.comparable else None
+
+
+@dataclass
+class Table:
+    slug: str
+    title: str
+    rows: list[TableRow]
+    total: TableRow
+
+    def export(self, period: Period) -> tuple[list, list[list]]:
+        header = [self.title, period.title(), period.before().title(), _("Change (%)")]
+        rows = [[r.label, r.now_shown, r.before_shown, "" if r.percent is None else r.percent] for r in self.rows]
+        total = self.total
+        rows.append([_("Total"), total.now_shown, total.before_shown, "" if total.percent is None else total.percent])
+        return header, rows
+
+
+@dataclass
+class Unit:
+    """One office (in a département's view) or one département (in the network's), beside the others."""
+
+    label: str
+    requests: int
+    requests_before: int
+    visitors: int
+    abroad: int
+    unsatisfied: int
+    suppress: bool = True
+
+    def cells(self) -> list:
+        change = TableRow("", self.requests, self.requests_before, self.suppress)
+        figures = [self.requests, self.visitors, self.abroad, self.unsatisfied]
+        return [
+            self.label,
+            *(shown(v, self.suppress) for v in figures),
+            "" if change.percent is None else change.percent,
+        ]
+
+
+@dataclass
+class Dashboard:
+    title: str
+    period: Period
+    suppress: bool
+    requests: Table  # per month
+    visitors: Table
+    tables: list[Table]
+    units: list[Unit] = field(default_factory=list)
+    units_title: str = ""
+    requests_chart: Chart = field(init=False)
+    visitors_chart: Chart = field(init=False)
+
+    def __post_init__(self):
+        self.requests_chart = _chart(self.requests, self.suppress)
+        self.visitors_chart = _chart(self.visitors, self.suppress)
+
+    def table(self, slug: str) -> Table | None:
+        return next((t for t in [self.requests, self.visitors, *self.tables] if t.slug == slug), None)
+
+    def units_export(self) -> tuple[list, list[list]]:
+        header = [self.units_title, _("Requests"), _("Visitors"), _("From abroad"), _("Not satisfied"), _("Change (%)")]
+        return header, [unit.cells() for unit in self.units]
+
+
+def _chart(table: Table, suppress: bool) -> Chart:
+    """The months as bars (this period) and a line (the year before); suppressed figures are drawn as nothing."""
+    rows = []
+    for n, row in enumerate(table.rows):
+        now = 0 if suppress and row.now < SMALL else row.now
+        before = 0 if suppress and row.before < SMALL else row.before
+        rows.append(Row(n, row.label, row.axis_label, now, before))
+    return Chart.of(rows)
+
+
+def _labels(dimension: str) -> dict[str, str]:
+    if dimension == Dimension.CHANNEL:
+        return dict(Channel.choices)
+    if dimension == Dimension.ORIGIN:
+        return dict(Origin.choices)
+    if dimension == Dimension.PROFILE:
+        return {"": _("Not given"), **dict(Profile.choices)}
+    if dimension == Dimension.OUTCOME:
+        return dict(Outcome.choices)
+    if dimension == Dimension.PARTY:
+        return PARTY
+    if dimension == Dimension.COUNTRY:
+        return reference.countries()
+    if dimension == Dimension.LANGUAGE:
+        return reference.languages()
+    if dimension == Dimension.DEPARTMENT:
+        return {d.code: str(d) for d in Department.objects.all()}
+    if dimension == Dimension.THEME:
+        return {t.code: str(t) for t in Theme.objects.all()}
+    return dict(OfferType.objects.values_list("code", "label"))
+
+
+def _periods(queryset, period: Period):
+    """The rows of the period and of the year before (not the months between)."""
+    before = period.before()
+    return queryset.filter(month__gte=before.first, month__lte=period.last).exclude(
+        month__gt=before.last, month__lt=period.first
+    )
+
+
+def _sums(queryset, period: Period) -> dict[tuple, int]:
+    """{(month, dimension, key): value} summed over the offices of `queryset`, this period and the year before."""
+    rows = _periods(queryset, period).values_list("month", "dimension", "key").annotate(total=Sum("value"))
+    return {(month, dimension, key): total for month, dimension, key, total in rows.order_by()}
+
+
+# The figures compared office by office (or département by département).
+UNIT_FIGURES = [
+    (Dimension.REQUESTS, ""), (Dimension.VISITORS, ""),
+    (Dimension.ORIGIN, Origin.ABROAD), (Dimension.OUTCOME, Outcome.NOT),
+]  # fmt: skip
+
+
+def _unit_sums(queryset, period: Period, group: str) -> dict[tuple, int]:
+    """{(group, month, dimension, key): value} of the figures compared unit by unit."""
+    rows = _periods(queryset, period).filter(dimension__in=[d for d, _k in UNIT_FIGURES])
+    rows = rows.values_list(group, "month", "dimension", "key").annotate(total=Sum("value"))
+    return {(g, month, dim, key): total for g, month, dim, key, total in rows.order_by() if (dim, key) in UNIT_FIGURES}
+
+
+def _build(title: str, period: Period, sums: dict[tuple, int], suppress: bool) -> Dashboard:
+    months = period.months()
+    before_of = {month: add_months(month, -12) for month in months}
+    per = defaultdict(lambda: defaultdict(int))  # (dimension, key) -> month -> value, summed over the groups
+    for (month, dimension, key), value in sums.items():
+        per[dimension, key][month] += value
+
+    def monthly(dimension: str, slug: str, title: str) -> Table:
+        values = per[dimension, ""]
+        rows = []
+        for month in months:
+            label, axis = date_format(month, "F Y"), date_format(month, "N")
+            rows.append(TableRow(label, values[month], values[before_of[month]], suppress, axis))
+        total = TableRow(_("Total"), sum(r.now for r in rows), sum(r.before for r in rows), suppress)
+        return Table(slug, title, rows, total)
+
+    tables = []
+    current, previous = set(months), set(before_of.values())
+    for dimension in TABLES:
+        labels = _labels(dimension)
+        rows = []
+        for (dim, key), values in per.items():
+            if dim != dimension:
+                continue
+            now = sum(v for m, v in values.items() if m in current)
+            before = sum(v for m, v in values.items() if m in previous)
+            if now or before:
+                rows.append(TableRow(str(labels.get(key, key)), now, before, suppress))
+        rows.sort(key=lambda r: (-r.now, -r.before, r.label))
+        requests = per[Dimension.REQUESTS, ""]
+        total = TableRow(
+            _("Requests"),
+            sum(v for m, v in requests.items() if m in current),
+            sum(v for m, v in requests.items() if m in previous),
+            suppress,
+        )
+        tables.append(Table(dimension, str(Dimension(dimension).label), rows, total))
+    return Dashboard(
+        title,
+        period,
+        suppress,
+        monthly(Dimension.REQUESTS, "requests", _("Requests per month")),
+        monthly(Dimension.VISITORS, "visitors", _("Visitors per month")),
+        tables,
+    )
+
+
+def office_dashboard(office: Office, period: Period) -> Dashboard:
+    """The acting office's own figures (read in its scope), exact: nothing to suppress within one office."""
+    sums = _sums(MonthlyFigure.objects.filter(office=office), period)
+    return _build(str(office), period, sums, suppress=False)
+
+
+def _units(period: Period, sums: dict[tuple, int], labels: dict) -> list[Unit]:
+    current = set(period.months())
+    previous = set(period.before().months())
+    figures = defaultdict(lambda: defaultdict(int))
+    for (group, month, dimension, key), value in sums.items():
+        if month in current:
+            if dimension in (Dimension.REQUESTS, Dimension.VISITORS):
+                figures[group][dimension] += value
+            elif (dimension, key) == (Dimension.ORIGIN, Origin.ABROAD):
+                figures[group]["abroad"] += value
+            elif (dimension, key) == (Dimension.OUTCOME, Outcome.NOT):
+                figures[group]["unsatisfied"] += value
+        elif month in previous and dimension == Dimension.REQUESTS:
+            figures[group]["before"] += value
+    units = [
+        Unit(
+            label,
+            figures[pk][Dimension.REQUESTS],
+            figures[pk]["before"],
+            figures[pk][Dimension.VISITORS],
+            figures[pk]["abroad"],
+            figures[pk]["unsatisfied"],
+        )
+        for pk, label in labels.items()
+    ]
+    return sorted(units, key=lambda u: (-u.requests, u.label))
+
+
+def department_dashboard(department: Department, period: Period) -> Dashboard:
+    """The département's offices summed and side by side (cross-office: small figures suppressed)."""
+    offices = dict(Office.objects.filter(department=department).order_by("name").values_list("pk", "name"))
+    with all_offices("statistics"):
+        figures = MonthlyFigure.objects.filter(office__in=list(offices))
+        sums, unit_sums = _sums(figures, period), _unit_sums(figures, period, "office_id")
+    dashboard = _build(str(department), period, sums, suppress=True)
+    dashboard.units, dashboard.units_title = _units(period, unit_sums, offices), _("Office")
+    return dashboard
+
+
+def network_dashboard(period: Period) -> Dashboard:
+    """Every office summed, the départements side by side (cross-office: small figures suppressed)."""
+    with all_offices("statistics"):
+        figures = MonthlyFigure.objects.all()
+        sums, unit_sums = _sums(figures, period), _unit_sums(figures, period, "office__department_id")
+    present = {group for group, *_rest in unit_sums}
+    departments = {d.pk: str(d) for d in Department.objects.filter(pk__in=present)}
+    dashboard = _build(_("The network"), period, sums, suppress=True)
+    dashboard.units, dashboard.units_title = _units(period, unit_sums, departments), _("Département")
+    return dashboard
