@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from acvs.network.models import Role
 from acvs.observatory.models import MonthlyFigure
 from acvs.observatory.services import recount
-from acvs.network.models import Role
 from tests.conftest import make_user
 
 from .conftest import at, raw_request
