@@ -66,3 +66,47 @@ class MonthlyFigure(Figure):
 
     def __str__(self):
         return f"{self.month:%Y-%m} {self.dimension} {self.key}: {self.value}"
+
+
+class AreaFigure(models.Model):
+    """A département's monthly figure, the sum of its offices' (the network's when `department` is empty): what the
+    département and network dashboards read, so that they never sum thousands of offices on each page. Not any
+    office's: an aggregate of several, shown with small cells suppressed."""
+
+    department = models.ForeignKey(
+        "network.Department",
+        verbose_name=_("département"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    month = models.DateField(_("month"), help_text=_("Its first day."))
+    dimension = models.CharField(_("dimension"), max_length=12, choices=Dimension.choices)
+    key = models.CharField(_("key"), max_length=80, blank=True)
+    value = models.PositiveIntegerField(_("value"))
+
+    class Meta:
+        verbose_name = _("figure of an area")
+        verbose_name_plural = _("figures of areas")
+        indexes = [models.Index(fields=["department", "month", "dimension"], name="observatory_area_month")]
+
+    def __str__(self):
+        return f"{self.department or '-'} {self.month:%Y-%m} {self.dimension} {self.key}: {self.value}"
+
+
+class DirtyDay(models.Model):
+    """A day of an office whose figures must be rebuilt: written with the activity that changed it (same
+    transaction), drained by the worker. Duplicates are allowed (no waiting between concurrent counters)."""
+
+    office = models.ForeignKey("network.Office", verbose_name=_("office"), on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day"))
+
+    objects = scoped_manager(office="office")
+
+    class Meta:
+        verbose_name = _("day to recount")
+        verbose_name_plural = _("days to recount")
+
+    def __str__(self):
+        return f"{self.office_id} {self.day}"

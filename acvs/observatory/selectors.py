@@ -1,15 +1,17 @@
 """Reads of the observatory: dashboards built from the monthly rollups, never from the raw requests.
 
-An office's dashboard reads its own figures in its scope. A département's and the network's sum several offices'
-figures through the declared cross-office read "statistics" and apply small-cell suppression: a figure under
-`SMALL` is shown as "< 5", so that no visitor can be singled out.
+An office's dashboard reads its own figures in its scope. A département's and the network's read the areas' figures
+(summed by the worker) and compare offices through the declared cross-office read "statistics"; both apply small-cell
+suppression: a figure under `SMALL` is shown as "< 5", so that no visitor can be singled out.
 """
 
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,7 +23,7 @@ from acvs.desk.tally import Chart, Row, change_label, percent_change
 from acvs.network.models import Department, Office
 from acvs.offer.models import OfferType
 
-from .models import Dimension, MonthlyFigure
+from .models import AreaFigure, Dimension, MonthlyFigure
 
 SMALL = 5
 SUPPRESSED = "< 5"
@@ -219,9 +221,10 @@ UNIT_FIGURES = [
 
 def _unit_sums(queryset, period: Period, group: str) -> dict[tuple, int]:
     """{(group, month, dimension, key): value} of the figures compared unit by unit."""
-    rows = _periods(queryset, period).filter(dimension__in=[d for d, _k in UNIT_FIGURES])
+    wanted = reduce(or_, (Q(dimension=dimension, key=key) for dimension, key in UNIT_FIGURES))
+    rows = _periods(queryset, period).filter(wanted)
     rows = rows.values_list(group, "month", "dimension", "key").annotate(total=Sum("value"))
-    return {(g, month, dim, key): total for g, month, dim, key, total in rows.order_by() if (dim, key) in UNIT_FIGURES}
+    return {(g, month, dim, key): total for g, month, dim, key, total in rows.order_by()}
 
 
 def _build(title: str, period: Period, sums: dict[tuple, int], suppress: bool) -> Dashboard:
@@ -308,9 +311,9 @@ def _units(period: Period, sums: dict[tuple, int], labels: dict) -> list[Unit]:
 def department_dashboard(department: Department, period: Period) -> Dashboard:
     """The département's offices summed and side by side (cross-office: small figures suppressed)."""
     offices = dict(Office.objects.filter(department=department).order_by("name").values_list("pk", "name"))
+    sums = _sums(AreaFigure.objects.filter(department=department), period)
     with all_offices("statistics"):
-        figures = MonthlyFigure.objects.filter(office__in=list(offices))
-        sums, unit_sums = _sums(figures, period), _unit_sums(figures, period, "office_id")
+        unit_sums = _unit_sums(MonthlyFigure.objects.filter(office__in=list(offices)), period, "office_id")
     dashboard = _build(str(department), period, sums, suppress=True)
     dashboard.units, dashboard.units_title = _units(period, unit_sums, offices), _("Office")
     return dashboard
@@ -318,9 +321,8 @@ def department_dashboard(department: Department, period: Period) -> Dashboard:
 
 def network_dashboard(period: Period) -> Dashboard:
     """Every office summed, the départements side by side (cross-office: small figures suppressed)."""
-    with all_offices("statistics"):
-        figures = MonthlyFigure.objects.all()
-        sums, unit_sums = _sums(figures, period), _unit_sums(figures, period, "office__department_id")
+    sums = _sums(AreaFigure.objects.filter(department=None), period)
+    unit_sums = _unit_sums(AreaFigure.objects.filter(department__isnull=False), period, "department_id")
     present = {group for group, *_rest in unit_sums}
     departments = {d.pk: str(d) for d in Department.objects.filter(pk__in=present)}
     dashboard = _build(_("The network"), period, sums, suppress=True)

@@ -1,23 +1,26 @@
 """Writes of the observatory: its rollups, recounted from the raw rows of the offices (requests, visitor counts).
 
-`refresh(marks)` rebuilds the daily figures of the touched (office, day) pairs and the monthly figures of their
-months; `recount()` rebuilds everything. Both read each office's rows in that office's scope and write one office at
-a time under a lock on the office, so two workers refreshing the same office never interleave.
+Writes of the counter mark the (office, day) they touch (`mark`, through core.activity, in their transaction);
+after they commit the task `refresh_figures` drains the marks: however many requests a busy hour brings, each
+(office, day) is rebuilt once per drain. `refresh(marks)` rebuilds the daily figures of those days, the monthly
+figures of their months and the areas' (département, network) sums of those months; `recount()` rebuilds
+everything. Both read each office's rows in that office's scope and write one office at a time under a lock on the
+office (then its département's, then the network's), so two workers refreshing never interleave.
 """
 
 import datetime
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from acvs.core.tenancy import scope_for
+from acvs.core.tenancy import all_offices, scope_for
 from acvs.desk.models import VisitorCount, VisitorRequest
-from acvs.network.models import Office
+from acvs.network.models import Department, Office
 
-from .models import DailyFigure, Dimension, MonthlyFigure
+from .models import AreaFigure, DailyFigure, Dimension, DirtyDay, MonthlyFigure
 
 BATCH = 2000
 
@@ -123,6 +126,44 @@ def _write_months(office_id: int, months: set[datetime.date]) -> None:
     MonthlyFigure.objects.bulk_create(rows, batch_size=BATCH)
 
 
+def _lock_network() -> None:
+    """Serialise the rewrites of the network's rows (PostgreSQL; SQLite already runs one writer at a time)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('acvs.observatory.network'))")
+
+
+def _write_areas(department_ids: set[int], months: set[datetime.date]) -> None:
+    """The départements' figures of these months, summed from their offices', then the network's from theirs.
+
+    Locks: the départements' rows (in id order), then the network's, always in this order after the office's."""
+    list(Department.objects.select_for_update().filter(pk__in=department_ids).order_by("pk").values_list("pk"))
+    with all_offices("statistics"):
+        AreaFigure.objects.filter(department_id__in=department_ids, month__in=months).delete()
+        sums = (
+            MonthlyFigure.objects.filter(office__department_id__in=department_ids, month__in=months)
+            .values_list("office__department_id", "month", "dimension", "key")
+            .annotate(total=Sum("value"))
+            .order_by()
+        )
+        AreaFigure.objects.bulk_create(
+            [AreaFigure(department_id=d, month=m, dimension=dim, key=k, value=v) for d, m, dim, k, v in sums],
+            batch_size=BATCH,
+        )
+    _lock_network()
+    AreaFigure.objects.filter(department=None, month__in=months).delete()
+    sums = (
+        AreaFigure.objects.filter(department__isnull=False, month__in=months)
+        .values_list("month", "dimension", "key")
+        .annotate(total=Sum("value"))
+        .order_by()
+    )
+    AreaFigure.objects.bulk_create(
+        [AreaFigure(department=None, month=m, dimension=dim, key=k, value=v) for m, dim, k, v in sums],
+        batch_size=BATCH,
+    )
+
+
 def _runs(days: list[datetime.date]) -> Iterable[tuple[datetime.date, datetime.date]]:
     """Consecutive days as [start, end) ranges, so that a week of marks reads the raw rows once."""
     start = previous = days[0]
@@ -141,13 +182,17 @@ def refresh(marks: Iterable[tuple[int, datetime.date]]) -> int:
         by_office[office_id].add(day)
     for office_id, days in sorted(by_office.items()):
         with transaction.atomic(), scope_for(office=office_id):
-            if not Office.objects.select_for_update().filter(pk=office_id).exists():
+            locked = Office.objects.select_for_update().filter(pk=office_id)
+            department_id = locked.values_list("department", flat=True).first()
+            if department_id is None:
                 continue  # deleted since: its figures went with it
             counts = {}
             for start, end in _runs(sorted(days)):
                 counts.update(count_days(office_id, start, end))
+            months = {_first_of_month(day) for day in days}
             _write_days(office_id, days, counts)
-            _write_months(office_id, {_first_of_month(day) for day in days})
+            _write_months(office_id, months)
+            _write_areas({department_id}, months)
     return sum(len(days) for days in by_office.values())
 
 
@@ -166,4 +211,46 @@ def recount(office_ids: Iterable[int] | None = None) -> int:
             _write_days(office_id, days, counts)
             _write_months(office_id, {_first_of_month(day) for day in days})
             written += len(counts)
+    with transaction.atomic():
+        departments = set(Office.objects.filter(pk__in=ids).values_list("department", flat=True))
+        with all_offices("statistics"):
+            months = set(MonthlyFigure.objects.filter(office__in=ids).values_list("month", flat=True).distinct())
+        # Also the months an office no longer has: their area rows are rebuilt from what remains.
+        months |= set(AreaFigure.objects.filter(department__in=departments).values_list("month", flat=True).distinct())
+        if departments and months:
+            _write_areas(departments, months)
     return written
+
+
+DRAIN_BATCH = 5000
+
+
+def mark(marks: set[tuple[int, datetime.date]]) -> None:
+    """Note days to rebuild in the writing transaction, and drain them once it commits (one task per commit)."""
+    DirtyDay.objects.bulk_create([DirtyDay(office_id=office_id, day=day) for office_id, day in marks])
+    # Django's list of this transaction's callbacks (emptied on a rollback): one drain per commit is enough.
+    if not any(func is _enqueue_drain for _sids, func, _robust in connection.run_on_commit):
+        transaction.on_commit(_enqueue_drain)
+
+
+def _enqueue_drain() -> None:
+    from .tasks import refresh_figures  # tasks import this module
+
+    refresh_figures.enqueue()
+
+
+def drain() -> int:
+    """Rebuild the marked days (those no concurrent drain holds), removing their marks in the same transaction: a
+    failure leaves them marked. Returns the days rebuilt."""
+    rebuilt = 0
+    while True:
+        with transaction.atomic(), all_offices("statistics"):
+            taken = list(
+                DirtyDay.objects.select_for_update(skip_locked=True)
+                .order_by("pk")
+                .values_list("pk", "office_id", "day")[:DRAIN_BATCH]
+            )
+            if not taken:
+                return rebuilt
+            DirtyDay.objects.filter(pk__in=[pk for pk, _office, _day in taken]).delete()
+            rebuilt += refresh({(office_id, day) for _pk, office_id, day in taken})

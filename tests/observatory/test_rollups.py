@@ -13,8 +13,8 @@ from acvs.desk import advice, services
 from acvs.desk.models import VisitorCount, VisitorRequest
 from acvs.desk.services import RequestData
 from acvs.network.models import Role
-from acvs.observatory.models import DailyFigure, Dimension, MonthlyFigure
-from acvs.observatory.services import party_key, recount, refresh
+from acvs.observatory.models import AreaFigure, DailyFigure, Dimension, DirtyDay, MonthlyFigure
+from acvs.observatory.services import drain, party_key, recount, refresh
 from acvs.offer.models import OfferType
 from tests.conftest import make_user, membership
 
@@ -73,6 +73,22 @@ def monthly() -> dict[tuple, int]:
     return {(o, m, dim, k): v for o, m, dim, k, v in rows}
 
 
+def areas() -> dict[tuple, int]:
+    rows = AreaFigure.objects.values_list("department", "month", "dimension", "key", "value")
+    return {(d, m, dim, k): v for d, m, dim, k, v in rows}
+
+
+def areas_expected() -> dict[tuple, int]:
+    """The départements' and the network's figures: the sums of their offices' monthly figures."""
+    found = {}
+    for office, month, dimension, key, value in MonthlyFigure.objects.values_list(
+        "office__department", "month", "dimension", "key", "value"
+    ):
+        for area in (office, None):
+            found[area, month, dimension, key] = found.get((area, month, dimension, key), 0) + value
+    return found
+
+
 def test_party_sizes():
     assert [party_key(False, 1, 0, None), party_key(False, 1, 1, None), party_key(False, 2, 2, None)] == [
         "1",
@@ -82,11 +98,12 @@ def test_party_sizes():
     assert [party_key(False, 3, 2, None), party_key(True, 1, 0, 30)] == ["5+", "group"]
 
 
-def test_a_recount_equals_a_count_of_the_raw_rows(cavalaire, croix_valmer):
-    random_activity(random.Random(14), [cavalaire, croix_valmer], datetime.date(2025, 11, 20), 80, 250)
+def test_a_recount_equals_a_count_of_the_raw_rows(cavalaire, croix_valmer, greoux):
+    random_activity(random.Random(14), [cavalaire, croix_valmer, greoux], datetime.date(2025, 11, 20), 80, 250)
     recount()
     assert daily() == expected(TruncDate)
     assert monthly() == expected(TruncMonth)
+    assert areas() == areas_expected()
     # Counted per local day: a request at 00:30 in Paris (22:30 UTC the day before) is on its local day.
     assert DailyFigure.objects.filter(dimension=Dimension.REQUESTS).count() > 50
 
@@ -145,6 +162,7 @@ def test_incremental_refresh_after_random_writes_edits_and_deletions(
                     services.visitor_count_set(membership=m, value=rng.randrange(0, 50))
     assert daily() == expected(TruncDate)
     assert monthly() == expected(TruncMonth)
+    assert areas() == areas_expected()
 
 
 def test_a_new_request_shows_at_once_in_the_dashboard_figures(cavalaire, agent, django_capture_on_commit_callbacks):
@@ -180,3 +198,18 @@ def test_refresh_of_a_day_without_activity_leaves_nothing(cavalaire):
     assert refresh([(cavalaire.pk, datetime.date(2026, 5, 4))]) == 1
     assert not DailyFigure.objects.exists()
     assert not MonthlyFigure.objects.exists()
+    assert not AreaFigure.objects.exists()
+
+
+def test_marks_of_a_busy_counter_are_drained_in_one_rebuild(cavalaire, agent, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, scope_for(office=cavalaire):
+        for _n in range(3):
+            services.visitor_count_increment(membership=membership(agent))
+    assert [c.__name__ for c in callbacks].count("_enqueue_drain") == 1  # one task for the transaction
+    assert DirtyDay.objects.filter(office=cavalaire).count() == 3  # marks are appended, never waited on
+    assert drain() == 1
+    assert not DirtyDay.objects.exists()
+    today = timezone.localdate()
+    assert DailyFigure.objects.get(office=cavalaire, day=today, dimension=Dimension.VISITORS).value == 3
+    assert AreaFigure.objects.get(department=None, month=today.replace(day=1), dimension=Dimension.VISITORS).value == 3
+    assert drain() == 0
