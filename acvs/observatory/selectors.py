@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,7 +21,7 @@ from acvs.desk import reference
 from acvs.desk.models import Channel, Origin, Outcome, Profile, Theme
 from acvs.desk.tally import Chart, Row, change_label, percent_change
 from acvs.network.models import Department, Office
-from acvs.offer.models import OfferType
+from acvs.offer.models import Offer, OfferType, Status
 
 from .models import AreaFigure, Dimension, MonthlyFigure
 
@@ -142,6 +142,28 @@ class Unit:
 
 
 @dataclass
+class Gap:
+    """One type of offer: how often it was asked, how often it was missing, and what the territory offers of it."""
+
+    label: str
+    asked: int
+    missing: int
+    offers: int
+    suppress: bool
+
+    @property
+    def share(self) -> int | None:
+        """The percentage of requests naming the type as missing, when both figures can be shown."""
+        if not self.asked or (self.suppress and min(self.asked, self.missing) < SMALL):
+            return None
+        return round(self.missing * 100 / self.asked)
+
+    def cells(self) -> list:
+        share = "" if self.share is None else self.share
+        return [self.label, shown(self.asked, self.suppress), shown(self.missing, self.suppress), share, self.offers]
+
+
+@dataclass
 class Dashboard:
     title: str
     period: Period
@@ -151,6 +173,7 @@ class Dashboard:
     tables: list[Table]
     units: list[Unit] = field(default_factory=list)
     units_title: str = ""
+    gaps: list[Gap] = field(default_factory=list)
     requests_chart: Chart = field(init=False)
     visitors_chart: Chart = field(init=False)
 
@@ -164,6 +187,10 @@ class Dashboard:
     def units_export(self) -> tuple[list, list[list]]:
         header = [self.units_title, _("Requests"), _("Visitors"), _("From abroad"), _("Not satisfied"), _("Change (%)")]
         return header, [unit.cells() for unit in self.units]
+
+    def gaps_export(self) -> tuple[list, list[list]]:
+        header = [_("Type of offer"), _("Asked"), _("Missing"), _("Missing (%)"), _("Published offers")]
+        return header, [gap.cells() for gap in self.gaps]
 
 
 def _chart(table: Table, suppress: bool) -> Chart:
@@ -277,7 +304,9 @@ def _build(title: str, period: Period, sums: dict[tuple, int], suppress: bool) -
 def office_dashboard(office: Office, period: Period) -> Dashboard:
     """The acting office's own figures (read in its scope), exact: nothing to suppress within one office."""
     sums = _sums(MonthlyFigure.objects.filter(office=office), period)
-    return _build(str(office), period, sums, suppress=False)
+    dashboard = _build(str(office), period, sums, suppress=False)
+    offer_demand_fit(dashboard, sums, Q(commune__offices=office))
+    return dashboard
 
 
 def _units(period: Period, sums: dict[tuple, int], labels: dict) -> list[Unit]:
@@ -316,6 +345,7 @@ def department_dashboard(department: Department, period: Period) -> Dashboard:
         unit_sums = _unit_sums(MonthlyFigure.objects.filter(office__in=list(offices)), period, "office_id")
     dashboard = _build(str(department), period, sums, suppress=True)
     dashboard.units, dashboard.units_title = _units(period, unit_sums, offices), _("Office")
+    offer_demand_fit(dashboard, sums, Q(commune__department=department))
     return dashboard
 
 
@@ -327,4 +357,31 @@ def network_dashboard(period: Period) -> Dashboard:
     departments = {d.pk: str(d) for d in Department.objects.filter(pk__in=present)}
     dashboard = _build(_("The network"), period, sums, suppress=True)
     dashboard.units, dashboard.units_title = _units(period, unit_sums, departments), _("Département")
+    offer_demand_fit(dashboard, sums, Q())
     return dashboard
+
+
+def offer_demand_fit(dashboard: Dashboard, sums: dict[tuple, int], offers: Q) -> None:
+    """The types asked or missing in the period beside the published offers of that type (sub-types included) in
+    the territory (`offers`: a filter on the offers), the most often missing first."""
+    current = set(dashboard.period.months())
+    asked, missing = defaultdict(int), defaultdict(int)
+    for (month, dimension, key), value in sums.items():
+        if month in current and dimension == Dimension.TYPE:
+            asked[key] += value
+        elif month in current and dimension == Dimension.MISSING:
+            missing[key] += value
+    codes = set(asked) | set(missing)
+    links = Offer.types.through.objects.filter(offer__in=Offer.objects.filter(offers, status=Status.PUBLISHED))
+    counts = dict(
+        links.filter(offertype__ancestors__code__in=codes)
+        .values_list("offertype__ancestors__code")
+        .annotate(n=Count("offer", distinct=True))
+        .order_by()
+    )
+    labels = dict(OfferType.objects.filter(code__in=codes).values_list("code", "label"))
+    gaps = [
+        Gap(labels.get(code, code), asked[code], missing[code], counts.get(code, 0), dashboard.suppress)
+        for code in codes
+    ]
+    dashboard.gaps = sorted(gaps, key=lambda g: (-g.missing, -(g.share or 0), -g.asked, g.label))

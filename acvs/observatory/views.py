@@ -14,6 +14,7 @@ from . import selectors
 from .forms import DepartmentForm, PeriodForm
 
 UNITS = "units"  # the export of the table comparing offices or départements
+GAPS = "fit"  # the export of the offer/demand fit
 
 
 def _page(request, form, dashboard, level: str, export_url: str, extra=None):
@@ -34,6 +35,9 @@ def _export(dashboard, table: str, fmt: str):
     if table == UNITS and dashboard.units:
         header, rows = dashboard.units_export()
         title = dashboard.units_title
+    elif table == GAPS:
+        header, rows = dashboard.gaps_export()
+        title = _("offer and demand")
     else:
         found = dashboard.table(table)
         if found is None:

@@ -157,3 +157,32 @@ def test_the_dashboard_reads_the_rollups_in_a_few_queries(
         response = client.get(reverse("observatory:network"), PERIOD)
     assert response.status_code == 200
     assert MonthlyFigure.objects.exists()
+
+
+def test_offer_and_demand_fit_ranks_what_was_missing_beside_the_offer(
+    client, cavalaire, greoux, agent, department_admin
+):
+    from acvs.offer.models import OfferType
+    from tests.factories import OfferFactory
+
+    camping, hotel = OfferType.objects.get(code="Camping"), OfferType.objects.get(code="Hotel")
+    for n in range(8):
+        request = raw_request(cavalaire, at(datetime.date(2026, 4, 1), 10, n), outcome="partly" if n < 6 else "fully")
+        request.requested_types.set([camping] if n < 6 else [hotel])
+        if n < 6:
+            request.missing_types.set([camping])
+    OfferFactory(types=["Hotel"], owner_office=cavalaire)  # in Cavalaire
+    OfferFactory(
+        types=["Hotel"], owner_office=greoux, commune=greoux_commune()
+    )  # elsewhere: not in Cavalaire's territory
+    recount()
+    gaps = get(client, agent, "observatory:office").context["dashboard"].gaps
+    assert [g.cells() for g in gaps] == [["Camping", 6, 6, 100, 0], ["Hôtel", 2, 0, 0, 1]]
+    rows = read_csv(export(client, department_admin, "observatory:department_export", "fit", "csv"))
+    assert rows[1:] == [["Camping", "6", "6", "100", "0"], ["Hôtel", "< 5", "< 5", "", "1"]]
+
+
+def greoux_commune():
+    from acvs.network.models import Commune
+
+    return Commune.objects.get(insee="04094")
