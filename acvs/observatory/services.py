@@ -97,16 +97,26 @@ def _next_month(month: datetime.date) -> datetime.date:
     return (month + datetime.timedelta(days=32)).replace(day=1)
 
 
+def _insert(model, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
+    """Rows written by one statement run many times, without building instances: a recount writes hundreds of
+    thousands of figures, which bulk_create would compile one by one."""
+    ops = connection.ops
+    names = ", ".join(ops.quote_name(column) for column in columns)
+    sql = f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
+    values = [[ops.adapt_datefield_value(v) if isinstance(v, datetime.date) else v for v in row] for row in rows]
+    if values:
+        with connection.cursor() as cursor:
+            for start in range(0, len(values), BATCH):
+                cursor.executemany(sql, values[start : start + BATCH])
+
+
+FIGURE = ("dimension", "key", "value")
+
+
 def _write_days(office_id: int, days: set[datetime.date], counts: dict[tuple, int]) -> None:
     DailyFigure.objects.filter(office_id=office_id, day__in=days).delete()
-    DailyFigure.objects.bulk_create(
-        [
-            DailyFigure(office_id=office_id, day=day, dimension=dimension, key=key, value=value)
-            for (day, dimension, key), value in counts.items()
-            if value
-        ],
-        batch_size=BATCH,
-    )
+    rows = ((office_id, day, dimension, key, value) for (day, dimension, key), value in counts.items() if value)
+    _insert(DailyFigure, ("office_id", "day", *FIGURE), rows)
 
 
 def _write_months(office_id: int, months: set[datetime.date]) -> None:
@@ -119,11 +129,8 @@ def _write_months(office_id: int, months: set[datetime.date]) -> None:
             .values_list("dimension", "key")
             .annotate(total=Sum("value"))
         )
-        rows += [
-            MonthlyFigure(office_id=office_id, month=month, dimension=dimension, key=key, value=total)
-            for dimension, key, total in sums
-        ]
-    MonthlyFigure.objects.bulk_create(rows, batch_size=BATCH)
+        rows += [(office_id, month, dimension, key, total) for dimension, key, total in sums]
+    _insert(MonthlyFigure, ("office_id", "month", *FIGURE), rows)
 
 
 def _lock_network() -> None:
@@ -146,10 +153,7 @@ def _write_areas(department_ids: set[int], months: set[datetime.date]) -> None:
             .annotate(total=Sum("value"))
             .order_by()
         )
-        AreaFigure.objects.bulk_create(
-            [AreaFigure(department_id=d, month=m, dimension=dim, key=k, value=v) for d, m, dim, k, v in sums],
-            batch_size=BATCH,
-        )
+        _insert(AreaFigure, ("department_id", "month", *FIGURE), sums)
     _lock_network()
     AreaFigure.objects.filter(department=None, month__in=months).delete()
     sums = (
@@ -158,10 +162,7 @@ def _write_areas(department_ids: set[int], months: set[datetime.date]) -> None:
         .annotate(total=Sum("value"))
         .order_by()
     )
-    AreaFigure.objects.bulk_create(
-        [AreaFigure(department=None, month=m, dimension=dim, key=k, value=v) for m, dim, k, v in sums],
-        batch_size=BATCH,
-    )
+    _insert(AreaFigure, ("month", *FIGURE), sums)
 
 
 def _runs(days: list[datetime.date]) -> Iterable[tuple[datetime.date, datetime.date]]:
