@@ -6,10 +6,13 @@ suppression: a figure under `SMALL` is shown as "< 5", so that no visitor can be
 """
 
 import datetime
+import json
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import reduce
+from functools import cache, reduce
 from operator import or_
+from pathlib import Path
 
 from django.db.models import Count, Q, Sum
 from django.utils.formats import date_format
@@ -174,6 +177,7 @@ class Dashboard:
     units: list[Unit] = field(default_factory=list)
     units_title: str = ""
     gaps: list[Gap] = field(default_factory=list)
+    origins: dict[str, int] = field(default_factory=dict)  # requests per département of origin, this period
     requests_chart: Chart = field(init=False)
     visitors_chart: Chart = field(init=False)
 
@@ -291,6 +295,11 @@ def _build(title: str, period: Period, sums: dict[tuple, int], suppress: bool) -
             suppress,
         )
         tables.append(Table(dimension, str(Dimension(dimension).label), rows, total))
+    origins = {
+        key: sum(v for m, v in values.items() if m in current)
+        for (dimension, key), values in per.items()
+        if dimension == Dimension.DEPARTMENT
+    }
     return Dashboard(
         title,
         period,
@@ -298,6 +307,7 @@ def _build(title: str, period: Period, sums: dict[tuple, int], suppress: bool) -
         monthly(Dimension.REQUESTS, "requests", _("Requests per month")),
         monthly(Dimension.VISITORS, "visitors", _("Visitors per month")),
         tables,
+        origins=origins,
     )
 
 
@@ -385,3 +395,58 @@ def offer_demand_fit(dashboard: Dashboard, sums: dict[tuple, int], offers: Q) ->
         for code in codes
     ]
     dashboard.gaps = sorted(gaps, key=lambda g: (-g.missing, -(g.share or 0), -g.asked, g.label))
+
+
+# The map of origins -----------------------------------------------------------------------------------------------
+
+# ColorBrewer's sequential blues, light to dark (told apart by colour-blind readers); grey: nothing to show.
+SHADES = ["#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
+NO_DATA = "#e5e7eb"
+
+
+@cache
+def _outlines() -> dict:
+    """The départements' outlines as SVG paths (built by bin/build-observatory-map from IGN Admin Express)."""
+    return json.loads((Path(__file__).parent / "data" / "departements.json").read_text(encoding="utf-8"))
+
+
+@dataclass
+class MapArea:
+    name: str
+    d: str
+    fill: str
+    shown: int | str
+
+
+@dataclass
+class OriginMap:
+    width: int
+    height: int
+    areas: list[MapArea]
+    legend: list[tuple[str, str]]
+
+
+def origin_map(dashboard: Dashboard) -> OriginMap:
+    """Metropolitan départements shaded by the requests coming from them, in five classes of equal numbers of
+    départements; a suppressed figure is drawn as nothing."""
+    outlines = _outlines()
+    values = {code: n for code, n in dashboard.origins.items() if n and shown(n, dashboard.suppress) == n}
+    ranked = sorted(values.values())
+    breaks = [ranked[len(ranked) * i // len(SHADES)] for i in range(1, len(SHADES))] if ranked else []
+    classes = defaultdict(list)
+    areas = []
+    for code, outline in outlines["departements"].items():
+        value = values.get(code)
+        fill = NO_DATA
+        if value:
+            shade = min(bisect_right(breaks, value), len(SHADES) - 1)
+            classes[shade].append(value)
+            fill = SHADES[shade]
+        raw = dashboard.origins.get(code, 0)
+        areas.append(MapArea(f"{outline['name']} ({code})", outline["d"], fill, shown(raw, dashboard.suppress)))
+    legend = [
+        (SHADES[shade], f"{min(found)} – {max(found)}" if min(found) != max(found) else str(min(found)))
+        for shade, found in sorted(classes.items())
+    ]
+    nothing = _("None or fewer than 5") if dashboard.suppress else _("None")
+    return OriginMap(outlines["width"], outlines["height"], areas, [*legend, (NO_DATA, nothing)])

@@ -21,6 +21,7 @@ def _page(request, form, dashboard, level: str, export_url: str, extra=None):
     context = {
         "form": form,
         "dashboard": dashboard,
+        "origin_map": selectors.origin_map(dashboard),
         "level": level,
         "export_url": export_url,
         "sees_department": rules.allowed(request.membership, "observatory.department"),

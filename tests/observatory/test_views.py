@@ -186,3 +186,23 @@ def greoux_commune():
     from acvs.network.models import Commune
 
     return Commune.objects.get(insee="04094")
+
+
+def test_the_map_shades_the_departements_of_origin_and_hides_small_ones(
+    client, cavalaire, croix_valmer, agent, department_admin
+):
+    from acvs.network.models import Department
+    from acvs.observatory.selectors import NO_DATA, SHADES
+
+    var, paris = Department.objects.get(code="83"), Department.objects.get(code="75")
+    requests(cavalaire, 6, origin="france", country="", department=var)
+    requests(croix_valmer, 2, origin="france", country="", department=paris)
+    recount()
+    areas = {a.name: a for a in get(client, agent, "observatory:office").context["origin_map"].areas}
+    assert len(areas) == 96
+    assert areas["Var (83)"].fill in SHADES
+    assert areas["Paris (75)"].fill == NO_DATA
+    areas = {a.name: a for a in get(client, department_admin, "observatory:department").context["origin_map"].areas}
+    assert areas["Var (83)"].fill in SHADES
+    assert areas["Var (83)"].shown == 6
+    assert (areas["Paris (75)"].fill, areas["Paris (75)"].shown) == (NO_DATA, "< 5")  # 2 requests: not drawn
