@@ -52,8 +52,9 @@ def test_the_private_models_are_the_expected_ones():
         "booklet.Booklet", "booklet.BookletItem", "booklet.BookletSending", "booklet.Branding", "core.Job",
         "desk.DeskSettings", "desk.Suggestion", "desk.VisitorCount", "desk.VisitorCountCorrection",
         "desk.VisitorRequest", "documentation.Movement", "documentation.Order", "documentation.OrderEvent",
-        "documentation.OrderLine", "documentation.Stock", "documentation.StockSetting",
-        "observatory.DailyFigure", "observatory.DirtyDay", "observatory.MonthlyFigure",
+        "documentation.OrderLine", "documentation.Stock", "documentation.StockSetting", "mailing.Answer",
+        "mailing.AnswerTemplate", "mailing.IncomingMessage", "observatory.DailyFigure", "observatory.DirtyDay",
+        "observatory.MonthlyFigure",
     ]  # fmt: skip
 
 
