@@ -30,8 +30,12 @@ log = logging.getLogger("acvs.tenancy")
 # offers); no model declares it yet. A model shared by both declares both keys: either one makes a row visible.
 KEYS = ("office", "provider")
 
-# The cross-office reads the application makes, each with its reason (the observatory's statistics will add theirs).
+# The cross-office reads the application makes, each with its reason.
 CROSS_OFFICE_READS = {
+    "statistics": (
+        "the observatory: rollups recounted from each office's rows, and dashboards of a département or the "
+        "network summing them; only aggregates leave it (small figures suppressed), never rows of personal data"
+    ),
     "network_stock": "stock levels of every office of the network (not personal data), to know where to order",
     "support": "the admin site: superusers (support staff) read any office's rows, read-only, to help it",
 }

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from acvs.agenda import selectors as agenda
 from acvs.availability.models import AVAILABLE_STATES, AvailabilityNight
 from acvs.availability.selectors import open_every_night, stale_before
+from acvs.core import activity
 from acvs.core.audit import audit_record
 from acvs.core.models import AuditEntry
 from acvs.network import rules
@@ -407,6 +408,7 @@ def missing_type_add(*, membership: Membership, visitor_request: VisitorRequest,
     if visitor_request.missing_types.filter(pk=offer_type.pk).exists():
         return
     visitor_request.missing_types.add(offer_type)
+    activity.touched(visitor_request.office_id, [visitor_request.received_at])
     _log(membership, visitor_request, "missing_types", str(_("Missing offer types")), "", offer_type.label)
     if visitor_request.outcome == Outcome.FULLY:
         old = visitor_request.get_outcome_display()

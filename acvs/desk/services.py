@@ -11,6 +11,7 @@ from django.http import QueryDict
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from acvs.core import activity
 from acvs.core.audit import audit_record, snapshot_diff
 from acvs.core.exceptions import check_version
 from acvs.core.models import AuditEntry
@@ -156,6 +157,7 @@ def request_create(*, membership: Membership, data: RequestData) -> VisitorReque
     obj.save()
     _write_children(obj, data, creating=True)
     _request_saved(membership, obj, previous=None)
+    activity.touched(obj.office_id, [obj.received_at])
     audit_record(
         instance=obj,
         action=AuditEntry.Action.CREATE,
@@ -177,6 +179,7 @@ def request_update(*, visitor_request: VisitorRequest, membership: Membership, v
     )
     before = request_snapshot(locked)
     previous = {name: getattr(locked, name) for name in CONSENTS}
+    received_before = locked.received_at
     if not data.fields.get("received_at"):
         data.fields.pop("received_at", None)
     _apply(locked, data, membership, creating=False)
@@ -184,6 +187,7 @@ def request_update(*, visitor_request: VisitorRequest, membership: Membership, v
     locked.save()
     _write_children(locked, data, creating=False)
     _request_saved(membership, locked, previous=previous)
+    activity.touched(locked.office_id, [received_before, locked.received_at])
     changes = snapshot_diff(before, request_snapshot(locked))
     if changes:
         audit_record(
@@ -210,6 +214,7 @@ def request_delete(*, visitor_request: VisitorRequest, membership: Membership) -
         # Every value goes: the trace keeps what was deleted.
         changes=snapshot_diff(before, {key: (label, "") for key, (label, _value) in before.items()}),
     )
+    activity.touched(visitor_request.office_id, [visitor_request.received_at])
     visitor_request.delete()
 
 
@@ -251,6 +256,7 @@ def visitor_count_increment(*, membership: Membership) -> int:
     )
     if not created:
         VisitorCount.objects.filter(pk=bucket.pk).update(count=F("count") + 1)
+    activity.touched(office, [hour])
     return selectors.visitors_on()
 
 
@@ -282,6 +288,7 @@ def visitor_count_set(*, membership: Membership, value: int | None = None, delta
                 to_remove -= taken
             if not to_remove:
                 break
+    activity.touched(office, [start])
     VisitorCountCorrection.objects.create(
         office=office, day=timezone.localdate(), user=membership.user, old_value=old, new_value=value
     )

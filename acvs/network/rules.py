@@ -323,6 +323,22 @@ def order_actions(m: Membership | None, order) -> list[str]:
     return [step for step in ORDER_STEPS if can_act_on_order(m, order, step)]
 
 
+# The observatory ---------------------------------------------------------------------------------------------------
+# An office's figures are its own (like its requests); a département's and the network's sum several offices'
+# and are for their administrators. They are aggregates: small figures are suppressed across offices.
+
+
+def can_see_office_figures(m: Membership | None) -> bool:
+    return can_use_desk(m)
+
+
+def can_see_department_figures(m: Membership | None, department: Department | None = None) -> bool:
+    """A département administrator sees their own département's; network administrators every one."""
+    if m is None or m.role not in ADMIN_ROLES:
+        return False
+    return m.role == Role.NETWORK_ADMIN or department is None or department.pk == m.office.department_id
+
+
 # The table of rules --------------------------------------------------------------------------------------------------
 
 
@@ -356,6 +372,11 @@ RULES: dict[str, Rule] = {
     "documentation.use": Rule(can_use_documentation, _("You need a role in an office to see the documentation stock.")),
     "documentation.create": Rule(can_create_documents),
     "documentation.order": Rule(can_order),
+    "observatory.office": Rule(can_see_office_figures, _("Your role does not give access to the office’s figures.")),
+    "observatory.department": Rule(
+        can_see_department_figures, _("Only département and network administrators see a département’s figures.")
+    ),
+    "observatory.network": Rule(is_network_admin, _("Only network administrators can do this.")),
     # Objects: what a membership may do with one of them.
     "offer.change": Rule(can_change_offer, of_object=True),
     "provider.change": Rule(can_change_provider, of_object=True),
@@ -372,6 +393,7 @@ RULES: dict[str, Rule] = {
     "stock.change": Rule(can_change_stock, of_object=True),  # the object: the office whose stock it is
     "document.change": Rule(can_change_document, of_object=True),
     "order.see": Rule(can_see_order, of_object=True),
+    "department.figures": Rule(can_see_department_figures, of_object=True),
 }
 
 

@@ -858,6 +858,26 @@ ROUTES: dict[str, Route] = {
         text=("reason",),
         tenancy=Tenancy.PRIVATE,
     ),
+    # The observatory: figures of the acting office, of a département, of the network (aggregates only).
+    "observatory:office": Route(query={"start": "2025-01", "end": "2025-12"}),
+    "observatory:office_export": Route(
+        kwargs=lambda w, s: {"table": "channel", "fmt": "xlsx"}, query={"start": "2025-01", "end": "2025-12"}
+    ),
+    "observatory:department": Route(
+        query=lambda w, s: {"start": "2025-01", "end": "2025-12", "department": s.office.department_id},
+        actors=("department_admin",),
+    ),
+    "observatory:department_export": Route(
+        kwargs=lambda w, s: {"table": "units", "fmt": "csv"},
+        query=lambda w, s: {"start": "2025-01", "end": "2025-12", "department": s.office.department_id},
+        actors=("department_admin",),
+    ),
+    "observatory:network": Route(query={"start": "2025-01", "end": "2025-12"}, actors=("network_admin",)),
+    "observatory:network_export": Route(
+        kwargs=lambda w, s: {"table": "country", "fmt": "csv"},
+        query={"start": "2025-01", "end": "2025-12"},
+        actors=("network_admin",),
+    ),
     # The Django admin site
     "admin:index": Route(**ADMIN),
     "admin:login": Route(

@@ -14,7 +14,7 @@ def test_every_named_route_has_an_entry():
 
 def test_routes_with_objects_reach_the_other_office_s_ones(world):
     """Aimed at the other office, a route with objects in its path reaches that office's objects; only these do not
-    depend on the office (both offices share the département; an export format; the admin site's group)."""
+    depend on the office (both offices share the département; an export format or table; the admin site's group)."""
     same = {
         name
         for name, route in ROUTES.items()
@@ -27,4 +27,7 @@ def test_routes_with_objects_reach_the_other_office_s_ones(world):
         "documentation:movement_export",
         "desk:visitors_export",
         "contacts:export",
+        "observatory:office_export",
+        "observatory:department_export",
+        "observatory:network_export",
     }

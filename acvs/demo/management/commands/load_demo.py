@@ -1,5 +1,6 @@
 import time
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from acvs.demo import loader
@@ -25,6 +26,8 @@ class Command(BaseCommand):
                 self.style.WARNING("Demo data already loaded (office 'cavalaire' exists): nothing done. Use --reset.")
             )
             return
+        # The season of activity was bulk-written: the observatory's figures are counted from it once.
+        call_command("observatory_recount", stdout=self.stdout)
         self.stdout.write(f"Offers: {summary.offers}   Providers: {summary.providers}")
         for label, n in summary.families:
             if n:

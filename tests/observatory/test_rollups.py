@@ -1,0 +1,215 @@
+"""The rollups agree exactly with a count of the raw rows, after a full recount and after incremental refreshes."""
+
+import datetime
+import random
+
+from django.core.management import call_command
+from django.db.models import Count, DateField, Sum
+from django.db.models.functions import TruncDate, TruncMonth
+from django.utils import timezone
+
+from acvs.core.tenancy import scope_for
+from acvs.desk import advice, services
+from acvs.desk.models import VisitorCount, VisitorRequest
+from acvs.desk.services import RequestData
+from acvs.network.models import Role
+from acvs.observatory.models import AreaFigure, DailyFigure, Dimension, DirtyDay, MonthlyFigure
+from acvs.observatory.services import drain, party_key, recount, refresh
+from acvs.offer.models import OfferType
+from tests.conftest import make_user, membership
+
+from .conftest import at, random_activity, raw_request
+
+FIELDS = {
+    Dimension.CHANNEL: "channel",
+    Dimension.ORIGIN: "origin",
+    Dimension.PROFILE: "profile",
+    Dimension.LANGUAGE: "language",
+    Dimension.OUTCOME: "outcome",
+    Dimension.COUNTRY: "country",
+    Dimension.DEPARTMENT: "department__code",
+    Dimension.THEME: "themes__code",
+    Dimension.TYPE: "requested_types__code",
+    Dimension.MISSING: "missing_types__code",
+}
+
+
+def expected(trunc) -> dict[tuple, int]:
+    """Every figure counted straight from the raw rows by the database (local days/months), not by our code."""
+    zone = timezone.get_current_timezone()
+    found = {}
+    requests = VisitorRequest.objects.annotate(period=trunc("received_at", tzinfo=zone, output_field=DateField()))
+    for office, period, n in requests.values_list("office", "period").annotate(n=Count("id")).order_by():
+        found[office, period, Dimension.REQUESTS, ""] = n
+    for dimension, path in FIELDS.items():
+        rows = requests.exclude(**{f"{path}__isnull": True}).exclude(**{path: ""}) if "__" in path else requests
+        if dimension in (Dimension.COUNTRY,):
+            rows = rows.exclude(country="")
+        grouped = rows.values_list("office", "period", path).annotate(n=Count("id")).order_by()
+        for office, period, key, n in grouped:
+            found[office, period, dimension, key] = n
+    for office, period, *party in requests.values_list(
+        "office", "period", "is_group", "adults", "children", "group_size"
+    ):
+        key = (office, period, Dimension.PARTY, party_key(*party))
+        found[key] = found.get(key, 0) + 1
+    counts = VisitorCount.objects.filter(count__gt=0).annotate(
+        period=trunc("hour", tzinfo=zone, output_field=DateField())
+    )
+    for office, period, n in counts.values_list("office", "period").annotate(n=Sum("count")).order_by():
+        found[office, period, Dimension.VISITORS, ""] = n
+    return found
+
+
+def daily() -> dict[tuple, int]:
+    return {
+        (o, d, dim, k): v
+        for o, d, dim, k, v in DailyFigure.objects.values_list("office", "day", "dimension", "key", "value")
+    }
+
+
+def monthly() -> dict[tuple, int]:
+    rows = MonthlyFigure.objects.values_list("office", "month", "dimension", "key", "value")
+    return {(o, m, dim, k): v for o, m, dim, k, v in rows}
+
+
+def areas() -> dict[tuple, int]:
+    rows = AreaFigure.objects.values_list("department", "month", "dimension", "key", "value")
+    return {(d, m, dim, k): v for d, m, dim, k, v in rows}
+
+
+def areas_expected() -> dict[tuple, int]:
+    """The départements' and the network's figures: the sums of their offices' monthly figures."""
+    found = {}
+    for office, month, dimension, key, value in MonthlyFigure.objects.values_list(
+        "office__department", "month", "dimension", "key", "value"
+    ):
+        for area in (office, None):
+            found[area, month, dimension, key] = found.get((area, month, dimension, key), 0) + value
+    return found
+
+
+def test_party_sizes():
+    assert [party_key(False, 1, 0, None), party_key(False, 1, 1, None), party_key(False, 2, 2, None)] == [
+        "1",
+        "2",
+        "3-4",
+    ]
+    assert [party_key(False, 3, 2, None), party_key(True, 1, 0, 30)] == ["5+", "group"]
+
+
+def test_a_recount_equals_a_count_of_the_raw_rows(cavalaire, croix_valmer, greoux):
+    random_activity(random.Random(14), [cavalaire, croix_valmer, greoux], datetime.date(2025, 11, 20), 80, 250)
+    recount()
+    assert daily() == expected(TruncDate)
+    assert monthly() == expected(TruncMonth)
+    assert areas() == areas_expected()
+    # Counted per local day: a request at 00:30 in Paris (22:30 UTC the day before) is on its local day.
+    assert DailyFigure.objects.filter(dimension=Dimension.REQUESTS).count() > 50
+
+
+def test_the_command_rebuilds_what_was_lost(cavalaire):
+    raw_request(cavalaire, at(datetime.date(2026, 3, 2), 10))
+    call_command("observatory_recount", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert monthly() == expected(TruncMonth)
+    DailyFigure.objects.update(value=99)
+    call_command("observatory_recount", "--office", str(cavalaire.pk), stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert daily() == expected(TruncDate)
+
+
+def test_incremental_refresh_after_random_writes_edits_and_deletions(
+    cavalaire, croix_valmer, manager, django_capture_on_commit_callbacks
+):
+    rng = random.Random(7)
+    random_activity(rng, [cavalaire, croix_valmer], datetime.date(2026, 1, 1), 60, 120)
+    recount()
+    hotel = OfferType.objects.get(code="Hotel")
+    other_manager = make_user("othermanager", croix_valmer, Role.MANAGER)
+    members = {cavalaire.pk: membership(manager), croix_valmer.pk: membership(other_manager)}
+    with django_capture_on_commit_callbacks(execute=True):
+        for step in range(30):
+            office = rng.choice([cavalaire, croix_valmer])
+            m = members[office.pk]
+            with scope_for(office=office):
+                existing = list(VisitorRequest.objects.order_by("pk").values_list("pk", flat=True))
+                action = step % 5
+                if action == 0:
+                    day = datetime.date(2026, 1, 1) + datetime.timedelta(days=rng.randrange(60))
+                    services.request_create(
+                        membership=m,
+                        data=RequestData(
+                            fields={"origin": "abroad", "country": "IT", "adults": 1, "received_at": at(day, 23, 30)},
+                            requested_types=[hotel],
+                        ),
+                    )
+                elif action == 1:  # moved to another month: both months change
+                    obj = VisitorRequest.objects.get(pk=rng.choice(existing))
+                    fields = {
+                        "origin": "france", "country": "", "department": obj.office.department, "adults": 3,
+                        "channel": "phone", "outcome": "not", "received_at": at(datetime.date(2026, 2, 27), 0, 10),
+                    }  # fmt: skip
+                    services.request_update(
+                        visitor_request=obj, membership=m, version=obj.version, data=RequestData(fields=fields)
+                    )
+                elif action == 2:
+                    obj = VisitorRequest.objects.get(pk=rng.choice(existing))
+                    services.request_delete(visitor_request=obj, membership=m)
+                elif action == 3:
+                    obj = VisitorRequest.objects.get(pk=rng.choice(existing))
+                    advice.missing_type_add(membership=m, visitor_request=obj, offer_type=hotel)
+                else:
+                    services.visitor_count_increment(membership=m)
+                    services.visitor_count_set(membership=m, value=rng.randrange(0, 50))
+    assert daily() == expected(TruncDate)
+    assert monthly() == expected(TruncMonth)
+    assert areas() == areas_expected()
+
+
+def test_a_new_request_shows_at_once_in_the_dashboard_figures(cavalaire, agent, django_capture_on_commit_callbacks):
+    today = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True), scope_for(office=cavalaire):
+        services.request_create(
+            membership=membership(agent),
+            data=RequestData(fields={"origin": "abroad", "country": "GB", "adults": 2, "channel": "phone"}),
+        )
+    month = today.replace(day=1)
+    figures = MonthlyFigure.objects.filter(office=cavalaire, month=month)
+    assert figures.get(dimension=Dimension.REQUESTS).value == 1
+    assert figures.get(dimension=Dimension.CHANNEL, key="phone").value == 1
+    assert figures.get(dimension=Dimension.COUNTRY, key="GB").value == 1
+
+
+def test_erasing_a_visitors_identity_changes_no_figure(cavalaire, agent, django_capture_on_commit_callbacks):
+    obj = raw_request(cavalaire, at(datetime.date(2026, 5, 4), 11), name="Anna Schmidt", email="anna@example.org")
+    recount()
+    before = daily()
+    fields = {"origin": "abroad", "country": "DE", "adults": 2, "language": "de", "name": "", "email": ""}
+    with django_capture_on_commit_callbacks(execute=True), scope_for(office=cavalaire):
+        services.request_update(
+            visitor_request=obj, membership=membership(agent), version=obj.version, data=RequestData(fields=fields)
+        )
+    assert daily() == before
+
+
+def test_refresh_of_a_day_without_activity_leaves_nothing(cavalaire):
+    raw_request(cavalaire, at(datetime.date(2026, 5, 4), 11))
+    recount()
+    VisitorRequest.objects.all().delete()
+    assert refresh([(cavalaire.pk, datetime.date(2026, 5, 4))]) == 1
+    assert not DailyFigure.objects.exists()
+    assert not MonthlyFigure.objects.exists()
+    assert not AreaFigure.objects.exists()
+
+
+def test_marks_of_a_busy_counter_are_drained_in_one_rebuild(cavalaire, agent, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, scope_for(office=cavalaire):
+        for _n in range(3):
+            services.visitor_count_increment(membership=membership(agent))
+    assert [c.__name__ for c in callbacks].count("_enqueue_drain") == 1  # one task for the transaction
+    assert DirtyDay.objects.filter(office=cavalaire).count() == 3  # marks are appended, never waited on
+    assert drain() == 1
+    assert not DirtyDay.objects.exists()
+    today = timezone.localdate()
+    assert DailyFigure.objects.get(office=cavalaire, day=today, dimension=Dimension.VISITORS).value == 3
+    assert AreaFigure.objects.get(department=None, month=today.replace(day=1), dimension=Dimension.VISITORS).value == 3
+    assert drain() == 0
