@@ -456,6 +456,8 @@ ROUTES: dict[str, Route] = {
     # Offers and providers
     "offer:search": Route(query=search_query, htmx={"HX-Target": "search-body"}),
     "offer:facets": Route(query=search_query, htmx={"HX-Target": "facets"}),
+    "offer:export": Route(kwargs=lambda w, s: {"fmt": "xlsx"}, query=search_query),
+    "offer:export_one": Route(kwargs=lambda w, s: {"pk": s.offer.pk, "fmt": "csv"}, tenancy=Tenancy.SHARED),
     "offer:thumbnails": Route(methods=GET_POST, actors=("network_admin",)),
     "network:logins": Route(query={"page": "1"}, actors=("network_admin",)),
     "network:lockout_lift": Route(
