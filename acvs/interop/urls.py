@@ -1,3 +1,8 @@
-app_name = "interop"
+from django.urls import path
 
-urlpatterns = []
+from . import views
+
+app_name = "interop"
+urlpatterns = [
+    path("feeds/events.ics", views.events_ics, name="events_ics"),
+]

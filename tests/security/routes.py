@@ -592,6 +592,18 @@ ROUTES: dict[str, Route] = {
             "page": "1",
         },
     ),
+    "interop:events_ics": Route(
+        query=lambda w, s: {
+            "office": s.office.pk,
+            "commune": commune_text(s),
+            "radius": "10",
+            "type": type_pk("Festival"),
+            "q": "fête",
+            "lang": "en",
+            "days": "60",
+        },
+        actors=("anonymous",),
+    ),
     "agenda:schedule_add": Route(
         kwargs=lambda w, s: {"pk": s.event.pk},
         methods=POST,

@@ -26,4 +26,5 @@ def test_routes_with_objects_reach_the_other_office_s_ones(world):
         "documentation:stock_export",
         "documentation:movement_export",
         "desk:visitors_export",
+        "offer:export",
     }
