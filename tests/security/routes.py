@@ -604,6 +604,35 @@ ROUTES: dict[str, Route] = {
         },
         actors=("anonymous",),
     ),
+    "interop:widget_offers": Route(
+        query=lambda w, s: {
+            "office": s.office.pk,
+            "commune": commune_text(s),
+            "radius": "10",
+            "type": type_pk("Hotel"),
+            "q": "hôtel",
+            "lang": "de",
+            "limit": "5",
+        },
+        actors=("anonymous",),
+    ),
+    "interop:widget_events": Route(
+        query=lambda w, s: {"office": s.office.pk, "type": type_pk("Festival"), "q": "fête", "lang": "fr"},
+        actors=("anonymous",),
+    ),
+    "interop:widget_builder": Route(
+        query=lambda w, s: {
+            "kind": "events",
+            "office": s.office.pk,
+            "commune": commune_text(s),
+            "radius": "10",
+            "type": type_pk("Festival"),
+            "q": "fête",
+            "lang": "en",
+            "limit": "8",
+        },
+        htmx={"HX-Target": "builder-result"},
+    ),
     "agenda:schedule_add": Route(
         kwargs=lambda w, s: {"pk": s.event.pk},
         methods=POST,

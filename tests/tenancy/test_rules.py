@@ -36,6 +36,9 @@ WITHOUT_PAGE_RULE = {
     "booklet:public": "the unguessable link is the right to read the booklet",
     "booklet:public_colours": "the unguessable link is the right to read the booklet's colours",
     "interop:events_ics": "public: published events only, for anyone to subscribe",
+    "interop:widget_offers": "public: published offers only, framed by the offices' websites",
+    "interop:widget_events": "public: published events only, framed by the offices' websites",
+    "interop:widget_builder": "builds links to public data only: everyone reads the offers",
 }
 
 
