@@ -105,3 +105,11 @@ def test_widgets_need_no_login_but_the_builder_does(client, published):
     response = client.get(reverse("interop:widget_builder"))
     assert response.status_code == 302
     assert "login" in response["Location"]
+
+
+def test_the_agenda_links_to_the_builder_with_its_criteria(client, agent, published, cavalaire):
+    client.force_login(agent)
+    page = client.get(reverse("agenda:agenda"), {"office": cavalaire.pk, "q": "concert"}).content.decode()
+    assert f"/interop/widget/?kind=events&amp;office={cavalaire.pk}&amp;q=concert" in page
+    builder = client.get(f"/interop/widget/?kind=events&office={cavalaire.pk}&q=concert").content.decode()
+    assert f"/interop/feeds/events.ics?office={cavalaire.pk}&amp;q=concert" in builder
