@@ -10,7 +10,7 @@ UV := uv
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/acvs
 
-.PHONY: run demo test test-sqlite test-postgres deploy-check restore-check lint format messages bench bench-availability bench-counter bench-booklet uv deps chromium rum
+.PHONY: run demo test test-sqlite test-postgres deploy-check restore-check lint format messages bench bench-availability bench-counter bench-booklet bench-exports uv deps chromium rum
 
 ## run: install, create the SQLite database with the demo network, serve on http://127.0.0.1:$(PORT) and run the
 ## background worker beside it (Procfile; Ctrl-C stops both)
@@ -74,6 +74,9 @@ bench-counter: deps
 
 bench-booklet: deps
 	$(UV) run python bench/booklet.py $(ARGS)
+
+bench-exports: deps
+	$(UV) run python bench/exports.py $(ARGS)
 
 uv:
 	@command -v uv >/dev/null || python3 -m pip install --quiet --user uv

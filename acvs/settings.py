@@ -257,6 +257,8 @@ ACVS_SEARCH_FACET_SAMPLE = envint("ACVS_SEARCH_FACET_SAMPLE", 1_000)
 ACVS_WIDGET_FRAME_ANCESTORS = envstr("ACVS_WIDGET_FRAME_ANCESTORS", "*").split()
 # At most this many offers in one export of a search (spreadsheets, DATAtourisme): beyond, the user narrows it.
 ACVS_EXPORT_MAX_OFFERS = envint("ACVS_EXPORT_MAX_OFFERS", 5_000)
+# DATAtourisme (RDF) takes about 5 ms an offer to build and write: fewer per download (docs/interop.md).
+ACVS_EXPORT_MAX_RDF_OFFERS = envint("ACVS_EXPORT_MAX_RDF_OFFERS", 1_000)
 # An availability not confirmed for this many days is shown and searched as unknown.
 ACVS_AVAILABILITY_STALE_DAYS = envint("ACVS_AVAILABILITY_STALE_DAYS", 7)
 ACVS_MAP_TILES_URL = envstr("ACVS_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")

@@ -30,6 +30,12 @@ class Export:
     render: Callable[[list[Offer], str], bytes]
     # Its own prefetch (the spreadsheet reads types and labels; DATAtourisme more).
     prefetch: tuple[str, ...] = ()
+    # The name of the setting that caps a selection in this format, when it is slower than the spreadsheets.
+    cap_setting: str = "ACVS_EXPORT_MAX_OFFERS"
+
+    @property
+    def cap(self) -> int:
+        return min(settings.ACVS_EXPORT_MAX_OFFERS, getattr(settings, self.cap_setting))
 
 
 _REGISTRY: dict[str, Export] = {}
@@ -57,7 +63,7 @@ class TooMany(Exception):
 
 def selection(query: OfferQuery, export: Export) -> list[Offer]:
     """The offers of a search, in its order, with what the format reads; more than the cap raises `TooMany`."""
-    cap = settings.ACVS_EXPORT_MAX_OFFERS
+    cap = export.cap
     ids = list(offers_search(query).values_list("pk", flat=True)[: cap + 1])
     if len(ids) > cap:
         raise TooMany(cap)

@@ -136,3 +136,11 @@ def test_one_offer_from_its_page(agent_client):
 def test_registered_in_the_offer_exports(demo):
     assert {"ttl", "jsonld"} <= {e.code for e in exports.available()}
     assert len(graph_of([], "https://acvs.example/")) == 0
+
+
+def test_rdf_formats_have_their_own_cap(agent_client, settings):
+    settings.ACVS_EXPORT_MAX_RDF_OFFERS = 10
+    criteria = {"all_statuses": "on"}
+    refused = agent_client.get(reverse("offer:export", args=["jsonld"]), criteria, follow=True)
+    assert "plus de 10 offres" in refused.content.decode()
+    assert agent_client.get(reverse("offer:export", args=["csv"]), criteria).status_code == 200

@@ -34,6 +34,8 @@ CONTEXT = {
 }
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 # What a format reads of each offer, beyond the offer's row (offer.exports.Export.prefetch).
+# Up to this many offers, Turtle is pretty-printed.
+PRETTY_TURTLE = 50
 PREFETCH = ("types", "labels", "periods", "prices", "event_schedules")
 
 
@@ -180,7 +182,10 @@ def graph_of(offers: Iterable[Offer], base_url: str) -> Graph:
 
 
 def turtle(offers: list[Offer], base_url: str) -> bytes:
-    return graph_of(offers, base_url).serialize(format="turtle", encoding="utf-8")
+    """Pretty Turtle (prefixes, nested blocks) for a few offers; for more, one triple a line (N-Triples, which is
+    Turtle too): rdflib's pretty printer takes ten times longer than the graph it writes."""
+    graph = graph_of(offers, base_url)
+    return graph.serialize(format="turtle" if len(offers) <= PRETTY_TURTLE else "nt", encoding="utf-8")
 
 
 def json_ld(offers: list[Offer], base_url: str) -> bytes:
