@@ -117,8 +117,11 @@ def widget_events(request):
 
 def widget_builder(request):
     """Choose a widget's criteria; see its code to paste, its live preview and, for events, the iCal link."""
-    office = request.office
-    form = WidgetBuilderForm(request.GET or {"kind": "events", "office": office.pk if office else ""})
+    data = request.GET.copy()
+    data.setdefault("kind", "events")
+    if "office" not in data and request.office:  # the acting office's territory, unless the link chose
+        data["office"] = request.office.pk
+    form = WidgetBuilderForm(data)
     context = {"form": form}
     if form.is_valid():
         query = form.widget_query()

@@ -113,3 +113,7 @@ def test_the_agenda_links_to_the_builder_with_its_criteria(client, agent, publis
     assert f"/interop/widget/?kind=events&amp;office={cavalaire.pk}&amp;q=concert" in page
     builder = client.get(f"/interop/widget/?kind=events&office={cavalaire.pk}&q=concert").content.decode()
     assert f"/interop/feeds/events.ics?office={cavalaire.pk}&amp;q=concert" in builder
+    from_agenda = client.get(reverse("interop:widget_builder"), {"kind": "events"}).content.decode()
+    assert f"/interop/feeds/events.ics?office={cavalaire.pk}&amp;lang=fr" in from_agenda  # the acting office's
+    anywhere = client.get(reverse("interop:widget_builder"), {"kind": "events", "office": ""}).content.decode()
+    assert "/interop/feeds/events.ics?lang=fr" in anywhere  # unless the link chose none
