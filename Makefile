@@ -10,7 +10,7 @@ UV := uv
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/acvs
 
-.PHONY: run demo test test-sqlite test-postgres deploy-check restore-check lint format messages bench bench-availability bench-counter bench-booklet bench-contacts bench-observatory uv deps chromium dovecot rum
+.PHONY: run demo test test-sqlite test-postgres deploy-check restore-check lint format messages bench bench-availability bench-counter bench-booklet bench-contacts bench-observatory bench-exports uv deps chromium dovecot rum
 
 ## run: install, create the SQLite database with the demo network, serve on http://127.0.0.1:$(PORT) and run the
 ## background worker beside it (Procfile; Ctrl-C stops both)
@@ -80,6 +80,9 @@ bench-booklet: deps
 
 bench-contacts: deps
 	$(UV) run python bench/contacts.py $(ARGS)
+
+bench-exports: deps
+	$(UV) run python bench/exports.py $(ARGS)
 
 uv:
 	@command -v uv >/dev/null || python3 -m pip install --quiet --user uv

@@ -252,6 +252,13 @@ ACVS_SEARCH_PAGE_SIZE = envint("ACVS_SEARCH_PAGE_SIZE", 20)
 # from a sample of the table sized to hold about ACVS_SEARCH_FACET_SAMPLE matches (PostgreSQL). docs/performance.md
 ACVS_SEARCH_TOTAL_CAP = envint("ACVS_SEARCH_TOTAL_CAP", 10_000)
 ACVS_SEARCH_FACET_SAMPLE = envint("ACVS_SEARCH_FACET_SAMPLE", 1_000)
+# Who may frame the public widgets (interop): any site by default, or the offices' sites listed (space-separated
+# origins). Every other page stays unframable (frame-ancestors 'none', X-Frame-Options: DENY).
+ACVS_WIDGET_FRAME_ANCESTORS = envstr("ACVS_WIDGET_FRAME_ANCESTORS", "*").split()
+# At most this many offers in one export of a search (spreadsheets, DATAtourisme): beyond, the user narrows it.
+ACVS_EXPORT_MAX_OFFERS = envint("ACVS_EXPORT_MAX_OFFERS", 5_000)
+# DATAtourisme (RDF) takes about 5 ms an offer to build and write: fewer per download (docs/interop.md).
+ACVS_EXPORT_MAX_RDF_OFFERS = envint("ACVS_EXPORT_MAX_RDF_OFFERS", 1_000)
 # An availability not confirmed for this many days is shown and searched as unknown.
 ACVS_AVAILABILITY_STALE_DAYS = envint("ACVS_AVAILABILITY_STALE_DAYS", 7)
 ACVS_MAP_TILES_URL = envstr("ACVS_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")

@@ -27,6 +27,10 @@ class EventSchedule(models.Model):
     end_time = models.TimeField(_("ends at"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # What the iCal feeds say of each date (LAST-MODIFIED; SEQUENCE with the offer's version): calendars that
+    # subscribed replace a date whose schedule changed.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("event schedule")

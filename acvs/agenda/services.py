@@ -98,6 +98,8 @@ def schedule_update(*, schedule: EventSchedule, membership: Membership, data: di
     before = schedule.describe()
     _fill(schedule, data)
     schedule.full_clean(exclude=["offer"])
+    if schedule.describe() != before:
+        schedule.revision += 1
     schedule.save()
     materialise([schedule])
     after = schedule.describe()

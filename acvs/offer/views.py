@@ -14,7 +14,7 @@ from acvs.core.forms import attach_errors, formset_rows
 from acvs.core.http import redirect_next
 from acvs.network import rules
 
-from . import selectors, services
+from . import exports, selectors, services
 from .forms import OfferForm, OfferSearchForm, PeriodFormSet, PhotoForm, PriceFormSet, communes_for_datalist
 from .models import Feature, Label, Offer, OfferPhoto, OfferType
 from .search import OfferQuery, offer_facets, search_page
@@ -77,6 +77,7 @@ def _search(request, *, with_facets: bool):
         "centre": centre,
         "radius": radius,
         "communes": communes_for_datalist(),
+        "exports": exports.available(),
     }
     context["map_points"] = _map_points(page.object_list if page else [], centre, radius)
     context["tiles_url"] = settings.ACVS_MAP_TILES_URL
@@ -126,6 +127,7 @@ def detail(request, pk):
         "history": audit_history(offer)[:50],
         "map_points": _map_points([offer]),
         "tiles_url": settings.ACVS_MAP_TILES_URL,
+        "exports": exports.available(),
     }
     return render(request, "offer/detail.html", context)
 

@@ -483,6 +483,8 @@ ROUTES: dict[str, Route] = {
     # Offers and providers
     "offer:search": Route(query=search_query, htmx={"HX-Target": "search-body"}),
     "offer:facets": Route(query=search_query, htmx={"HX-Target": "facets"}),
+    "offer:export": Route(kwargs=lambda w, s: {"fmt": "xlsx"}, query=search_query),
+    "offer:export_one": Route(kwargs=lambda w, s: {"pk": s.offer.pk, "fmt": "csv"}, tenancy=Tenancy.SHARED),
     "offer:thumbnails": Route(methods=GET_POST, actors=("network_admin",)),
     "network:logins": Route(query={"page": "1"}, actors=("network_admin",)),
     "network:lockout_lift": Route(
@@ -644,6 +646,47 @@ ROUTES: dict[str, Route] = {
             "q": "fête",
             "page": "1",
         },
+    ),
+    "interop:events_ics": Route(
+        query=lambda w, s: {
+            "office": s.office.pk,
+            "commune": commune_text(s),
+            "radius": "10",
+            "type": type_pk("Festival"),
+            "q": "fête",
+            "lang": "en",
+            "days": "60",
+        },
+        actors=("anonymous",),
+    ),
+    "interop:widget_offers": Route(
+        query=lambda w, s: {
+            "office": s.office.pk,
+            "commune": commune_text(s),
+            "radius": "10",
+            "type": type_pk("Hotel"),
+            "q": "hôtel",
+            "lang": "de",
+            "limit": "5",
+        },
+        actors=("anonymous",),
+    ),
+    "interop:widget_events": Route(
+        query=lambda w, s: {"office": s.office.pk, "type": type_pk("Festival"), "q": "fête", "lang": "fr"},
+        actors=("anonymous",),
+    ),
+    "interop:widget_builder": Route(
+        query=lambda w, s: {
+            "kind": "events",
+            "office": s.office.pk,
+            "commune": commune_text(s),
+            "radius": "10",
+            "type": type_pk("Festival"),
+            "q": "fête",
+            "lang": "en",
+            "limit": "8",
+        },
+        htmx={"HX-Target": "builder-result"},
     ),
     "agenda:schedule_add": Route(
         kwargs=lambda w, s: {"pk": s.event.pk},

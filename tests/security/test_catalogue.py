@@ -30,4 +30,5 @@ def test_routes_with_objects_reach_the_other_office_s_ones(world):
         "observatory:office_export",
         "observatory:department_export",
         "observatory:network_export",
+        "offer:export",
     }

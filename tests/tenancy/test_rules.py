@@ -18,6 +18,8 @@ WITHOUT_PAGE_RULE = {
     "offer:facets": "everyone reads the offers",
     "offer:types": "everyone reads the offers",
     "offer:detail": "everyone reads the offers",
+    "offer:export": "everyone reads the offers",
+    "offer:export_one": "everyone reads the offers",
     "offer:edit": "offer.change, on the offer",
     "offer:verify": "offer.change, on the offer",
     "offer:photo_add": "offer.change, on the offer",
@@ -33,6 +35,10 @@ WITHOUT_PAGE_RULE = {
     "availability:set": "offer.change, on the accommodation",
     "booklet:public": "the unguessable link is the right to read the booklet",
     "booklet:public_colours": "the unguessable link is the right to read the booklet's colours",
+    "interop:events_ics": "public: published events only, for anyone to subscribe",
+    "interop:widget_offers": "public: published offers only, framed by the offices' websites",
+    "interop:widget_events": "public: published events only, framed by the offices' websites",
+    "interop:widget_builder": "builds links to public data only: everyone reads the offers",
 }
 
 

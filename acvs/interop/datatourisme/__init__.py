@@ -1,0 +1,1 @@
+"""DATAtourisme: the national ontology of French tourism data (https://www.datatourisme.fr/ontology/core#)."""
