@@ -1,3 +1,5 @@
+from . import import_urls
+
 app_name = "interop"
 
-urlpatterns = []
+urlpatterns = [*import_urls.urlpatterns]

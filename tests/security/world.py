@@ -24,6 +24,7 @@ from acvs.desk.reference import ensure_themes
 from acvs.desk.services import RequestData
 from acvs.documentation import services as doc_services
 from acvs.documentation.models import Document, MovementKind, Order, Place
+from acvs.interop.models import ImportRun
 from acvs.network.models import Department, Membership, Office, Role, User
 from acvs.offer import providers
 from acvs.offer.models import Offer, OfferPhoto, Provider
@@ -55,6 +56,7 @@ class Side:
     document: Document  # kept by the office, some copies in its stock
     order: Order  # placed by the office to the CDT
     job: Job  # a failed sending of its booklet
+    import_run: ImportRun  # a checked import, awaiting confirmation
 
     @property
     def membership(self) -> Membership:
@@ -116,8 +118,22 @@ def build_side(office: Office, agent: User, supplier: Office, guide: Document) -
     order = doc_services.order_create(membership=m, supplier=supplier, lines={guide: 10})
     job = Job.objects.create(kind="booklet.send", office=office, user=agent, language="fr", status=Job.Status.FAILED,
                              target=booklet)  # fmt: skip
+    import_run = ImportRun.objects.create(office=office, started_by=agent, filename="flux.zip")
     return Side(
-        office, agent, offer, photo, event, schedule, provider, visitor_request, booklet, item, document, order, job
+        office,
+        agent,
+        offer,
+        photo,
+        event,
+        schedule,
+        provider,
+        visitor_request,
+        booklet,
+        item,
+        document,
+        order,
+        job,
+        import_run,
     )
 
 

@@ -52,7 +52,7 @@ def test_the_private_models_are_the_expected_ones():
         "booklet.Booklet", "booklet.BookletItem", "booklet.BookletSending", "booklet.Branding", "core.Job",
         "desk.DeskSettings", "desk.Suggestion", "desk.VisitorCount", "desk.VisitorCountCorrection",
         "desk.VisitorRequest", "documentation.Movement", "documentation.Order", "documentation.OrderEvent",
-        "documentation.OrderLine", "documentation.Stock", "documentation.StockSetting",
+        "documentation.OrderLine", "documentation.Stock", "documentation.StockSetting", "interop.ImportRun",
     ]  # fmt: skip
 
 

@@ -65,7 +65,7 @@ def test_a_page_cannot_declare_an_object_rule():
     [
         (Role.AGENT, {"offer.create", "desk.use", "booklet.build", "documentation.use", "documentation.create",
                       "documentation.order"}),
-        (Role.MANAGER, {"network.manage", "offer.create", "desk.use", "desk.settings", "booklet.build",
+        (Role.MANAGER, {"network.manage", "offer.create", "offer.import", "desk.use", "desk.settings", "booklet.build",
                         "booklet.branding", "documentation.use", "documentation.create", "documentation.order"}),
         (Role.PARTNER, {"documentation.use"}),
     ],
