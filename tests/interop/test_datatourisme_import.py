@@ -224,3 +224,22 @@ def test_another_office_cannot_see_nor_confirm_an_import(client, manager, croix_
     run.refresh_from_db()
     assert run.status == ImportRun.Status.CHECKED
     assert not Offer.objects.exists()
+
+
+def test_the_2020_flux_in_the_older_namespace_is_imported(m):
+    run = services.import_prepare(
+        membership=m, name="flux-2020.zip", content=(SAMPLES / "flux-2020-extract.zip").read_bytes()
+    )
+    services.import_commit(membership=m, run=run, exclude_refused=False)
+    assert actions(run) == ["created"] * 3, [line["reason"] for line in run.report]
+    hotel = Offer.objects.get(imported_from__source_id__contains="35ed5b9e")
+    assert hotel.commune.department.code == "37"
+    assert hotel.types.filter(code="Hotel").exists()
+
+
+def test_a_flux_over_the_limit_is_refused_whole(client, manager, monkeypatch):
+    monkeypatch.setattr(datatourisme, "MAX_RECORDS", 4)
+    client.force_login(manager)
+    response = post_file(client, "flux-2024.zip", flux_2024())
+    assert response.status_code == 400
+    assert "plus de 4 fiches" in response.content.decode()

@@ -157,6 +157,8 @@ def build_world() -> World:
         "superuser": User.objects.create_superuser("root", "root@example.org", "root-password"),
     }
     other_agent = make_user("other", croix_valmer, Role.AGENT)
+    # Not a role of the matrix: the control of the pages private to an office's managers (imports).
+    users["other_manager"] = make_user("othermanager", croix_valmer, Role.MANAGER)
     guide = Document.objects.create(title="Guide du Var", language="fr", publisher=cdt_var, managed_by=cdt_var)
     own = build_side(cavalaire, users["agent"], cdt_var, guide)
     other = build_side(croix_valmer, other_agent, cdt_var, guide)

@@ -164,6 +164,8 @@ def _merged(periods: list[dict]) -> list[dict]:
     """DATAtourisme gives one specification per weekday: same dates and hours become one period of several days."""
     merged: dict[tuple, set] = {}
     for p in periods:
+        if p["end_date"] < p["start_date"]:  # a period that ends before it starts says nothing usable
+            continue
         merged.setdefault((p["start_date"], p["end_date"], p["opens"], p["closes"]), set()).update(p["weekdays"])
     return [{"start_date": s, "end_date": e, "weekdays": sorted(days), "opens": o, "closes": c}
             for (s, e, o, c), days in sorted(merged.items(), key=lambda i: tuple(map(str, i[0])))]  # fmt: skip
@@ -188,7 +190,10 @@ def _time(value) -> str | None:
 
 
 def _row(start: str, end: str, days: list[int], opens, closes) -> dict:
-    return {"start_date": start, "end_date": end, "weekdays": days, "opens": _time(opens), "closes": _time(closes)}
+    opens, closes = _time(opens), _time(closes)
+    if not (opens and closes and closes > opens):  # past midnight or half given: the dates still say when it is open
+        opens = closes = None
+    return {"start_date": start, "end_date": end, "weekdays": days, "opens": opens, "closes": closes}
 
 
 def _opening_hours(place: dict) -> list[dict]:
