@@ -144,17 +144,27 @@ def _update(known: ImportedRecord, record: dict, membership: Membership, data: O
     data.labels, data.features = list(offer.labels.all()), list(offer.features.all())
     data.owner_office = None  # a re-import never moves an offer to another office
     data.prices = list(offer.prices.values("label", "min_amount", "max_amount", "unit", "valid_from", "valid_to"))
-    before = offer_snapshot(offer)
+    before = _comparable(offer)
     try:
         with transaction.atomic():
             offer_update(offer=offer, membership=membership, version=offer.version, data=data)
-            if offer_snapshot(Offer.objects.get(pk=offer.pk)) == before:
+            if _comparable(Offer.objects.get(pk=offer.pk)) == before:
                 raise _Rollback
     except _Rollback:
         return None
     known.source_updated = record["updated"]
     known.save()
     return offer
+
+
+def _comparable(offer: Offer) -> dict:
+    """The offer's snapshot with its periods and prices in a fixed order (those of the same day and hour come in any
+    order from the database)."""
+    snapshot = offer_snapshot(offer)
+    for name in ("periods", "prices"):
+        label, value = snapshot[name]
+        snapshot[name] = (label, "\n".join(sorted(value.split("\n"))))
+    return snapshot
 
 
 def _period(p: dict) -> dict:
