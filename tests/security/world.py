@@ -25,6 +25,7 @@ from acvs.desk.services import RequestData
 from acvs.documentation import services as doc_services
 from acvs.documentation.models import Document, MovementKind, Order, Place
 from acvs.interop.models import ImportRun
+from acvs.mailing.models import Answer, AnswerTemplate
 from acvs.network.models import Department, Membership, Office, Role, User
 from acvs.offer import providers
 from acvs.offer.models import Offer, OfferPhoto, Provider
@@ -56,6 +57,8 @@ class Side:
     document: Document  # kept by the office, some copies in its stock
     order: Order  # placed by the office to the CDT
     job: Job  # a failed sending of its booklet
+    answer_template: AnswerTemplate  # in German, the language of its request
+    answer: Answer  # a failed answer to its request
     import_run: ImportRun  # a checked import, awaiting confirmation
 
     @property
@@ -119,22 +122,17 @@ def build_side(office: Office, agent: User, supplier: Office, guide: Document) -
     job = Job.objects.create(kind="booklet.send", office=office, user=agent, language="fr", status=Job.Status.FAILED,
                              target=booklet)  # fmt: skip
     import_run = ImportRun.objects.create(office=office, started_by=agent, filename="flux.zip")
-    return Side(
-        office,
-        agent,
-        offer,
-        photo,
-        event,
-        schedule,
-        provider,
-        visitor_request,
-        booklet,
-        item,
-        document,
-        order,
-        job,
-        import_run,
+    answer_template = AnswerTemplate.objects.create(
+        office=office, language="de", name="Auskunft", subject="Ihr Aufenthalt", body="{greeting}\n\n{signature}"
     )
+    answer = Answer.objects.create(
+        visitor_request=visitor_request, template=answer_template, to="ann@example.org", subject="Ihr Aufenthalt",
+        body="Guten Tag,", by=agent, status=Answer.Status.FAILED, error="550 refused", message_id="<a@acvs.example>",
+    )  # fmt: skip
+    return Side(
+        office, agent, offer, photo, event, schedule, provider, visitor_request, booklet, item, document, order, job,
+        answer_template, answer, import_run,
+    )  # fmt: skip
 
 
 def build_world() -> World:
@@ -157,8 +155,7 @@ def build_world() -> World:
         "superuser": User.objects.create_superuser("root", "root@example.org", "root-password"),
     }
     other_agent = make_user("other", croix_valmer, Role.AGENT)
-    # Not a role of the matrix: the control of the pages private to an office's managers (imports).
-    users["other_manager"] = make_user("othermanager", croix_valmer, Role.MANAGER)
+    users["other_manager"] = make_user("othermanager", croix_valmer, Role.MANAGER)  # the control of its settings
     guide = Document.objects.create(title="Guide du Var", language="fr", publisher=cdt_var, managed_by=cdt_var)
     own = build_side(cavalaire, users["agent"], cdt_var, guide)
     other = build_side(croix_valmer, other_agent, cdt_var, guide)

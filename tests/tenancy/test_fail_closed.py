@@ -53,6 +53,7 @@ def test_the_private_models_are_the_expected_ones():
         "desk.DeskSettings", "desk.Suggestion", "desk.VisitorCount", "desk.VisitorCountCorrection",
         "desk.VisitorRequest", "documentation.Movement", "documentation.Order", "documentation.OrderEvent",
         "documentation.OrderLine", "documentation.Stock", "documentation.StockSetting", "interop.ImportRun",
+        "mailing.Answer", "mailing.AnswerTemplate", "mailing.IncomingMessage",
     ]  # fmt: skip
 
 

@@ -208,8 +208,8 @@ def test_the_owner_reaches_it(world, name):
     """The control: the requests above are valid and the object reachable, for the office it belongs to."""
     route = ROUTES[name]
     actor = CONTROL.get(route.actor, route.actor)
-    if route.tenancy is Tenancy.PRIVATE and route.actor == "manager":
-        actor = "other_manager"  # an office's private pages for its managers: the other office's manager
+    if route.actor == "manager" and route.tenancy is Tenancy.PRIVATE:
+        actor = "other_manager"  # an office's private pages for its managers (settings, imports): its own manager
     client = Client()
     client.force_login(world.other.agent if actor == "other_agent" else world.users[actor])
     for method in route.methods:
