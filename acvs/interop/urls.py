@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_urls, views
 
 app_name = "interop"
 urlpatterns = [
@@ -8,4 +8,5 @@ urlpatterns = [
     path("widget/", views.widget_builder, name="widget_builder"),
     path("widget/offers/", views.widget_offers, name="widget_offers"),
     path("widget/events/", views.widget_events, name="widget_events"),
+    *import_urls.urlpatterns,
 ]

@@ -70,6 +70,11 @@ def can_choose_owner(m: Membership | None) -> bool:
     return m is not None and m.role in ADMIN_ROLES
 
 
+def can_import_offers(m: Membership | None) -> bool:
+    """Imports another system's offers for the acting office: its managers and its administrators."""
+    return m is not None and m.role in MANAGING_ROLES
+
+
 def can_manage_network(m: Membership | None) -> bool:
     """Sees the network management pages; an office manager sees them for their own office only."""
     return m is not None and m.role in MANAGING_ROLES
@@ -356,6 +361,7 @@ RULES: dict[str, Rule] = {
     "network.admin": Rule(is_network_admin, _("Only network administrators can do this.")),
     "network.logins": Rule(can_audit_logins, _("Only network administrators can do this.")),
     "offer.create": Rule(can_create_offers),
+    "offer.import": Rule(can_import_offers, _("Only the office’s managers and its administrators can import offers.")),
     "desk.use": Rule(can_use_desk, _("Your role does not give access to the counter.")),
     "desk.settings": Rule(can_change_desk_settings, _("Only the office manager can change the counter settings.")),
     "desk.themes": Rule(can_change_themes, _("Only network administrators can change what the themes propose.")),

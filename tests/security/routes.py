@@ -15,6 +15,7 @@ Parameter values are plain values, lists (repeated parameters), files, or functi
 
 import datetime
 import io
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -97,6 +98,21 @@ def png(name="photo.png") -> SimpleUploadedFile:
     buffer = io.BytesIO()
     Image.new("RGB", (8, 8), (0, 120, 80)).save(buffer, format="PNG")
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def poi_file(w: World, s: Side) -> dict:
+    """A DATAtourisme object in the side's commune, as the import page receives it."""
+    commune = s.office.territory.get()
+    poi = {
+        "@id": f"https://data.datatourisme.fr/83/{s.office.slug}", "@type": ["Hotel", "Accommodation"],
+        "rdfs:label": {"fr": ["Hôtel importé"]}, "rdfs:comment": {"fr": ["Vue sur mer."]},
+        "isLocatedAt": [{"schema:address": [{"schema:postalCode": commune.main_postcode,
+                                             "schema:streetAddress": ["1 quai du Port"],
+                                             "hasAddressCity": {"insee": commune.insee}}],
+                         "schema:geo": {"schema:latitude": str(commune.latitude),
+                                        "schema:longitude": str(commune.longitude)}}],
+    }  # fmt: skip
+    return {"file": SimpleUploadedFile("poi.json", json.dumps(poi).encode(), content_type="application/json")}
 
 
 def soon(days: int) -> str:
@@ -347,6 +363,8 @@ OUR_ADMIN = {
     "mailing_incomingmessage": None,
     "contacts_contact": lambda w, s: s.contact,
     "contacts_consentevent": lambda w, s: s.contact.consents.first(),
+    "interop_importrun": lambda w, s: s.import_run,
+    "interop_importedrecord": None,
 }
 
 
@@ -722,6 +740,14 @@ ROUTES: dict[str, Route] = {
         tenancy=Tenancy.SHARED,
         htmx={},
     ),
+    # Imports
+    "interop:import_start": Route(methods=GET_POST, form=poi_file, actors=("manager",)),
+    "interop:import_run": Route(
+        kwargs=lambda w, s: {"pk": s.import_run.pk}, actors=("manager",), tenancy=Tenancy.PRIVATE
+    ),  # fmt: skip
+    "interop:import_commit": Route(
+        kwargs=lambda w, s: {"pk": s.import_run.pk}, methods=POST, actors=("manager",), tenancy=Tenancy.PRIVATE
+    ),  # fmt: skip
     # Stay booklets
     "booklet:list": Route(query={"page": "1"}),
     "booklet:new": Route(methods=POST),

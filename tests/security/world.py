@@ -27,6 +27,7 @@ from acvs.desk.reference import ensure_themes
 from acvs.desk.services import RequestData
 from acvs.documentation import services as doc_services
 from acvs.documentation.models import Document, MovementKind, Order, Place
+from acvs.interop.models import ImportRun
 from acvs.mailing.models import Answer, AnswerTemplate
 from acvs.network.models import Department, Membership, Office, Role, User
 from acvs.offer import providers
@@ -64,6 +65,7 @@ class Side:
     contact: Contact  # in its prospect file, with a consent
     duplicate: Contact  # the same person typed twice (for the merge)
     segment: Segment
+    import_run: ImportRun  # a checked import, awaiting confirmation
 
     @property
     def membership(self) -> Membership:
@@ -134,6 +136,7 @@ def build_side(office: Office, agent: User, supplier: Office, guide: Document) -
         membership=m, data=ContactData(fields={"name": f"Famille Martin ({office.slug})"})
     )
     segment = contact_services.segment_save(membership=m, name="Allemands", criteria={"country": "DE"})
+    import_run = ImportRun.objects.create(office=office, started_by=agent, filename="flux.zip")
     answer_template = AnswerTemplate.objects.create(
         office=office, language="de", name="Auskunft", subject="Ihr Aufenthalt", body="{greeting}\n\n{signature}"
     )
@@ -143,7 +146,7 @@ def build_side(office: Office, agent: User, supplier: Office, guide: Document) -
     )  # fmt: skip
     return Side(
         office, agent, offer, photo, event, schedule, provider, visitor_request, booklet, item, document, order, job,
-        answer_template, answer, contact, duplicate, segment,
+        answer_template, answer, contact, duplicate, segment, import_run,
     )  # fmt: skip
 
 

@@ -54,9 +54,9 @@ def test_the_private_models_are_the_expected_ones():
         "contacts.RequestLink", "contacts.Segment", "contacts.Tag", "core.Job",
         "desk.DeskSettings", "desk.Suggestion", "desk.VisitorCount", "desk.VisitorCountCorrection",
         "desk.VisitorRequest", "documentation.Movement", "documentation.Order", "documentation.OrderEvent",
-        "documentation.OrderLine", "documentation.Stock", "documentation.StockSetting", "mailing.Answer",
-        "mailing.AnswerTemplate", "mailing.IncomingMessage", "observatory.DailyFigure", "observatory.DirtyDay",
-        "observatory.MonthlyFigure",
+        "documentation.OrderLine", "documentation.Stock", "documentation.StockSetting", "interop.ImportRun",
+        "mailing.Answer", "mailing.AnswerTemplate", "mailing.IncomingMessage", "observatory.DailyFigure",
+        "observatory.DirtyDay", "observatory.MonthlyFigure",
     ]  # fmt: skip
 
 

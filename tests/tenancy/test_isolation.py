@@ -209,7 +209,7 @@ def test_the_owner_reaches_it(world, name):
     route = ROUTES[name]
     actor = CONTROL.get(route.actor, route.actor)
     if route.actor == "manager" and route.tenancy is Tenancy.PRIVATE:
-        actor = "other_manager"  # an office's private settings: its own manager (administrators switch to it)
+        actor = "other_manager"  # an office's private pages for its managers (settings, imports): its own manager
     client = Client()
     client.force_login(world.other.agent if actor == "other_agent" else world.users[actor])
     for method in route.methods:

@@ -71,7 +71,8 @@ def test_a_page_cannot_declare_an_object_rule():
     [
         (Role.AGENT, {"offer.create", "desk.use", "booklet.build", "documentation.use", "documentation.create",
                       "documentation.order", "mailing.answer", "contacts.use", "observatory.office"}),
-        (Role.MANAGER, {"network.manage", "offer.create", "desk.use", "desk.settings", "booklet.build",
+        (Role.MANAGER, {"network.manage", "offer.create", "offer.import", "desk.use", "desk.settings",
+                        "booklet.build",
                         "booklet.branding", "documentation.use", "documentation.create", "documentation.order",
                         "mailing.answer", "mailing.manage", "contacts.use", "observatory.office"}),
         (Role.PARTNER, {"documentation.use"}),

@@ -1,0 +1,3 @@
+from .importing import ImportedRecord, ImportRun
+
+__all__ = ["ImportRun", "ImportedRecord"]
