@@ -71,6 +71,8 @@ def filtered(query: OfferQuery, using: str = "default") -> QuerySet[Offer]:
         where.append(Q(owner_office=query.owner))
     if query.to_verify:
         where.append(to_verify())
+    if query.updated_since:
+        where.append(Q(updated_at__gte=query.updated_since))
     if where:
         qs = qs.filter(*where)
     for label_id in query.labels:
