@@ -61,10 +61,13 @@ def test_a_manager_creates_a_token_shown_once_and_stored_hashed(client, manager)
     response = client.post(reverse("api:tokens"), {"name": "Site de l'office", "scopes": ["read", "write"]})
     assert response.status_code == 200
     raw = response.context["created"]
-    assert raw.startswith("acvs_") and raw in response.content.decode()
+    assert raw.startswith("acvs_")
+    assert raw in response.content.decode()
     token = ApiToken.objects.get()
-    assert token.secret_hash != raw and raw not in str(ApiToken.objects.values().get())
-    assert token.scopes == ["read", "write"] and token.created_by == manager
+    assert token.secret_hash != raw
+    assert raw not in str(ApiToken.objects.values().get())
+    assert token.scopes == ["read", "write"]
+    assert token.created_by == manager
     assert AuditEntry.objects.filter(object_id=token.pk, action=AuditEntry.Action.CREATE).exists()
     # Never again: the list shows its prefix only.
     assert raw not in client.get(reverse("api:tokens")).content.decode()
@@ -81,7 +84,8 @@ def test_agents_and_partners_cannot_manage_tokens(client, agent, partner):
 def test_a_token_without_scopes_is_refused_with_the_reason(client, manager):
     client.force_login(manager)
     response = client.post(reverse("api:tokens"), {"name": "Site"})
-    assert response.status_code == 400 and "scopes" in response.context["form"].errors
+    assert response.status_code == 400
+    assert "scopes" in response.context["form"].errors
     assert not ApiToken.objects.exists()
 
 
@@ -89,16 +93,19 @@ def test_revoking_asks_first_then_the_token_gets_401(client, manager, writer):
     token = ApiToken.objects.get()
     client.force_login(manager)
     page = client.get(reverse("api:token_revoke", args=[token.pk]))
-    assert page.status_code == 200 and token.name in page.content.decode()
+    assert page.status_code == 200
+    assert token.name in page.content.decode()
     token.refresh_from_db()
     assert token.revoked_at is None  # the question changed nothing
     assert client.get(reverse("api:types"), headers=bearer(writer)).status_code == 200
     assert client.post(reverse("api:token_revoke", args=[token.pk])).status_code == 302
     token.refresh_from_db()
-    assert token.revoked_at is not None and token.revoked_by == manager
+    assert token.revoked_at is not None
+    assert token.revoked_by == manager
     client.logout()
     response = client.get(reverse("api:types"), headers=bearer(writer))
-    assert response.status_code == 401 and response["WWW-Authenticate"] == "Bearer"
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Bearer"
 
 
 def test_another_office_s_token_cannot_be_revoked(client, manager, other_agent, croix_valmer):
@@ -118,7 +125,8 @@ def test_another_office_s_token_cannot_be_revoked(client, manager, other_agent, 
 @pytest.mark.parametrize("header", ["", "Bearer", "Bearer acvs_00000000_nope", "Bearer x y", "Token abc"])
 def test_no_or_unknown_token_gets_401(client, writer, header):
     response = client.get(reverse("api:offers"), headers={"Authorization": header} if header else {})
-    assert response.status_code == 401 and response.json()["detail"]
+    assert response.status_code == 401
+    assert response.json()["detail"]
 
 
 def test_a_wrong_secret_with_a_real_prefix_gets_401(client, writer):
@@ -134,7 +142,8 @@ def test_an_expired_token_gets_401(client, writer):
 def test_a_token_whose_creator_left_the_office_gets_401_with_the_reason(client, manager, writer):
     membership(manager).__class__.objects.filter(user=manager).update(is_active=False)
     response = client.get(reverse("api:offers"), headers=bearer(writer))
-    assert response.status_code == 401 and "no longer" in response.json()["detail"]
+    assert response.status_code == 401
+    assert "no longer" in response.json()["detail"]
 
 
 def test_the_token_acts_in_its_office_scope(client, cavalaire, reader, monkeypatch):
@@ -146,7 +155,8 @@ def test_the_token_acts_in_its_office_scope(client, cavalaire, reader, monkeypat
 
     monkeypatch.setattr(rest_views.Types, "get", spy)
     assert client.get(reverse("api:types"), headers=bearer(reader)).status_code == 200
-    assert seen["office"] == cavalaire.pk and seen["_enabled"]
+    assert seen["office"] == cavalaire.pk
+    assert seen["_enabled"]
 
 
 def test_requests_beyond_the_rate_get_429_with_retry_after(client, reader, settings):
@@ -169,12 +179,14 @@ def test_offers_are_searched_with_the_search_page_s_criteria(client, reader, hot
     OfferFactory(name="Camping des Pins", types=["Camping"], owner_office=hotel.owner_office)
     url = reverse("api:offers")
     every = client.get(url, headers=bearer(reader)).json()
-    assert every["count"] == 3 and not every["estimated"]
+    assert every["count"] == 3
+    assert not every["estimated"]
     by_commune = client.get(url, {"commune": "83048"}, headers=bearer(reader)).json()
     assert [o["name"] for o in by_commune["results"]] == ["Hôtel du Cap"]
     by_type = client.get(url, {"type": "Hotel", "order": "name"}, headers=bearer(reader)).json()
     assert [o["name"] for o in by_type["results"]] == ["Hôtel de la Plage", "Hôtel du Cap"]
-    assert by_type["results"][0]["types"] == ["Hotel"] and by_type["results"][0]["commune"]["insee"] == "83036"
+    assert by_type["results"][0]["types"] == ["Hotel"]
+    assert by_type["results"][0]["commune"]["insee"] == "83036"
     by_text = client.get(url, {"q": "pins"}, headers=bearer(reader)).json()
     assert [o["name"] for o in by_text["results"]] == ["Camping des Pins"]
     around = client.get(url, {"commune": "83036", "radius": "5"}, headers=bearer(reader)).json()
@@ -193,24 +205,31 @@ def test_pages_link_to_the_next_one(client, reader, cavalaire):
     for i in range(3):
         OfferFactory(name=f"Gîte {i}", owner_office=cavalaire)
     first = client.get(reverse("api:offers"), {"per_page": "2", "order": "name"}, headers=bearer(reader)).json()
-    assert first["pages"] == 2 and len(first["results"]) == 2 and first["previous"] is None
+    assert first["pages"] == 2
+    assert len(first["results"]) == 2
+    assert first["previous"] is None
     second = client.get(first["next"], headers=bearer(reader)).json()
     assert [o["name"] for o in second["results"]] == ["Gîte 2"]
 
 
 def test_bad_criteria_get_400_with_the_field(client, reader):
     response = client.get(reverse("api:offers"), {"type": "NoSuchType", "radius": "5"}, headers=bearer(reader))
-    assert response.status_code == 400 and {"type", "radius"} <= set(response.json())
+    assert response.status_code == 400
+    assert {"type", "radius"} <= set(response.json())
 
 
 def test_an_offer_s_detail_with_etag_and_304(client, reader, hotel):
     url = reverse("api:offer", args=[hotel.pk])
     first = client.get(url, headers=bearer(reader))
     body = first.json()
-    assert first.status_code == 200 and body["name"] == "Hôtel de la Plage" and body["version"] == hotel.version
-    assert body["texts"]["fr"]["short_description"].startswith("Un hôtel") and "Last-Modified" in first
+    assert first.status_code == 200
+    assert body["name"] == "Hôtel de la Plage"
+    assert body["version"] == hotel.version
+    assert body["texts"]["fr"]["short_description"].startswith("Un hôtel")
+    assert "Last-Modified" in first
     again = client.get(url, headers=bearer(reader) | {"If-None-Match": first["ETag"]})
-    assert again.status_code == 304 and not again.content
+    assert again.status_code == 304
+    assert not again.content
     assert client.get(reverse("api:offer", args=[10**12]), headers=bearer(reader)).status_code == 404
 
 
@@ -239,7 +258,8 @@ def test_types_events_and_providers(client, reader, cavalaire):
     ).json()
     assert [e["offer"]["name"] for e in events["results"]] == ["Fête de la mer"]
     detail = client.get(reverse("api:offer", args=[festival.pk]), headers=bearer(reader)).json()
-    assert detail["schedules"][0]["start_date"] == today.isoformat() and len(detail["occurrences"]) == 2
+    assert detail["schedules"][0]["start_date"] == today.isoformat()
+    assert len(detail["occurrences"]) == 2
 
 
 # Writes ------------------------------------------------------------------------------------------------------------
@@ -253,10 +273,13 @@ def test_a_write_token_changes_its_office_s_offer_through_the_service(client, wr
     )  # fmt: skip
     assert response.status_code == 200, response.content
     hotel.refresh_from_db()
-    assert hotel.name == "Hôtel de la Plage ***" and hotel.version == 2 and hotel.updated_by == manager
+    assert hotel.name == "Hôtel de la Plage ***"
+    assert hotel.version == 2
+    assert hotel.updated_by == manager
     assert response.json()["version"] == 2
     entry = AuditEntry.objects.get(object_id=hotel.pk, action=AuditEntry.Action.UPDATE)
-    assert entry.user == manager and any(c["field"] == "name" for c in entry.changes)
+    assert entry.user == manager
+    assert any(c["field"] == "name" for c in entry.changes)
 
 
 def test_a_stale_version_gets_409_and_changes_nothing(client, writer, hotel):
@@ -264,7 +287,8 @@ def test_a_stale_version_gets_409_and_changes_nothing(client, writer, hotel):
     body = payload(hotel, name="Premier")
     assert client.patch(url, body, content_type="application/json", headers=bearer(writer)).status_code == 200
     late = client.patch(url, body | {"name": "Second"}, content_type="application/json", headers=bearer(writer))
-    assert late.status_code == 409 and "enregistré cette offre" in late.json()["detail"]
+    assert late.status_code == 409
+    assert "enregistré cette offre" in late.json()["detail"]
     hotel.refresh_from_db()
     assert hotel.name == "Premier"
 
@@ -278,7 +302,8 @@ def test_bad_input_gets_400_with_each_field_s_error(client, writer, hotel):
     errors = response.json()
     assert {"types", "postcode", "periods"} <= set(errors)
     missing = client.patch(url, {"name": "x"}, content_type="application/json", headers=bearer(writer))
-    assert missing.status_code == 400 and "version" in missing.json()
+    assert missing.status_code == 400
+    assert "version" in missing.json()
     hotel.refresh_from_db()
     assert hotel.version == 1
 
@@ -288,9 +313,11 @@ def test_a_token_cannot_write_another_office_s_offer(client, writer, their_hotel
         reverse("api:offer", args=[their_hotel.pk]), payload(their_hotel, name="Pris"),
         content_type="application/json", headers=bearer(writer),
     )  # fmt: skip
-    assert response.status_code == 403 and "La Croix-Valmer" in response.json()["detail"]
+    assert response.status_code == 403
+    assert "La Croix-Valmer" in response.json()["detail"]
     their_hotel.refresh_from_db()
-    assert their_hotel.name == "Hôtel du Cap" and their_hotel.version == 1
+    assert their_hotel.name == "Hôtel du Cap"
+    assert their_hotel.version == 1
 
 
 def test_an_administrator_s_token_still_writes_only_its_office(client, network_admin, their_hotel):
@@ -309,7 +336,8 @@ def test_a_read_only_token_cannot_write(client, reader, hotel):
         reverse("api:offer", args=[hotel.pk]), payload(hotel, name="Non"), content_type="application/json",
         headers=bearer(reader),
     )  # fmt: skip
-    assert response.status_code == 403 and "only read" in response.json()["detail"]
+    assert response.status_code == 403
+    assert "only read" in response.json()["detail"]
     hotel.refresh_from_db()
     assert hotel.name == "Hôtel de la Plage"
 
@@ -330,7 +358,9 @@ def test_a_write_token_creates_an_offer_in_its_territory(client, writer, cavalai
     response = client.post(reverse("api:offers"), body, content_type="application/json", headers=bearer(writer))
     assert response.status_code == 201, response.content
     offer = Offer.objects.get(name="Gîte des Mimosas")
-    assert offer.owner_office == cavalaire and offer.periods.count() == 1 and offer.prices.get().min_amount == 80
+    assert offer.owner_office == cavalaire
+    assert offer.periods.count() == 1
+    assert offer.prices.get().min_amount == 80
     assert response.json()["id"] == offer.pk
     assert AuditEntry.objects.filter(object_id=offer.pk, action=AuditEntry.Action.CREATE, user=manager).exists()
 
@@ -338,12 +368,14 @@ def test_a_write_token_creates_an_offer_in_its_territory(client, writer, cavalai
 def test_an_offer_in_another_office_s_territory_is_refused(client, writer, croix_valmer, network_admin, cdt_var):
     body = NEW_OFFER | {"commune": "83048"}
     response = client.post(reverse("api:offers"), body, content_type="application/json", headers=bearer(writer))
-    assert response.status_code == 400 and "commune" in response.json()
+    assert response.status_code == 400
+    assert "commune" in response.json()
     assert not Offer.objects.filter(name="Gîte des Mimosas").exists()
     # An administrator may choose the owner: through a token, always the token's office.
     admin_token = token_of(network_admin, Scope.READ, Scope.WRITE)
     response = client.post(reverse("api:offers"), body, content_type="application/json", headers=bearer(admin_token))
-    assert response.status_code == 201 and Offer.objects.get(name="Gîte des Mimosas").owner_office == cdt_var
+    assert response.status_code == 201
+    assert Offer.objects.get(name="Gîte des Mimosas").owner_office == cdt_var
 
 
 def test_availability_read_and_written_for_its_own_accommodation(client, writer, hotel, their_hotel):
@@ -352,7 +384,8 @@ def test_availability_read_and_written_for_its_own_accommodation(client, writer,
     end = start + datetime.timedelta(days=2)
     body = {"start": start.isoformat(), "end": end.isoformat(), "state": "few", "units_free": 2}
     response = client.post(url, body, content_type="application/json", headers=bearer(writer))
-    assert response.status_code == 200 and response.json() == {"changed": 3}
+    assert response.status_code == 200
+    assert response.json() == {"changed": 3}
     nights = client.get(url, {"start": start.isoformat(), "end": end.isoformat()}, headers=bearer(writer)).json()
     assert [(n["state"], n["units_free"]) for n in nights] == [("few", 2)] * 3
     theirs = client.post(
@@ -362,7 +395,8 @@ def test_availability_read_and_written_for_its_own_accommodation(client, writer,
     assert theirs.status_code == 403
     assert not AvailabilityNight.objects.filter(offer=their_hotel).exists()
     bad = client.post(url, body | {"end": "1999-01-01"}, content_type="application/json", headers=bearer(writer))
-    assert bad.status_code == 400 and "end" in bad.json()
+    assert bad.status_code == 400
+    assert "end" in bad.json()
 
 
 # Description --------------------------------------------------------------------------------------------------------
@@ -375,4 +409,5 @@ def test_the_openapi_description_is_valid(tmp_path):
 
 def test_the_documentation_page_uses_our_own_files(client):
     page = client.get(reverse("api:docs")).content.decode()
-    assert "swagger-ui" in page and "cdn" not in page.lower()
+    assert "swagger-ui" in page
+    assert "cdn" not in page.lower()
