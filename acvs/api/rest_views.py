@@ -180,7 +180,8 @@ class Offers(ApiView):
     def post(self, request):
         shape = out.OfferInputSerializer(data=request.data)
         shape.is_valid(raise_exception=True)
-        offer = services.offer_create(membership=self.membership, token=self.token, data=offer_data(request.data))
+        data = offer_data(shape.validated_data)
+        offer = services.offer_create(membership=self.membership, token=self.token, data=data)
         data = out.OfferDetailSerializer(detail_offer(offer.pk), context={"request": request}).data
         return Response(data, status=status.HTTP_201_CREATED)
 
@@ -203,7 +204,8 @@ class OfferDetail(ApiView):
         shape.is_valid(raise_exception=True)
         if "version" not in shape.validated_data:
             raise ApiValidationError({"version": [_("Give the version you read: it guards against lost changes.")]})
-        payload = forms.offer_payload(offer) | {k: request.data[k] for k in shape.validated_data if k != "version"}
+        given = {k: v for k, v in shape.validated_data.items() if k != "version"}
+        payload = forms.offer_payload(offer) | given
         services.offer_update(
             membership=self.membership,
             token=self.token,

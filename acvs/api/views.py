@@ -22,24 +22,34 @@ def _expiry(day: datetime.date | None):
     return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()))
 
 
+# The clear token waits in the session between the creation and the page that shows it, which removes it.
+NEW_TOKEN = "api_new_token"
+
+
 @rules.requires("api.tokens")
 def tokens(request):
-    created = None
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            token, created = services.token_create(
+            token, raw = services.token_create(
                 membership=request.membership,
                 name=form.cleaned_data["name"],
                 scopes=form.cleaned_data["scopes"],
                 expires_at=_expiry(form.cleaned_data["expires_at"]),
             )
-            form = TokenForm()
         except ValidationError as error:
             attach_errors(form, error)
-    status = 400 if request.method == "POST" and created is None else 200
-    context = {"form": form, "tokens": selectors.office_tokens(), "created": created, "now": timezone.now()}
-    return render(request, "api/tokens.html", context, status=status)
+        else:
+            request.session[NEW_TOKEN] = raw
+            messages.success(request, _("Token “%(name)s” created.") % {"name": token.name})
+            return redirect("api:tokens")
+    context = {
+        "form": form if request.method == "POST" else TokenForm(),
+        "tokens": selectors.office_tokens(),
+        "created": request.session.pop(NEW_TOKEN, None),
+        "now": timezone.now(),
+    }
+    return render(request, "api/tokens.html", context, status=400 if request.method == "POST" else 200)
 
 
 @rules.requires("api.tokens")

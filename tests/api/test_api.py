@@ -58,11 +58,14 @@ def payload(offer: Offer, **changes) -> dict:
 
 def test_a_manager_creates_a_token_shown_once_and_stored_hashed(client, manager):
     client.force_login(manager)
-    response = client.post(reverse("api:tokens"), {"name": "Site de l'office", "scopes": ["read", "write"]})
-    assert response.status_code == 200
+    response = client.post(
+        reverse("api:tokens"), {"name": "Site de l'office", "scopes": ["read", "write"]}, follow=True
+    )
+    assert response.redirect_chain
     raw = response.context["created"]
     assert raw.startswith("acvs_")
     assert raw in response.content.decode()
+    assert "api_new_token" not in client.session
     token = ApiToken.objects.get()
     assert token.secret_hash != raw
     assert raw not in str(ApiToken.objects.values().get())

@@ -31,6 +31,13 @@ WITHOUT_PAGE_RULE = {
     "agenda:places": "offer.change, on the event",
     "availability:section": "everyone reads an offer's availability",
     "availability:set": "offer.change, on the accommodation",
+    "api:offers": "everyone reads the offers; writing asks the offer services' rules and the token's scope",
+    "api:offer": "everyone reads the offers; writing asks offer.change and the token's office (api.services)",
+    "api:availability": "everyone reads availability; writing asks offer.change and the token's office",
+    "api:providers": "everyone reads the providers",
+    "api:provider": "everyone reads the providers",
+    "api:events": "everyone reads the offers' dates",
+    "api:types": "everyone reads the offers",
     "booklet:public": "the unguessable link is the right to read the booklet",
     "booklet:public_colours": "the unguessable link is the right to read the booklet's colours",
 }
@@ -65,7 +72,7 @@ def test_a_page_cannot_declare_an_object_rule():
     [
         (Role.AGENT, {"offer.create", "desk.use", "booklet.build", "documentation.use", "documentation.create",
                       "documentation.order"}),
-        (Role.MANAGER, {"network.manage", "offer.create", "desk.use", "desk.settings", "booklet.build",
+        (Role.MANAGER, {"api.tokens", "network.manage", "offer.create", "desk.use", "desk.settings", "booklet.build",
                         "booklet.branding", "documentation.use", "documentation.create", "documentation.order"}),
         (Role.PARTNER, {"documentation.use"}),
     ],
