@@ -48,6 +48,7 @@ def tokens(request):
         "tokens": selectors.office_tokens(),
         "created": request.session.pop(NEW_TOKEN, None),
         "now": timezone.now(),
+        "section": "api",
     }
     return render(request, "api/tokens.html", context, status=400 if request.method == "POST" else 200)
 
@@ -59,4 +60,4 @@ def token_revoke(request, pk):
         services.token_revoke(membership=request.membership, token=token)
         messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
         return redirect("api:tokens")
-    return render(request, "api/token_revoke.html", {"token": token})
+    return render(request, "api/token_revoke.html", {"token": token, "section": "api"})
