@@ -146,7 +146,7 @@ def test_a_token_whose_creator_left_the_office_gets_401_with_the_reason(client, 
     membership(manager).__class__.objects.filter(user=manager).update(is_active=False)
     response = client.get(reverse("api:offers"), headers=bearer(writer))
     assert response.status_code == 401
-    assert "no longer" in response.json()["detail"]
+    assert "n’agit plus" in response.json()["detail"]
 
 
 def test_the_token_acts_in_its_office_scope(client, cavalaire, reader, monkeypatch):
@@ -340,7 +340,7 @@ def test_a_read_only_token_cannot_write(client, reader, hotel):
         headers=bearer(reader),
     )  # fmt: skip
     assert response.status_code == 403
-    assert "only read" in response.json()["detail"]
+    assert "ne peut que lire" in response.json()["detail"]
     hotel.refresh_from_db()
     assert hotel.name == "Hôtel de la Plage"
 
