@@ -32,6 +32,7 @@ from acvs.offer.services import OfferData
 from . import forms, services
 from . import serializers as out
 from .models import ApiToken, Scope
+from .schema import ApiSchema
 
 PER_PAGE = 50
 
@@ -48,6 +49,7 @@ class ApiView(APIView):
     """Acts in the token's office scope (a session acts in the one the office middleware entered)."""
 
     permission_classes = [IsAuthenticated, TokenScopes]
+    schema = ApiSchema()
 
     def initial(self, request, *args, **kwargs):
         self.scope = ExitStack()
