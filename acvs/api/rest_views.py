@@ -1,6 +1,7 @@
 """The endpoints of /api/v1/: thin views reading the screens' forms and calling the same selectors and services."""
 
 import hashlib
+from collections import defaultdict
 from contextlib import ExitStack
 
 from django import forms as django_forms
@@ -150,6 +151,18 @@ def offer_data(payload: dict) -> OfferData:
     return OfferData(fields=data, **m2m, periods=formset_rows(read.periods), prices=formset_rows(read.prices))
 
 
+def attach_codes(offers) -> None:
+    """The codes of the offers' types and labels, one query each (a prefetch built 100 instances per offer)."""
+    ids = [offer.pk for offer in offers]
+    for name, through, column in (("types", Offer.types.through, "offertype__code"),
+                                  ("labels", Offer.labels.through, "label__code")):  # fmt: skip
+        codes = defaultdict(list)
+        for offer_id, code in through.objects.filter(offer_id__in=ids).values_list("offer_id", column):
+            codes[offer_id].append(code)
+        for offer in offers:
+            setattr(offer, f"_{name}_codes", codes[offer.pk])
+
+
 def detail_offer(pk) -> Offer:
     offer = offer_selectors.get_offer(pk)
     prefetch_related_objects([offer], "provider__contacts", "event_schedules")
@@ -172,7 +185,7 @@ class Offers(ApiView):
             form.cleaned_data.get("per_page") or PER_PAGE,
             select_related=("commune", "owner_office"),
         )
-        prefetch_related_objects(page.object_list, "types", "labels")
+        attach_codes(page.object_list)
         results = out.OfferSummarySerializer(page.object_list, many=True).data
         return Response(paged(request, page, results, estimated=page.paginator.estimated))
 
@@ -285,10 +298,11 @@ class Events(ApiView):
         data = form.cleaned_data
         occurrences = agenda_selectors.events_during(
             data["start"], data["end"], data["commune"], data["radius"], text=data["q"]
-        ).prefetch_related("offer__types", "offer__labels", "offer__owner_office")
+        ).select_related("offer__owner_office")
         page = Paginator(occurrences, data.get("per_page") or PER_PAGE).get_page(
             page_number(request.query_params.get("page"))
         )
+        attach_codes([occurrence.offer for occurrence in page.object_list])
         return Response(paged(request, page, out.EventOccurrenceSerializer(page.object_list, many=True).data))
 
 

@@ -15,13 +15,17 @@ from .forms import LANGUAGES
 
 @extend_schema_field({"type": "array", "items": {"type": "string"}})
 class CodesField(serializers.Field):
-    """The codes of related rows (types, labels, features): stable from one installation to another."""
+    """The codes of related rows (types, labels, features), stable from one installation to another, sorted: read
+    from `_<name>_codes` when a list read them in one query (rest_views.attach_codes), else from the relation."""
 
     def __init__(self, **kwargs):
-        super().__init__(read_only=True, **kwargs)
+        super().__init__(read_only=True, source="*", **kwargs)
 
-    def to_representation(self, related):
-        return [row.code for row in related.all()]
+    def to_representation(self, instance):
+        codes = getattr(instance, f"_{self.field_name}_codes", None)
+        if codes is None:
+            codes = [row.code for row in getattr(instance, self.field_name).all()]
+        return sorted(codes)
 
 
 class CommuneSerializer(serializers.Serializer):
