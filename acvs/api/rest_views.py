@@ -5,6 +5,7 @@ from collections import defaultdict
 from contextlib import ExitStack
 
 from django import forms as django_forms
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
@@ -24,6 +25,7 @@ from acvs.availability import selectors as availability_selectors
 from acvs.core import tenancy
 from acvs.core.forms import formset_rows
 from acvs.core.paginator import page_number
+from acvs.network.models import Office
 from acvs.offer import providers
 from acvs.offer import selectors as offer_selectors
 from acvs.offer.models import Offer, OfferType
@@ -36,6 +38,11 @@ from .models import ApiToken, Scope
 from .schema import ApiSchema
 
 PER_PAGE = 50
+# What a list shows of an offer (OfferSummarySerializer): the texts and contacts are left in the table.
+SUMMARY_FIELDS = (
+    "uuid", "name", "status", "latitude", "longitude", "version", "updated_at", "commune", "owner_office",
+    "short_description", *(f"short_description_{lang}" for lang in settings.MODELTRANSLATION_LANGUAGES),
+)  # fmt: skip
 
 
 class TokenScopes(BasePermission):
@@ -183,9 +190,13 @@ class Offers(ApiView):
             form.to_query(),
             page_number(request.query_params.get("page")),
             form.cleaned_data.get("per_page") or PER_PAGE,
-            select_related=("commune", "owner_office"),
+            select_related=("commune",),
+            only=SUMMARY_FIELDS,
         )
         attach_codes(page.object_list)
+        offices = Office.objects.only("name").in_bulk({offer.owner_office_id for offer in page.object_list})
+        for offer in page.object_list:
+            offer.owner_office = offices[offer.owner_office_id]  # a few offices: not one full row per offer
         results = out.OfferSummarySerializer(page.object_list, many=True).data
         return Response(paged(request, page, results, estimated=page.paginator.estimated))
 
