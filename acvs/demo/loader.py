@@ -23,6 +23,7 @@ from acvs.offer.models import (
 )
 from acvs.offer.search import indexing
 
+from . import api as demo_api
 from . import availability as demo_availability
 from . import booklets as demo_booklets
 from . import desk as demo_desk
@@ -80,6 +81,7 @@ def load(count: int = 3000, reset: bool = False, with_photos: bool = True) -> Su
         demo_booklets.fill(offices, users)
         demo_documentation.fill(random.Random(SEED), offices, users)
         demo_desk.fill(random.Random(SEED), offices, users)
+        demo_api.fill(offices, users)
     return summary()
 
 
