@@ -10,7 +10,7 @@ UV := uv
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/acvs
 
-.PHONY: run demo test test-sqlite test-postgres deploy-check restore-check lint format messages bench bench-availability bench-counter bench-booklet uv deps chromium rum
+.PHONY: run demo test test-sqlite test-postgres deploy-check restore-check lint format messages bench bench-availability bench-counter bench-booklet uv deps chromium dovecot rum
 
 ## run: install, create the SQLite database with the demo network, serve on http://127.0.0.1:$(PORT) and run the
 ## background worker beside it (Procfile; Ctrl-C stops both)
@@ -23,7 +23,7 @@ demo: deps rum
 	$(UV) run python manage.py load_demo
 
 ## test: the whole suite (lint, catalogues, unit and browser tests) on SQLite and, when reachable, PostgreSQL
-test: deps chromium rum lint
+test: deps chromium dovecot rum lint
 	@# The compiled catalogue is committed; recompile it when gettext is there, so that tests see the .po.
 	@if command -v msgfmt >/dev/null; then $(UV) run python manage.py compilemessages -v0 --ignore=.venv; fi
 	$(UV) run pytest -p no:cacheprovider
@@ -31,10 +31,10 @@ test: deps chromium rum lint
 		DATABASE_URL=$(PG_URL) $(UV) run pytest -p no:cacheprovider; \
 	else echo "PostgreSQL not reachable on 127.0.0.1:5432: PostgreSQL run skipped"; fi
 
-test-sqlite: deps
+test-sqlite: deps dovecot
 	$(UV) run pytest -p no:cacheprovider $(ARGS)
 
-test-postgres: deps rum
+test-postgres: deps dovecot rum
 	DATABASE_URL=$(PG_URL) $(UV) run pytest -p no:cacheprovider $(ARGS)
 
 ## deploy-check: Django's deployment checks with production settings (docs/deployment.md)
@@ -80,6 +80,12 @@ uv:
 
 deps: uv
 	@$(UV) sync --frozen --quiet
+
+# The answers' mailbox tests run Debian's dovecot as a local IMAP server (in a temporary directory, not system-wide).
+dovecot:
+	@command -v /usr/sbin/dovecot >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null; \
+		else echo "Install Debian's dovecot-imapd package (sudo apt-get install dovecot-imapd)"; exit 1; fi; }
 
 # Browser tests drive Debian's Chromium (never a downloaded browser).
 chromium:

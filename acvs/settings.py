@@ -336,6 +336,15 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "ACVS <no-reply@acvs.example>")
+# Written answers: visitors reply to ANSWERS_ADDRESS plus a token (reponses+<token>@…), read from this IMAP mailbox
+# by `fetch_answers_mail` (and its periodic task). Without an address, replies go to the office's own email.
+ACVS_ANSWERS_ADDRESS = envstr("ACVS_ANSWERS_ADDRESS", "")
+ACVS_IMAP_HOST = envstr("ACVS_IMAP_HOST", "")
+ACVS_IMAP_PORT = envint("ACVS_IMAP_PORT", 993)
+ACVS_IMAP_USER = envstr("ACVS_IMAP_USER", "")
+ACVS_IMAP_PASSWORD = envstr("ACVS_IMAP_PASSWORD", "")
+ACVS_IMAP_SSL = envbool("ACVS_IMAP_SSL", True)
+ACVS_IMAP_FOLDER = envstr("ACVS_IMAP_FOLDER", "INBOX")
 
 LOGGING = {
     "version": 1,

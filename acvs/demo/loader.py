@@ -28,6 +28,7 @@ from . import availability as demo_availability
 from . import booklets as demo_booklets
 from . import desk as demo_desk
 from . import documentation as demo_documentation
+from . import mailing as demo_mailing
 from . import network, photos
 from .geo import TOURISTY, ZONE_WEIGHT, load_places
 from .kinds import catalogue
@@ -81,6 +82,7 @@ def load(count: int = 3000, reset: bool = False, with_photos: bool = True) -> Su
         demo_booklets.fill(offices, users)
         demo_documentation.fill(random.Random(SEED), offices, users)
         demo_desk.fill(random.Random(SEED), offices, users)
+        demo_mailing.fill(random.Random(SEED), offices)
         demo_api.fill(offices, users)
     return summary()
 

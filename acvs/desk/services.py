@@ -193,6 +193,24 @@ def request_delete(*, visitor_request: VisitorRequest, membership: Membership) -
     visitor_request.delete()
 
 
+@transaction.atomic
+def request_follow_up(*, visitor_request: VisitorRequest, status: str, user, office, event: tuple[str, str, str]):
+    """Another app's work moves a request on (an answer sent: answered; a visitor's reply: to handle again).
+
+    `event` is the history line of what happened, (field, label, text); the status change is written beside it.
+    """
+    locked = VisitorRequest.objects.select_for_update().get(pk=visitor_request.pk)
+    changes = [{"field": event[0], "label": str(event[1]), "old": "", "new": event[2]}]
+    if locked.status != status:
+        label = str(VisitorRequest._meta.get_field("status").verbose_name)
+        new = RequestStatus(status).label
+        changes.append({"field": "status", "label": label, "old": str(locked.get_status_display()), "new": str(new)})
+        VisitorRequest.objects.filter(pk=locked.pk).update(
+            status=status, version=F("version") + 1, updated_at=timezone.now(), updated_by=user
+        )
+    audit_record(instance=locked, action=AuditEntry.Action.UPDATE, user=user, office=office, changes=changes)
+
+
 def _current_hour() -> datetime.datetime:
     return timezone.localtime().replace(minute=0, second=0, microsecond=0)
 

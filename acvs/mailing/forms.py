@@ -1,0 +1,53 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from acvs.booklet.models import Booklet
+from acvs.desk import reference
+
+from .models import AnswerTemplate
+
+
+class TemplateForm(forms.ModelForm):
+    class Meta:
+        model = AnswerTemplate
+        fields = ["language", "name", "subject", "body"]
+        widgets = {
+            "language": forms.Select(choices=reference.language_choices()),
+            "body": forms.Textarea(attrs={"rows": 14}),
+        }
+
+    def _post_clean(self):
+        """The service validates the merge fields and the name (with the office): nothing to check twice."""
+
+
+class TemplateChoiceForm(forms.Form):
+    # Choosing another template reloads the page with it merged (the button does it without JavaScript).
+    template = forms.ModelChoiceField(
+        label=_("Template"),
+        queryset=AnswerTemplate.objects.none(),
+        required=False,
+        widget=forms.Select(attrs={"data-autosubmit": ""}),
+    )
+
+    def __init__(self, *args, templates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = templates if templates is not None else AnswerTemplate.objects.none()
+
+
+class AnswerForm(forms.Form):
+    template = forms.ModelChoiceField(queryset=AnswerTemplate.objects.none(), required=False, widget=forms.HiddenInput)
+    # A plain text field: the service validates the address and says clearly what is wrong.
+    to = forms.CharField(label=_("Visitor’s email"), max_length=254, required=False)
+    subject = forms.CharField(label=_("Subject"), max_length=200, required=False)
+    body = forms.CharField(
+        label=_("Answer"), max_length=20_000, required=False, widget=forms.Textarea(attrs={"rows": 16})
+    )
+    booklet = forms.ModelChoiceField(
+        label=_("Attach the stay booklet (PDF)"), queryset=Booklet.objects.none(), required=False
+    )
+
+    def __init__(self, *args, templates=None, booklets=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = templates if templates is not None else AnswerTemplate.objects.none()
+        self.fields["booklet"].queryset = booklets if booklets is not None else Booklet.objects.none()
+        self.fields["booklet"].empty_label = _("No attachment")

@@ -240,6 +240,23 @@ def can_change_branding(m: Membership | None, office) -> bool:
     return can_change_office(m, office)
 
 
+# Written answers ---------------------------------------------------------------------------------------------------
+# Agents answer their office's requests; the office's model answers and its answer-time figures are its manager's
+# (or its administrators', acting for it).
+
+
+def can_answer_requests(m: Membership | None) -> bool:
+    return can_use_desk(m)
+
+
+def can_answer_request(m: Membership | None, visitor_request) -> bool:
+    return can_change_request(m, visitor_request)
+
+
+def can_manage_answer_templates(m: Membership | None) -> bool:
+    return m is not None and can_change_office(m, m.office)
+
+
 # The documentation stock -------------------------------------------------------------------------------------------
 # Everyone with a membership reads the catalogue, its own office's stock and the network's stock levels (not
 # personal data). An office's stock changes only by its own agents, managers and administrators acting for it: even
@@ -324,6 +341,10 @@ RULES: dict[str, Rule] = {
         lambda m: m is not None and can_change_branding(m, m.office),
         _("Only the office’s manager or its administrators can change its branding."),
     ),
+    "mailing.answer": Rule(can_answer_requests, _("Your role does not allow answering requests.")),
+    "mailing.manage": Rule(
+        can_manage_answer_templates, _("Only the office’s manager or its administrators can manage its answers.")
+    ),
     "documentation.use": Rule(can_use_documentation, _("You need a role in an office to see the documentation stock.")),
     "documentation.create": Rule(can_create_documents),
     "documentation.order": Rule(can_order),
@@ -336,6 +357,7 @@ RULES: dict[str, Rule] = {
     "membership.change": Rule(can_change_membership, of_object=True),
     "request.change": Rule(can_change_request, of_object=True),
     "request.delete": Rule(can_delete_request, of_object=True),
+    "request.answer": Rule(can_answer_request, of_object=True),
     "booklet.change": Rule(can_change_booklet, of_object=True),
     "booklet.send": Rule(can_send_booklet, of_object=True),
     "stock.change": Rule(can_change_stock, of_object=True),  # the object: the office whose stock it is

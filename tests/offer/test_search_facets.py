@@ -5,8 +5,9 @@ from django.db import connection
 
 from acvs.network.models import Commune
 from acvs.offer.models import Feature, OfferType
-from acvs.offer.search import OfferQuery, offer_facets, offers_search
+from acvs.offer.search import OfferQuery, offer_facets
 from acvs.offer.search.backends import postgres
+from acvs.offer.search.compiled import Search
 from tests.conftest import read_only
 from tests.factories import OfferFactory
 
@@ -50,8 +51,8 @@ def test_above_the_cap_facets_are_a_sample_scaled_up(hotels, settings, monkeypat
     monkeypatch.setattr(postgres, "MIN_SAMPLE_ROWS", 1)
     with read_only():
         facets = offer_facets(OfferQuery(text="hôtel"))
-    search = postgres.PostgresBackend(connection)
-    percent = search._sample_percent(search.estimate(offers_search(OfferQuery(text="hôtel"))))
+    search = Search(OfferQuery(text="hôtel"))
+    percent = search.backend._sample_percent(search.backend.estimate(search))
     with connection.cursor() as cursor:
         cursor.execute(
             f"""SELECT count(*), count(*) FILTER (WHERE commune_id = '83036')

@@ -343,6 +343,9 @@ OUR_ADMIN = {
     "documentation_stock": lambda w, s: Stock.objects.filter(office=s.office).first(),
     "documentation_movement": lambda w, s: Movement.objects.filter(office=s.office).first(),
     "documentation_order": lambda w, s: s.order,
+    "mailing_answertemplate": lambda w, s: s.answer_template,
+    "mailing_answer": lambda w, s: s.answer,
+    "mailing_incomingmessage": None,
     "api_apitoken": lambda w, s: s.api_token,
 }
 
@@ -755,6 +758,47 @@ ROUTES: dict[str, Route] = {
     "booklet:public_colours": Route(
         kwargs=lambda w, s: {"token": s.booklet.token}, actors=("anonymous",), tenancy=Tenancy.PUBLIC
     ),
+    # Written answers
+    "mailing:templates": Route(actors=("manager",)),
+    "mailing:template_create": Route(
+        methods=GET_POST,
+        form={
+            "language": "en",
+            "name": "Information",
+            "subject": "Your stay in {office_name}",
+            "body": "{greeting}\n\nHere is our brochure.\n\n{signature}",
+        },  # fmt: skip
+        text=("name", "subject", "body"),
+        actors=("manager",),
+    ),
+    "mailing:template_edit": Route(
+        kwargs=lambda w, s: {"pk": s.answer_template.pk},
+        methods=GET_POST,
+        form={"language": "de", "name": "Auskunft", "subject": "Ihr Aufenthalt", "body": "{greeting}\n\nBis bald."},
+        text=("name", "subject", "body"),
+        actors=("manager",),
+        tenancy=Tenancy.PRIVATE,
+    ),
+    "mailing:template_delete": Route(
+        kwargs=lambda w, s: {"pk": s.answer_template.pk}, methods=POST, actors=("manager",), tenancy=Tenancy.PRIVATE
+    ),
+    "mailing:answer": Route(
+        kwargs=lambda w, s: {"request_pk": s.visitor_request.pk},
+        methods=GET_POST,
+        query=lambda w, s: {"template": s.answer_template.pk},
+        form=lambda w, s: {
+            "template": s.answer_template.pk,
+            "to": "ann@example.org",
+            "subject": "Ihr Aufenthalt",
+            "body": "Guten Tag,\n\nbis bald.",
+        },  # fmt: skip
+        text=("subject", "body"),
+        tenancy=Tenancy.PRIVATE,
+    ),
+    "mailing:answer_status": Route(
+        kwargs=lambda w, s: {"request_pk": s.visitor_request.pk}, tenancy=Tenancy.PRIVATE, htmx={}
+    ),
+    "mailing:figures": Route(actors=("manager",)),
     # Documentation
     "documentation:catalogue": Route(
         query=lambda w, s: {

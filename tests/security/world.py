@@ -26,6 +26,7 @@ from acvs.desk.reference import ensure_themes
 from acvs.desk.services import RequestData
 from acvs.documentation import services as doc_services
 from acvs.documentation.models import Document, MovementKind, Order, Place
+from acvs.mailing.models import Answer, AnswerTemplate
 from acvs.network.models import Department, Membership, Office, Role, User
 from acvs.offer import providers
 from acvs.offer.models import Offer, OfferPhoto, Provider
@@ -57,6 +58,8 @@ class Side:
     document: Document  # kept by the office, some copies in its stock
     order: Order  # placed by the office to the CDT
     job: Job  # a failed sending of its booklet
+    answer_template: AnswerTemplate  # in German, the language of its request
+    answer: Answer  # a failed answer to its request
     manager: User | None = None
     api_token: ApiToken | None = None  # made by its manager, may read and write
     api_key: str = ""  # the token in clear
@@ -121,9 +124,17 @@ def build_side(office: Office, agent: User, supplier: Office, guide: Document) -
     order = doc_services.order_create(membership=m, supplier=supplier, lines={guide: 10})
     job = Job.objects.create(kind="booklet.send", office=office, user=agent, language="fr", status=Job.Status.FAILED,
                              target=booklet)  # fmt: skip
-    return Side(
-        office, agent, offer, photo, event, schedule, provider, visitor_request, booklet, item, document, order, job
+    answer_template = AnswerTemplate.objects.create(
+        office=office, language="de", name="Auskunft", subject="Ihr Aufenthalt", body="{greeting}\n\n{signature}"
     )
+    answer = Answer.objects.create(
+        visitor_request=visitor_request, template=answer_template, to="ann@example.org", subject="Ihr Aufenthalt",
+        body="Guten Tag,", by=agent, status=Answer.Status.FAILED, error="550 refused", message_id="<a@acvs.example>",
+    )  # fmt: skip
+    return Side(
+        office, agent, offer, photo, event, schedule, provider, visitor_request, booklet, item, document, order, job,
+        answer_template, answer,
+    )  # fmt: skip
 
 
 def build_world() -> World:
@@ -146,10 +157,11 @@ def build_world() -> World:
         "superuser": User.objects.create_superuser("root", "root@example.org", "root-password"),
     }
     other_agent = make_user("other", croix_valmer, Role.AGENT)
+    users["other_manager"] = make_user("othermanager", croix_valmer, Role.MANAGER)  # the control of its settings
     guide = Document.objects.create(title="Guide du Var", language="fr", publisher=cdt_var, managed_by=cdt_var)
     own = build_side(cavalaire, users["agent"], cdt_var, guide)
     other = build_side(croix_valmer, other_agent, cdt_var, guide)
-    own.manager, other.manager = users["manager"], make_user("othermanager", croix_valmer, Role.MANAGER)
+    own.manager, other.manager = users["manager"], users["other_manager"]
     for side in (own, other):
         side.api_token, side.api_key = api_services.token_create(
             membership=membership(side.manager), name=f"Site web ({side.office.slug})", scopes=["read", "write"]

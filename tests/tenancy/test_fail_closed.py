@@ -53,7 +53,8 @@ def test_the_private_models_are_the_expected_ones():
         "core.Job",
         "desk.DeskSettings", "desk.Suggestion", "desk.VisitorCount", "desk.VisitorCountCorrection",
         "desk.VisitorRequest", "documentation.Movement", "documentation.Order", "documentation.OrderEvent",
-        "documentation.OrderLine", "documentation.Stock", "documentation.StockSetting",
+        "documentation.OrderLine", "documentation.Stock", "documentation.StockSetting", "mailing.Answer",
+        "mailing.AnswerTemplate", "mailing.IncomingMessage",
     ]  # fmt: skip
 
 

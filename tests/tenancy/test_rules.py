@@ -71,9 +71,10 @@ def test_a_page_cannot_declare_an_object_rule():
     ("role", "granted"),
     [
         (Role.AGENT, {"offer.create", "desk.use", "booklet.build", "documentation.use", "documentation.create",
-                      "documentation.order"}),
+                      "documentation.order", "mailing.answer"}),
         (Role.MANAGER, {"api.tokens", "network.manage", "offer.create", "desk.use", "desk.settings", "booklet.build",
-                        "booklet.branding", "documentation.use", "documentation.create", "documentation.order"}),
+                        "booklet.branding", "documentation.use", "documentation.create", "documentation.order",
+                        "mailing.answer", "mailing.manage"}),
         (Role.PARTNER, {"documentation.use"}),
     ],
 )  # fmt: skip

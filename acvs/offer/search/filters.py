@@ -33,51 +33,84 @@ ORDERINGS_SQL = {
 }
 
 
-def filtered(query: OfferQuery, using: str = "default") -> QuerySet[Offer]:
-    """Offers matching every criterion but the text, annotated with `distance_km` around a centre."""
+def criteria(query: OfferQuery, using: str = "default") -> dict[str, tuple]:
+    """The values the criteria put in the SQL, by name, each a tuple (how many is part of the statement's shape):
+    what `filtered` builds its conditions from, and what a statement compiled once per shape re-binds (compiled.py).
+    The offers to verify and a stay are read from the query itself: their searches are compiled every time."""
+    values = {}
+    if query.statuses:
+        values["statuses"] = tuple(query.statuses)
+    if query.types:
+        # The closure is kept per process (tree.py); see `filtered` for why the sub-types are listed as values.
+        values["subtypes"] = tuple(tree.subtypes(query.types, using))
+    centre = query.centre
+    if centre and query.radius_km:
+        lat, lon = centre
+        values["centre"] = (math.radians(lat), math.cos(math.radians(lat)), math.radians(lon))
+        values["box"] = bounding_box(lat, lon, query.radius_km)
+        values["radius_km"] = (float(query.radius_km),)
+    elif query.commune:
+        values["commune"] = (query.commune.pk,)
+    if query.office:
+        values["office"] = (query.office.pk,)
+    if query.owner:
+        values["owner"] = (query.owner.pk,)
+    if query.labels:
+        values["labels"] = tuple(query.labels)
+    if query.features:
+        values["features"] = tuple(query.features)
+    return values
+
+
+def filtered(query: OfferQuery, using: str = "default", values: dict[str, tuple] | None = None) -> QuerySet[Offer]:
+    """Offers matching every criterion but the text, annotated with `distance_km` around a centre. `values`: the
+    criteria's values (`criteria(query)` by default; compiled.py gives placeholders of the same shape)."""
+    if values is None:
+        values = criteria(query, using)
     # A plain QuerySet: the search neither filters nor orders on translated fields, and modeltranslation's
     # queryset rewrites every operation for them (1 ms of a results page). Instances translate as usual.
     qs = QuerySet(Offer, using=using)
     # The single-valued criteria in one filter() call: each call clones and resolves the query again (0.3 ms of a
     # commune's page). Labels and features stay one call each: each needs its own join.
     where = []
-    if query.statuses:
-        where.append(Q(status__in=query.statuses))
-    if query.types:
+    if "statuses" in values:
+        where.append(Q(status__in=values["statuses"]))
+    if "subtypes" in values:
         # An offer of one of the types or of any sub-type, straight from offer_offer_types (no join through the
         # types), so that PostgreSQL probes each candidate offer by index when another criterion is selective and
         # hashes the type's offers when it is not. The sub-types are listed first: given as values, the planner
         # estimates from its statistics how many offers they have (120,000 for Hébergement rather than 5,000),
         # which the search's choice between counting and estimating relies on, and each candidate offer is checked
         # by one index probe (a subquery of the closure took two: 6,000 more in the Var's territory; an array of it,
-        # unknown to the planner, made a commune's page 10 times slower). The closure is kept per process (tree.py).
+        # unknown to the planner, made a commune's page 10 times slower).
         types = QuerySet(Offer.types.through, using=using)
-        subtypes = tree.subtypes(query.types, using)
-        where.append(Exists(types.filter(offer_id=OuterRef("pk"), offertype_id__in=subtypes)))
-    centre = query.centre
-    if centre and query.radius_km:
-        lat, lon = centre
-        qs = qs.annotate(distance_km=Haversine(lat, lon))
-        where += [bounding_box(lat, lon, query.radius_km), Q(distance_km__lte=query.radius_km)]
-    elif query.commune:
-        where.append(Q(commune=query.commune))
-    if query.office:
+        where.append(Exists(types.filter(offer_id=OuterRef("pk"), offertype_id__in=values["subtypes"])))
+    if "centre" in values:
+        qs = qs.annotate(distance_km=Haversine(*values["centre"]))
+        south, north, west, east = values["box"]
+        where += [
+            Q(latitude__range=(south, north), longitude__range=(west, east)),
+            Q(distance_km__lte=values["radius_km"][0]),
+        ]
+    elif "commune" in values:
+        where.append(Q(commune_id=values["commune"][0]))
+    if "office" in values:
         # Straight from the territory table (no join through the communes): PostgreSQL then starts from the
         # territory's offers (35 ms for a département at 512,000 offers) instead of probing every offer of a broad
         # type (0.8 s).
-        territory = Office.territory.through.objects.filter(office=query.office).values("commune_id")
+        territory = Office.territory.through.objects.filter(office_id=values["office"][0]).values("commune_id")
         where.append(Q(commune_id__in=territory))
-    if query.owner:
-        where.append(Q(owner_office=query.owner))
+    if "owner" in values:
+        where.append(Q(owner_office_id=values["owner"][0]))
     if query.to_verify:
         where.append(to_verify())
     if query.updated_since:
         where.append(Q(updated_at__gte=query.updated_since))
     if where:
         qs = qs.filter(*where)
-    for label_id in query.labels:
+    for label_id in values.get("labels", ()):
         qs = qs.filter(labels=label_id)
-    for feature_id in query.features:
+    for feature_id in values.get("features", ()):
         qs = qs.filter(features=feature_id)
     if query.arrival and query.departure:
         if not STAY_FILTERS:
@@ -92,10 +125,11 @@ def register_stay_filter(stay_filter: Callable[[QuerySet, date, date], QuerySet]
         STAY_FILTERS.append(stay_filter)
 
 
-def bounding_box(lat: float, lon: float, radius_km: float) -> Q:
+def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float, float, float]:
+    """South, north, west and east bounds of the square around (lat, lon) that holds the circle of `radius_km`."""
     dlat = radius_km / 111.2
     dlon = radius_km / (111.2 * max(math.cos(math.radians(lat)), 0.01))
-    return Q(latitude__range=(lat - dlat, lat + dlat), longitude__range=(lon - dlon, lon + dlon))
+    return (lat - dlat, lat + dlat, lon - dlon, lon + dlon)
 
 
 class Haversine(Func):
@@ -107,24 +141,16 @@ class Haversine(Func):
 
     output_field = FloatField()
 
-    def __init__(self, lat: float, lon: float):
+    def __init__(self, lat_radians: float, cos_lat: float, lon_radians: float):
+        """The centre as `criteria` gives it: its latitude in radians and its cosine, its longitude in radians."""
         super().__init__(F("latitude"), F("longitude"))
-        self.lat, self.lon = lat, lon
+        self.lat_radians, self.cos_lat, self.lon_radians = lat_radians, cos_lat, lon_radians
 
     def as_sql(self, compiler, connection, **extra_context):
         (lat_sql, lat_params), (lon_sql, lon_params) = (compiler.compile(e) for e in self.get_source_expressions())
         constants = [
             compiler.compile(Value(v))
-            for v in (
-                2 * EARTH_RADIUS_KM,
-                math.radians(self.lat),
-                2,
-                2,
-                math.cos(math.radians(self.lat)),
-                math.radians(self.lon),
-                2,
-                2,
-            )
+            for v in (2 * EARTH_RADIUS_KM, self.lat_radians, 2, 2, self.cos_lat, self.lon_radians, 2, 2)
         ]
         c = [sql for sql, _ in constants]
         p = [params for _, params in constants]

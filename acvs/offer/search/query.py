@@ -10,7 +10,11 @@ from ..models import Status
 
 @dataclass(frozen=True)
 class OfferQuery:
-    """Criteria of an offer search; built by the search form, the counter, the agenda and the API alike."""
+    """Criteria of an offer search; built by the search form, the counter, the agenda and the API alike.
+
+    A new criterion: its condition in `filters.filtered`. To have its searches' statements compiled once per shape
+    rather than every time, give its values (ints, floats or strings) in `filters.criteria`, build the condition
+    from them, and list the field in `compiled.REBOUND_FIELDS`."""
 
     text: str = ""
     types: tuple[int, ...] = ()

@@ -6,9 +6,9 @@ from django.db.models import QuerySet
 from acvs.core.paginator import page_number
 
 from ..models import Offer
-from .backends import backend, total_cap
+from .backends import total_cap
 from .backends.base import Total
-from .filters import ORDERINGS, filtered
+from .compiled import Search
 from .query import OfferQuery
 from .rows import OfferRows
 
@@ -17,10 +17,7 @@ def offers_search(query: OfferQuery, *, using: str = "default") -> QuerySet[Offe
     """Offers matching `query` in result order, annotated with `rank` (text; lower is better) and `distance_km`
     (around a centre). The search page reads it through `search_page`, which pages it without counting every match.
     """
-    qs = filtered(query, using)
-    if query.has_text:
-        qs = backend(using).match_text(qs, query.text)
-    return qs.order_by(*ORDERINGS[query.sort])
+    return Search(query, using).queryset
 
 
 def search_page(
@@ -38,7 +35,8 @@ def offer_facets(query: OfferQuery, *, using: str = "default") -> dict:
     Exact up to the total cap; above it the backend may estimate them from a sample ("estimated": True).
     "matches": the offers the counts were taken over (the sample's when estimated).
     """
-    return backend(using).facets(offers_search(query, using=using).order_by(), guess=not query.in_area)
+    search = Search(query, using)
+    return search.backend.facets(search, guess=not query.in_area)
 
 
 class SearchPaginator(Paginator):
@@ -48,9 +46,10 @@ class SearchPaginator(Paginator):
     See backends.base for how narrow and broad searches are answered."""
 
     def __init__(self, query: OfferQuery, per_page: int, *, select_related=(), only=(), using: str = "default"):
-        super().__init__(offers_search(query, using=using), per_page)
-        self.query, self.backend = query, backend(using)
-        self.rows = OfferRows(self.backend.connection, select_related=select_related, only=only)
+        # The search is the object list: its statements are compiled once per shape, no queryset built per page.
+        super().__init__(Search(query, using), per_page)
+        self.query, self.backend = query, self.object_list.backend
+        self.rows = OfferRows.of(self.backend.connection, select_related=tuple(select_related), only=tuple(only))
         self.total = None
 
     @property
@@ -75,9 +74,7 @@ class SearchPaginator(Paginator):
         number = page_number(number)
         bottom = (number - 1) * self.per_page
         guess = guess and not self.query.in_area
-        offers, self.total = self.backend.head(
-            self.object_list, self.query.sort, bottom, bottom + self.per_page, self.rows, guess=guess
-        )
+        offers, self.total = self.backend.head(self.object_list, bottom, bottom + self.per_page, self.rows, guess=guess)
         if not offers and number > 1 and not again:
             if self.total.estimated:  # fewer matches than estimated: count them
                 return self.get_page(number, guess=False)

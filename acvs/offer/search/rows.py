@@ -9,6 +9,7 @@ from django.db.models.expressions import Col
 from ..models import Offer
 
 OFFER_ALIAS = "o"
+LAYOUTS = "acvs_offer_rows"  # attribute of a connection: its OfferRows by (select_related, only)
 
 
 class OfferRows:
@@ -17,6 +18,15 @@ class OfferRows:
     `select` is the SQL list of those columns and `joins(id_sql)` the joins that read them for the offer whose id is
     `id_sql`; `build(values)` makes the offer from the values, in that order.
     """
+
+    @classmethod
+    def of(cls, connection, *, select_related: tuple = (), only: tuple = ()) -> "OfferRows":
+        """The layout of these rows on this connection, computed once (the fields' converters take ~0.1 ms)."""
+        layouts = connection.__dict__.setdefault(LAYOUTS, {})
+        key = (select_related, only)
+        if key not in layouts:
+            layouts[key] = cls(connection, select_related=select_related, only=only)
+        return layouts[key]
 
     def __init__(self, connection, *, select_related=(), only=()):
         self.connection = connection

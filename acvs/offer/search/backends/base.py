@@ -8,9 +8,9 @@ of a word means visiting 10,000 table pages; that alone would cost more than the
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.exceptions import EmptyResultSet
 from django.db.models import QuerySet
 
 from acvs.network.models import Commune
@@ -19,20 +19,15 @@ from ...models import Offer, OfferType
 from ..filters import ORDERINGS_SQL
 from ..rows import OfferRows
 
+if TYPE_CHECKING:
+    from ..compiled import Search
+
 # The offer fields each order reads besides the id and the computed values (filters.ORDERINGS_SQL).
 SORT_FIELDS = {"rank": ["name"], "distance": [], "name": ["name"], "freshness": ["verified_at"]}
 
 
 def total_cap() -> int:
     return settings.ACVS_SEARCH_TOTAL_CAP
-
-
-def compiled(qs: QuerySet) -> tuple[str, tuple] | None:
-    """The SQL of `qs`, None when it can match nothing (e.g. a text of stop words only)."""
-    try:
-        return qs.query.sql_with_params()
-    except EmptyResultSet:
-        return None
 
 
 @dataclass(frozen=True)
@@ -56,8 +51,12 @@ class SearchBackend:
 
     # --- text -----------------------------------------------------------------------------------------------------
 
-    def match_text(self, qs: QuerySet[Offer], text: str) -> QuerySet[Offer]:
-        """Keep the offers matching `text`, annotated with `rank` (lower is a better match)."""
+    def text_values(self, text: str) -> tuple:
+        """The text as `match_text` puts it in the SQL (its criterion's values); () when it can match nothing."""
+        raise NotImplementedError
+
+    def match_text(self, qs: QuerySet[Offer], values: tuple) -> QuerySet[Offer]:
+        """Keep the offers matching the text of `text_values`, annotated with `rank` (lower is a better match)."""
         raise NotImplementedError
 
     def write_documents(self, offers: list[Offer]) -> None:
@@ -65,52 +64,63 @@ class SearchBackend:
 
     # --- narrow or broad ------------------------------------------------------------------------------------------
 
-    def is_broad(self, qs: QuerySet[Offer]) -> bool:
+    def is_broad(self, search: "Search") -> bool:
         """Whether the database expects well over the cap of matches (its estimate, nothing read); if it cannot
         tell, the search is narrow: read and counted up to the cap."""
         return False
 
     # --- pages and totals -----------------------------------------------------------------------------------------
 
-    def head(self, qs: QuerySet[Offer], sort: str, start: int, stop: int, rows: OfferRows, *, guess: bool = True):
+    def head(self, search: "Search", start: int, stop: int, rows: OfferRows, *, guess: bool = True):
         """The offers of results start..stop in order, with their computed values (rank, distance) and the rows
         `rows` selects, and the Total. `guess`: whether a broad search may be told apart by estimate (False: count,
         after an estimate proved wrong)."""
-        if guess and self.is_broad(qs):
-            return self.ordered_page(qs, sort, start, stop, rows), Total(total_cap() + 1, estimated=True)
-        offers, count = self.narrow_page(qs, sort, start, stop, rows)
+        if guess and self.is_broad(search):
+            return self.ordered_page(search, start, stop, rows), Total(total_cap() + 1, estimated=True)
+        offers, count = self.narrow_page(search, start, stop, rows)
         if count <= total_cap():
             return offers, Total(count)
-        return self.ordered_page(qs, sort, start, stop, rows), Total(count)
+        return self.ordered_page(search, start, stop, rows), Total(count)
 
-    def narrow_page(self, qs: QuerySet[Offer], sort: str, start: int, stop: int, rows: OfferRows):
+    def narrow_page(self, search: "Search", start: int, stop: int, rows: OfferRows):
         """One statement reads the matches once, up to the cap + 1 (ids, sort keys and computed values only), counts
         them, orders them for the page and reads the page's offers. Past the cap the page is wrong (the cap + 1 are
         any matches): the caller asks `ordered_page` instead."""
-        computed = list(qs.query.annotation_select)
-        # Only the columns the order needs: a name order then reads an index alone (offer_commune_status_name).
-        fields = [name for name in SORT_FIELDS[sort] if name not in computed]
-        inner = qs.order_by().values_list("pk", *fields, *computed)[: total_cap() + 1]
-        sql = compiled(inner)
-        if sql is None:
+        sort = search.sort
+
+        def matches(qs):
+            computed = list(qs.query.annotation_select)
+            # Only the columns the order needs: a name order then reads an index alone (offer_commune_status_name).
+            fields = [name for name in SORT_FIELDS[sort] if name not in computed]
+            inner = qs.order_by().values_list("pk", *fields, *computed)[: total_cap() + 1]
+            return inner, (computed, ["id", *fields, *inner.query.annotation_select])
+
+        statement = search.statement(("matches",), matches)
+        if statement is None:
             return [], 0
-        columns = ["id", *fields, *inner.query.annotation_select]
-        matches = f"m ({', '.join(columns)}) AS {self.materialized}({sql[0]})"
+        sql, params, (computed, columns) = statement
+        matches = f"m ({', '.join(columns)}) AS {self.materialized}({sql})"
         page = f"""SELECT {", ".join([*columns, "(SELECT count(*) FROM m)"])} FROM m
                     ORDER BY {ORDERINGS_SQL[sort]} LIMIT {int(stop - start)} OFFSET {int(start)}"""
-        found = self.read_page([matches], page, sql[1], [*columns, "total"], computed, sort, rows)
+        found = self.read_page([matches], page, params, [*columns, "total"], computed, sort, rows)
         if not found:
-            return [], self.count(qs) if start else 0
+            return [], self.count(search) if start else 0
         return [offer for offer, _values in found], found[0][1]["total"]
 
-    def ordered_page(self, qs: QuerySet[Offer], sort: str, start: int, stop: int, rows: OfferRows) -> list[Offer]:
+    def ordered_page(self, search: "Search", start: int, stop: int, rows: OfferRows) -> list[Offer]:
         """Results start..stop straight from the ordered search (an index gives the order), nothing counted."""
-        computed = list(qs.query.annotation_select)
-        fields = [name for name in SORT_FIELDS[sort] if name not in computed]
-        inner = qs.values_list("pk", *fields, *computed)[start:stop]
-        sql, params = compiled(inner)
-        columns = ["id", *fields, *inner.query.annotation_select]
-        return [offer for offer, _values in self.read_page([], sql, params, columns, computed, sort, rows)]
+
+        def page(qs):
+            computed = list(qs.query.annotation_select)
+            fields = [name for name in SORT_FIELDS[search.sort] if name not in computed]
+            inner = qs.values_list("pk", *fields, *computed)[start:stop]
+            return inner, (computed, ["id", *fields, *inner.query.annotation_select])
+
+        statement = search.statement(("ordered page", start, stop), page)
+        if statement is None:
+            return []
+        sql, params, (computed, columns) = statement
+        return [offer for offer, _values in self.read_page([], sql, params, columns, computed, search.sort, rows)]
 
     def read_page(self, ctes, page: str, params, columns: list[str], computed: list[str], sort: str, rows: OfferRows):
         """Run `page` (after the common table expressions `ctes`), whose rows are a page of results in `sort` order
@@ -134,32 +144,32 @@ class SearchBackend:
             page_rows.append((offer, values))
         return page_rows
 
-    def count(self, qs: QuerySet[Offer]) -> int:
+    def count(self, search: "Search") -> int:
         """The matches, counted up to the cap + 1."""
-        sql = compiled(qs.order_by().values("pk")[: total_cap() + 1])
-        if sql is None:
+        statement = search.statement(("count",), lambda qs: (qs.order_by().values("pk")[: total_cap() + 1], None))
+        if statement is None:
             return 0
         with self.connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM ({sql[0]}) capped", sql[1])
+            cursor.execute(f"SELECT count(*) FROM ({statement[0]}) capped", statement[1])
             return cursor.fetchone()[0]
 
     # --- facets ---------------------------------------------------------------------------------------------------
 
-    def facets(self, qs: QuerySet[Offer], *, guess: bool = True) -> dict:
+    def facets(self, search: "Search", *, guess: bool = True) -> dict:
         """Counts of the results per type family, label, feature and commune (the 12 first), exact when the search
         is narrow. Above the cap a backend may estimate them (and says so with "estimated")."""
-        results = results_sql(qs)
+        results = results_sql(search)
         if results is None:
             return empty_facets()
-        if not (guess and self.is_broad(qs)):
+        if not (guess and self.is_broad(search)):
             sql, params, columns = results
             capped = f"{sql} LIMIT {total_cap() + 1}"
             facets = self.counted_facets(capped, params, columns)
             if facets["matches"] <= total_cap():
                 return facets
-        return self.broad_facets(qs, results)
+        return self.broad_facets(search, results)
 
-    def broad_facets(self, qs: QuerySet[Offer], results: tuple[str, tuple, list[str]]) -> dict:
+    def broad_facets(self, search: "Search", results: tuple[str, list, list[str]]) -> dict:
         return self.counted_facets(*results)
 
     def counted_facets(self, results_sql: str, params, columns: list[str], *, scale: float = 1.0) -> dict:
@@ -210,13 +220,14 @@ class SearchBackend:
         return facets
 
 
-def results_sql(qs: QuerySet[Offer]) -> tuple[str, tuple, list[str]] | None:
+def results_sql(search: "Search") -> tuple[str, list, list[str]] | None:
     """SQL of the results' ids and communes, with the names of its two columns (values() orders them either way)."""
-    results = qs.order_by().values("pk", "commune_id")
-    sql = compiled(results)
-    if sql is None:
-        return None
-    return sql[0], sql[1], [{"pk": "id", "commune_id": "commune_id"}[name] for name in results.query.values_select]
+
+    def results(qs):
+        results = qs.order_by().values("pk", "commune_id")
+        return results, [{"pk": "id", "commune_id": "commune_id"}[name] for name in results.query.values_select]
+
+    return search.statement(("results",), results)
 
 
 def empty_facets(*, estimated: bool = False) -> dict:

@@ -5,6 +5,7 @@ the index."""
 
 import json
 import re
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
@@ -15,7 +16,10 @@ from django.db.models.expressions import Col, Expression
 from ...models import Offer
 from ..filters import ORDERINGS_SQL
 from ..rows import OfferRows
-from .base import SearchBackend, compiled
+from .base import SearchBackend
+
+if TYPE_CHECKING:
+    from ..compiled import Search
 
 PG_CONFIG = "acvs_french"
 # The offer table as the results' SQL names it at its top level (subqueries give their tables aliases).
@@ -81,14 +85,18 @@ class PostgresBackend(SearchBackend):
         super().__init__(connection)
         self.estimates = {}
 
-    def match_text(self, qs: QuerySet[Offer], text: str) -> QuerySet[Offer]:
+    def text_values(self, text: str) -> tuple:
+        return (text,)
+
+    def match_text(self, qs: QuerySet[Offer], values: tuple) -> QuerySet[Offer]:
+        (text,) = values
         query = SearchQuery(text, config=PG_CONFIG, search_type="websearch")
         # alias, not annotate: the vector is a filter, never a value to send back with each row.
         return qs.alias(fts=StoredVector()).filter(fts=query).annotate(rank=RumDistance(StoredVector(), query))
 
-    def estimate(self, qs: QuerySet[Offer]) -> int:
+    def estimate(self, search: "Search") -> int:
         """The planner's estimate of the matches (its statistics: the words' frequencies, the types' offers...)."""
-        sql = compiled(qs.order_by().values("pk"))
+        sql = search.statement(("ids",), lambda qs: (qs.order_by().values("pk"), None))
         if sql is None:
             return 0
         key = (sql[0], tuple(map(str, sql[1])))
@@ -100,36 +108,43 @@ class PostgresBackend(SearchBackend):
             self.estimates[key] = int(plan[0]["Plan"]["Plan Rows"])
         return self.estimates[key]
 
-    def is_broad(self, qs: QuerySet[Offer]) -> bool:
+    def is_broad(self, search: "Search") -> bool:
         """Broad when the planner expects well over the cap (1.5 times): a single word's estimate comes from the
         frequencies ANALYZE sampled and is within a few percent at these sizes. A search it underestimates is
         counted (the narrow path finds out and still answers right)."""
-        return self.estimate(qs) > BROAD_FACTOR * settings.ACVS_SEARCH_TOTAL_CAP
+        return self.estimate(search) > BROAD_FACTOR * settings.ACVS_SEARCH_TOTAL_CAP
 
-    def ordered_page(self, qs: QuerySet[Offer], sort: str, start: int, stop: int, rows: OfferRows) -> list[Offer]:
+    def ordered_page(self, search: "Search", start: int, stop: int, rows: OfferRows) -> list[Offer]:
         """By relevance, RUM gives the matches in distance order only. Many offers share a distance (a word found
         as often), so the first `stop` by distance are read from the index with every offer tied with the last of
         them (FETCH FIRST ... WITH TIES), then ordered by distance, name and id: the total order every other plan
         gives, so pages never overlap; read from the few rows of the tie instead of every match."""
+        sort = search.sort
         if sort != "rank":
-            return super().ordered_page(qs, sort, start, stop, rows)
-        inner = qs.order_by("rank").values_list("pk", "name", *qs.query.annotation_select)
-        sql, params = compiled(inner)
-        computed = list(qs.query.annotation_select)
-        columns = ["id", "name", *inner.query.annotation_select]
+            return super().ordered_page(search, start, stop, rows)
+
+        def by_distance(qs):
+            computed = list(qs.query.annotation_select)
+            inner = qs.order_by("rank").values_list("pk", "name", *computed)
+            return inner, (computed, ["id", "name", *inner.query.annotation_select])
+
+        statement = search.statement(("by distance",), by_distance)
+        if statement is None:
+            return []
+        sql, params, (computed, columns) = statement
         hits = f"hits ({', '.join(columns)}) AS MATERIALIZED ({sql} FETCH FIRST {int(stop)} ROWS WITH TIES)"
         page = f"""SELECT {", ".join(columns)} FROM hits
                     ORDER BY {ORDERINGS_SQL["rank"]} LIMIT {int(stop - start)} OFFSET {int(start)}"""
         return [offer for offer, _values in self.read_page([hits], page, params, columns, computed, sort, rows)]
 
-    def broad_facets(self, qs: QuerySet[Offer], results: tuple[str, tuple, list[str]]) -> dict:
+    def broad_facets(self, search: "Search", results: tuple[str, list, list[str]]) -> dict:
         """Counted over a sample of the table's pages (TABLESAMPLE SYSTEM, a fixed seed so that the same search
         gives the same figures) and scaled up: counting 100,000 offers' types, labels and features exactly takes
         seconds. The sample is sized to hold about ACVS_SEARCH_FACET_SAMPLE matches by the planner's estimate."""
         sql, params, columns = results
-        percent = self._sample_percent(self.estimate(qs))
+        percent = self._sample_percent(self.estimate(search))
         if percent >= 100 or len(OFFER_TABLE.findall(sql)) != 1:
-            return super().broad_facets(qs, results)
+            return super().broad_facets(search, results)
         sampled = OFFER_TABLE.sub(f'FROM "offer_offer" TABLESAMPLE SYSTEM ({percent:.6f}) REPEATABLE (0)', sql)
         with transaction.atomic(using=self.connection.alias), self.connection.cursor() as cursor:
             # A few thousand sampled offers: probe their types, labels and features by index rather than hash

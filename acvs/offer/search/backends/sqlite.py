@@ -22,10 +22,14 @@ def fts5_query(text: str) -> str | None:
 class SqliteBackend(SearchBackend):
     vendor = "sqlite"
 
-    def match_text(self, qs: QuerySet[Offer], text: str) -> QuerySet[Offer]:
+    def text_values(self, text: str) -> tuple:
         match = fts5_query(text)
-        if match is None:  # only stop words: nothing to look for
+        return () if match is None else (match,)
+
+    def match_text(self, qs: QuerySet[Offer], values: tuple) -> QuerySet[Offer]:
+        if not values:  # only stop words: nothing to look for
             return qs.none().annotate(rank=Value(0.0, output_field=FloatField()))
+        (match,) = values
         # The FTS5 table joins the query (one full-text scan gives the matches and their bm25), rather than a
         # correlated bm25 subquery, which re-ran the full-text query for every matching offer (40x slower).
         # bm25() is lower for better matches, as PostgreSQL's RUM distance.
