@@ -90,6 +90,9 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "django_tasks_db",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files served by us, no CDN (CSP)
     "acvs.core",
     "acvs.network",
     "acvs.offer",
@@ -125,6 +128,34 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "acvs.urls"
+
+# The public API (acvs/api, docs/api.md): office tokens or the session, JSON, a rate per token (or user).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "acvs.api.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["acvs.api.auth.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": envstr("ACVS_API_RATE", "1200/min")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "acvs.api.errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ACVS API",
+    "DESCRIPTION": "Offers, events and availability of the network's tourist offices (docs/api.md).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 WSGI_APPLICATION = "acvs.wsgi.application"
 
 TEMPLATES = [

@@ -23,6 +23,7 @@ from acvs.offer.models import (
 )
 from acvs.offer.search import indexing
 
+from . import api as demo_api
 from . import availability as demo_availability
 from . import booklets as demo_booklets
 from . import contacts as demo_contacts
@@ -84,6 +85,7 @@ def load(count: int = 3000, reset: bool = False, with_photos: bool = True) -> Su
         demo_desk.fill(random.Random(SEED), offices, users)
         demo_mailing.fill(random.Random(SEED), offices)
         demo_contacts.fill(random.Random(SEED), offices)
+        demo_api.fill(offices, users)
     return summary()
 
 

@@ -187,6 +187,11 @@ def can_change_provider(m: Membership | None, provider) -> bool:
 # Requests belong to the office that recorded them. Read-only partners never record nor see them (personal data).
 
 
+def can_manage_api_tokens(m: Membership | None) -> bool:
+    """Creates and revokes the office's API tokens: its manager, or an administrator acting for it."""
+    return m is not None and m.role in MANAGING_ROLES
+
+
 def can_use_desk(m: Membership | None) -> bool:
     """Sees the counter and its office's requests, records and follows them up."""
     return m is not None and m.role in EDITOR_ROLES
@@ -362,6 +367,7 @@ RULES: dict[str, Rule] = {
     "network.logins": Rule(can_audit_logins, _("Only network administrators can do this.")),
     "offer.create": Rule(can_create_offers),
     "offer.import": Rule(can_import_offers, _("Only the office’s managers and its administrators can import offers.")),
+    "api.tokens": Rule(can_manage_api_tokens, _("Only the office manager can manage its API tokens.")),
     "desk.use": Rule(can_use_desk, _("Your role does not give access to the counter.")),
     "desk.settings": Rule(can_change_desk_settings, _("Only the office manager can change the counter settings.")),
     "desk.themes": Rule(can_change_themes, _("Only network administrators can change what the themes propose.")),

@@ -128,6 +128,20 @@ def test_text_search_finds_demo_offers(demo):
     assert offers_search(OfferQuery(text="plage")).count() >= 3
 
 
+def test_offices_have_api_tokens_their_manager_sees(demo, client):
+    from django.urls import reverse
+
+    from acvs.api.models import ApiToken
+
+    tokens = ApiToken.objects.filter(office__slug="cavalaire")
+    assert tokens.count() == 3
+    assert tokens.filter(revoked_at__isnull=False).count() == 1
+    client.force_login(User.objects.get(username="direction.cavalaire"))
+    page = client.get(reverse("api:tokens")).content.decode()
+    assert "Centrale de réservation des meublés" in page
+    assert "Site web de l'office" in page or "Site web de l&#x27;office" in page
+
+
 def test_loading_twice_does_nothing_unless_reset(demo):
     names = sorted(Offer.objects.values_list("name", flat=True))
     assert "already loaded" in load(no_photos=True)
@@ -135,3 +149,6 @@ def test_loading_twice_does_nothing_unless_reset(demo):
     load(reset=True, no_photos=True)
     assert sorted(Offer.objects.values_list("name", flat=True)) == names  # deterministic
     assert User.objects.filter(username="accueil.cavalaire").count() == 1
+    from acvs.api.models import ApiToken
+
+    assert ApiToken.objects.filter(office__slug="cavalaire").count() == 3  # the reset replaced them

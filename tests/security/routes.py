@@ -61,6 +61,7 @@ class Route:
     scope: str = "office"
     next: bool = False
     htmx: dict | None = None
+    anonymous: int | None = None  # what an anonymous visitor gets when not the log-in page (the API: 401)
 
     @property
     def actor(self) -> str:
@@ -365,6 +366,7 @@ OUR_ADMIN = {
     "contacts_consentevent": lambda w, s: s.contact.consents.first(),
     "interop_importrun": lambda w, s: s.import_run,
     "interop_importedrecord": None,
+    "api_apitoken": lambda w, s: s.api_token,
 }
 
 
@@ -387,6 +389,28 @@ def contact_form(w: World, s: Side, contact=None) -> dict:
         "interests": [theme_pk()],
         "tags": "Allemagne, famille",
     }
+
+
+def api_offer_form(w: World, s: Side) -> dict:
+    """An offer posted to the API as a form (programs send JSON; tests/api covers it, with periods and prices)."""
+    commune = s.office.territory.get()
+    return {
+        "name": "Gîte des Mimosas",
+        "types": ["Hotel"],
+        "status": "published",
+        "short_description_fr": "Au calme.",
+        "address": "2 chemin des Mimosas",
+        "postcode": commune.postcode_list[0],
+        "commune": commune.insee,
+        "email": "gite@example.org",
+        "website": "https://gite.example.org",
+        "labels": [],
+        "languages": ["fr"],
+    }
+
+
+def api_range(w: World, s: Side) -> dict:
+    return {"start": soon(0), "end": soon(30)}
 
 
 ROUTES: dict[str, Route] = {
@@ -748,6 +772,52 @@ ROUTES: dict[str, Route] = {
     "interop:import_commit": Route(
         kwargs=lambda w, s: {"pk": s.import_run.pk}, methods=POST, actors=("manager",), tenancy=Tenancy.PRIVATE
     ),  # fmt: skip
+    # The public API (tests/api tries it with tokens; here as a logged-in user of the session)
+    "api:offers": Route(
+        methods=GET_POST,
+        query=lambda w, s: {
+            "q": "hôtel",
+            "type": "Accommodation,Hotel",
+            "commune": s.office.territory.get().insee,
+            "radius": "10",
+            "labels": [],
+            "order": "name",
+            "updated_since": f"{soon(-30)}T00:00:00",
+            "per_page": "20",
+            "page": "1",
+        },
+        form=api_offer_form,
+        ok={"GET": 200, "POST": 201},
+        anonymous=401,
+    ),
+    "api:offer": Route(kwargs=offer_pk, tenancy=Tenancy.SHARED, anonymous=401),
+    "api:availability": Route(
+        kwargs=lambda w, s: {"pk": s.offer.pk},
+        methods=GET_POST,
+        query=api_range,
+        form={"start": soon(1), "end": soon(5), "state": "few", "units_free": "3"},
+        ok={"GET": 200, "POST": 200},
+        tenancy=Tenancy.SHARED,
+        anonymous=401,
+    ),
+    "api:providers": Route(query={"q": "SARL", "page": "1"}, anonymous=401),
+    "api:provider": Route(kwargs=lambda w, s: {"pk": s.provider.pk}, tenancy=Tenancy.SHARED, anonymous=401),
+    "api:events": Route(
+        query=lambda w, s: api_range(w, s) | {"q": "fête", "commune": s.office.territory.get().insee, "radius": "10"},
+        anonymous=401,
+    ),
+    "api:types": Route(anonymous=401),
+    "api:schema": Route(),
+    "api:docs": Route(),
+    "api:tokens": Route(
+        methods=GET_POST,
+        form={"name": "Site web", "scopes": ["read", "write"], "expires_at": soon(30)},
+        text=("name",),
+        actors=("manager",),
+    ),
+    "api:token_revoke": Route(
+        kwargs=lambda w, s: {"pk": s.api_token.pk}, methods=GET_POST, actors=("manager",), tenancy=Tenancy.PRIVATE
+    ),
     # Stay booklets
     "booklet:list": Route(query={"page": "1"}),
     "booklet:new": Route(methods=POST),

@@ -14,6 +14,8 @@ from django.contrib.contenttypes.models import ContentType
 
 from acvs.agenda import services as agenda_services
 from acvs.agenda.models import EventSchedule
+from acvs.api import services as api_services
+from acvs.api.models import ApiToken
 from acvs.booklet import services as booklet_services
 from acvs.booklet.models import Booklet, BookletItem
 from acvs.contacts import services as contact_services
@@ -66,6 +68,9 @@ class Side:
     duplicate: Contact  # the same person typed twice (for the merge)
     segment: Segment
     import_run: ImportRun  # a checked import, awaiting confirmation
+    manager: User | None = None
+    api_token: ApiToken | None = None  # made by its manager, may read and write
+    api_key: str = ""  # the token in clear
 
     @property
     def membership(self) -> Membership:
@@ -174,5 +179,10 @@ def build_world() -> World:
     guide = Document.objects.create(title="Guide du Var", language="fr", publisher=cdt_var, managed_by=cdt_var)
     own = build_side(cavalaire, users["agent"], cdt_var, guide)
     other = build_side(croix_valmer, other_agent, cdt_var, guide)
+    own.manager, other.manager = users["manager"], users["other_manager"]
+    for side in (own, other):
+        side.api_token, side.api_key = api_services.token_create(
+            membership=membership(side.manager), name=f"Site web ({side.office.slug})", scopes=["read", "write"]
+        )
     group = Group.objects.create(name="Guides")
     return World(own, other, users, guide, group, ContentType.objects.get_for_model(Group))

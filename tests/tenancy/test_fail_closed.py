@@ -49,7 +49,7 @@ def test_every_model_linked_to_an_office_is_private_or_shared_with_a_reason():
 
 def test_the_private_models_are_the_expected_ones():
     assert sorted(label(m) for m in private_models()) == [
-        "booklet.Booklet", "booklet.BookletItem", "booklet.BookletSending", "booklet.Branding",
+        "api.ApiToken", "booklet.Booklet", "booklet.BookletItem", "booklet.BookletSending", "booklet.Branding",
         "contacts.ConsentEvent", "contacts.Contact", "contacts.ContactEmail", "contacts.ContactPhone",
         "contacts.RequestLink", "contacts.Segment", "contacts.Tag", "core.Job",
         "desk.DeskSettings", "desk.Suggestion", "desk.VisitorCount", "desk.VisitorCountCorrection",

@@ -104,6 +104,8 @@ def filtered(query: OfferQuery, using: str = "default", values: dict[str, tuple]
         where.append(Q(owner_office_id=values["owner"][0]))
     if query.to_verify:
         where.append(to_verify())
+    if query.updated_since:
+        where.append(Q(updated_at__gte=query.updated_since))
     if where:
         qs = qs.filter(*where)
     for label_id in values.get("labels", ()):

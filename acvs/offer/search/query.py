@@ -1,7 +1,7 @@
 """What an offer search asks for, independent of the database that answers it."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from acvs.network.models import Commune, Office
 
@@ -31,6 +31,7 @@ class OfferQuery:
     # A stay: only offers available (free or few left, recently confirmed) every night from arrival to departure.
     arrival: date | None = None
     departure: date | None = None
+    updated_since: datetime | None = None  # changed at or after this moment (the API's incremental sync)
 
     @property
     def centre(self) -> tuple[float, float] | None:
