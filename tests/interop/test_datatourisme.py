@@ -133,7 +133,7 @@ def test_one_offer_from_its_page(agent_client):
     assert conforms(graph)[0]
 
 
-def test_registered_in_the_offer_exports(demo):
+def test_registered_in_the_offer_exports(db, demo):  # db: ordered with the tests that keep the reference data
     assert {"ttl", "jsonld"} <= {e.code for e in exports.available()}
     assert len(graph_of([], "https://acvs.example/")) == 0
 
