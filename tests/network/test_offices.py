@@ -149,7 +149,7 @@ def test_logo_must_be_an_image(client, world, media_root):
     response = client.post(office_url("office_edit", world.cavalaire), {"email": "new@cavalaire.fr", "logo": fake})
     assert response.status_code == 400
     assert form_errors(response, "logo") == [
-        "Téléversez une image valide. Le fichier que vous avez transféré n’est pas une image ou bien est corrompu."
+        "Transférez une image valide. Le fichier que vous avez transféré n'est pas une image, ou il est corrompu."
     ]
     assert response.context["form"]["email"].value() == "new@cavalaire.fr"
     world.cavalaire.refresh_from_db()
@@ -162,7 +162,7 @@ def test_invalid_contact_details_are_refused_field_by_field(client, world):
     )
     assert response.status_code == 400
     assert set(response.context["form"].errors) == {"phone", "email", "website"}
-    assert form_errors(response, "email") == ["Saisissez une adresse de courriel valide."]
+    assert form_errors(response, "email") == ["Saisissez une adresse e-mail valide."]
 
 
 def test_deactivation_asks_for_confirmation_and_keeps_everything(client, world):

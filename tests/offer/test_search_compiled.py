@@ -142,7 +142,9 @@ def test_searches_with_criteria_not_rebound_are_compiled_every_time(offers):
         assert counters()["hits"] == before["hits"]
     assert Search(OfferQuery(owner=owner, to_verify=True)).shape is None
     for field in dataclasses.fields(OfferQuery):
-        assert field.name in compiled.REBOUND_FIELDS | {"to_verify", "arrival", "departure"}, field.name
+        assert field.name in compiled.REBOUND_FIELDS | {"to_verify", "arrival", "departure", "updated_since"}, (
+            field.name
+        )
 
 
 def test_another_cap_or_database_is_another_statement(offers, settings):
