@@ -9,6 +9,10 @@ export ACVS_ENV ?= development
 UV := uv
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/acvs
+# The whole suite runs on every core (pytest-xdist): each process has its own test database. Tests of a module that
+# loads the demo once carry an xdist_group mark, so that module stays in one process.
+JOBS ?= auto
+SUITE := $(UV) run pytest -p no:cacheprovider -n $(JOBS) --dist loadgroup
 
 .PHONY: run demo test test-sqlite test-postgres deploy-check restore-check lint format messages bench bench-availability bench-counter bench-booklet bench-contacts bench-observatory bench-exports uv deps chromium dovecot rum
 
@@ -26,9 +30,9 @@ demo: deps rum
 test: deps chromium dovecot rum lint
 	@# The compiled catalogue is committed; recompile it when gettext is there, so that tests see the .po.
 	@if command -v msgfmt >/dev/null; then $(UV) run python manage.py compilemessages -v0 --ignore=.venv; fi
-	$(UV) run pytest -p no:cacheprovider
+	$(SUITE)
 	@if pg_isready -q -h 127.0.0.1 -p 5432; then \
-		DATABASE_URL=$(PG_URL) $(UV) run pytest -p no:cacheprovider; \
+		DATABASE_URL=$(PG_URL) $(SUITE); \
 	else echo "PostgreSQL not reachable on 127.0.0.1:5432: PostgreSQL run skipped"; fi
 
 test-sqlite: deps dovecot

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "django_filters",
     "phonenumber_field",
     "django_tasks_db",
+    "crontask",  # the clock process (`manage.py crontask`): periodic tasks declared with @cron in tasks.py
     "axes",
     "rest_framework",
     "drf_spectacular",
@@ -103,6 +104,7 @@ INSTALLED_APPS = [
     "acvs.documentation",
     "acvs.contacts",
     "acvs.mailing",
+    "acvs.campaigns",
     "acvs.observatory",
     "acvs.interop",
     "acvs.api",
@@ -346,12 +348,33 @@ DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "ACVS <no-reply@acvs.example>"
 # Written answers: visitors reply to ANSWERS_ADDRESS plus a token (reponses+<token>@…), read from this IMAP mailbox
 # by `fetch_answers_mail` (and its periodic task). Without an address, replies go to the office's own email.
 ACVS_ANSWERS_ADDRESS = envstr("ACVS_ANSWERS_ADDRESS", "")
+# Envelope sender of outgoing mail, tagged per message (acvs/mailing/verp.py); empty: bounces go to the From address.
+ACVS_BOUNCES_ADDRESS = envstr("ACVS_BOUNCES_ADDRESS", "")
 ACVS_IMAP_HOST = envstr("ACVS_IMAP_HOST", "")
 ACVS_IMAP_PORT = envint("ACVS_IMAP_PORT", 993)
 ACVS_IMAP_USER = envstr("ACVS_IMAP_USER", "")
 ACVS_IMAP_PASSWORD = envstr("ACVS_IMAP_PASSWORD", "")
 ACVS_IMAP_SSL = envbool("ACVS_IMAP_SSL", True)
 ACVS_IMAP_FOLDER = envstr("ACVS_IMAP_FOLDER", "INBOX")
+# Bounces (delivery status notifications to ACVS_BOUNCES_ADDRESS) are read from the same IMAP server, in their own
+# mailbox: its user and password default to the answers' ones (empty here: read at run time), its folder to INBOX.
+# An unreadable report is moved to the "aside" folder for a person. N soft bounces in a row: undeliverable.
+ACVS_BOUNCES_IMAP_USER = envstr("ACVS_BOUNCES_IMAP_USER", "")
+ACVS_BOUNCES_IMAP_PASSWORD = envstr("ACVS_BOUNCES_IMAP_PASSWORD", "")
+ACVS_BOUNCES_IMAP_FOLDER = envstr("ACVS_BOUNCES_IMAP_FOLDER", "INBOX")
+ACVS_BOUNCES_ASIDE_FOLDER = envstr("ACVS_BOUNCES_ASIDE_FOLDER", "Unreadable")
+ACVS_SOFT_BOUNCES_LIMIT = envint("ACVS_SOFT_BOUNCES_LIMIT", 3)
+
+# Contacts' retention (acvs/contacts/retention.py): silent this many years, a contact is asked whether to stay, and
+# erased if it does not answer within the notice. Links in emails sent by scheduled tasks start with ACVS_SITE_URL.
+ACVS_CONTACT_RETENTION_YEARS = envint("ACVS_CONTACT_RETENTION_YEARS", 3)
+ACVS_CONTACT_RETENTION_NOTICE_DAYS = envint("ACVS_CONTACT_RETENTION_NOTICE_DAYS", 30)
+ACVS_SITE_URL = envstr("ACVS_SITE_URL", "http://127.0.0.1:8000")
+# Campaigns (acvs/campaigns/sending.py): messages per second a sending campaign hands to the mail server, and how
+# often (and after how long) a temporary refusal (4xx) is tried again.
+ACVS_CAMPAIGN_RATE = envint("ACVS_CAMPAIGN_RATE", 20)
+ACVS_CAMPAIGN_ATTEMPTS = envint("ACVS_CAMPAIGN_ATTEMPTS", 3)
+ACVS_CAMPAIGN_RETRY_SECONDS = envint("ACVS_CAMPAIGN_RETRY_SECONDS", 600)
 
 LOGGING = {
     "version": 1,
@@ -359,3 +382,21 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
 }
+
+# Contact imports (acvs/contacts/importing.py): the largest file accepted, the most lines, and up to how many lines
+# the dry run and the commit answer at once (beyond, they run as a background job with its progress).
+# A text search in the contacts counts its matches exactly up to this many; beyond, the list shows an estimate
+# (PostgreSQL's, checked by a count up to this cap when it is within twice it: contacts.selectors.list_page).
+ACVS_CONTACT_EXACT_COUNT_MAX = envint("ACVS_CONTACT_EXACT_COUNT_MAX", 3_000)
+ACVS_CONTACT_IMPORT_MAX_BYTES = envint("ACVS_CONTACT_IMPORT_MAX_BYTES", 50 * 1000 * 1000)
+ACVS_CONTACT_IMPORT_MAX_LINES = envint("ACVS_CONTACT_IMPORT_MAX_LINES", 200_000)
+ACVS_CONTACT_IMPORT_INLINE_LINES = envint("ACVS_CONTACT_IMPORT_INLINE_LINES", 2_000)
+
+# Contacts' double opt-in and public pages (acvs/contacts/optin.py, public_views.py). A confirmation link is valid
+# this many days; unconfirmed, the consent never counts. Links in mail sent without a request at hand (the counter's
+# phone requests, imports) start with ACVS_SITE_URL. The public form refuses a post sooner than the minimum after
+# the page was served, and more than ACVS_PUBLIC_FORM_RATE posts per client address per hour.
+ACVS_OPTIN_DAYS = envint("ACVS_OPTIN_DAYS", 7)
+ACVS_PUBLIC_FORM_MIN_SECONDS = envint("ACVS_PUBLIC_FORM_MIN_SECONDS", 3)
+ACVS_PUBLIC_FORM_MAX_AGE = envint("ACVS_PUBLIC_FORM_MAX_AGE", 24 * 3600)
+ACVS_PUBLIC_FORM_RATE = envint("ACVS_PUBLIC_FORM_RATE", 10)

@@ -28,6 +28,7 @@ urlpatterns = [
     path("documentation/", include("acvs.documentation.urls")),
     path("contacts/", include("acvs.contacts.urls")),
     path("mailing/", include("acvs.mailing.urls")),
+    path("campaigns/", include("acvs.campaigns.urls")),
     path("observatory/", include("acvs.observatory.urls")),
     path("interop/", include("acvs.interop.urls")),
     path("api/v1/", include("acvs.api.urls")),

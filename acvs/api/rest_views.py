@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.exceptions import NotAcceptable
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
@@ -26,7 +27,7 @@ from acvs.core import tenancy
 from acvs.core.forms import formset_rows
 from acvs.core.paginator import page_number
 from acvs.network.models import Office
-from acvs.offer import providers
+from acvs.offer import exports, providers
 from acvs.offer import selectors as offer_selectors
 from acvs.offer.models import Offer, OfferType
 from acvs.offer.search import search_page
@@ -35,6 +36,7 @@ from acvs.offer.services import OfferData
 from . import forms, services
 from . import serializers as out
 from .models import ApiToken, Scope
+from .renderers import DatatourismeJsonLd
 from .schema import ApiSchema
 
 PER_PAGE = 50
@@ -79,6 +81,10 @@ class ApiView(APIView):
     @property
     def membership(self):
         return self.token.membership if self.token else self.request._request.membership
+
+    def serializer_context(self) -> dict:
+        # The office the caller acts for: a provider's staff is shown to the owning office only.
+        return {"request": self.request, "office_id": self.membership.office_id}
 
     def read(self, form_class, **kwargs):
         form = form_class(self.request.query_params or None, **kwargs)
@@ -137,14 +143,28 @@ def paged(request, page, results, *, estimated=False) -> dict:
 
 
 def cached(request, data, last_modified=None) -> Response:
-    """An answer with its ETag (a digest of its JSON) and Last-Modified; 304 when the client's copy is current."""
-    etag = quote_etag(hashlib.sha256(JSONRenderer().render(data)).hexdigest()[:32])
+    """An answer with its ETag (a digest of its body) and Last-Modified; 304 when the client's copy is current."""
+    body = data if isinstance(data, bytes) else JSONRenderer().render(data)
+    etag = quote_etag(hashlib.sha256(body).hexdigest()[:32])
     headers = {"ETag": etag}
     if last_modified is not None:
         headers["Last-Modified"] = http_date(last_modified.timestamp())
     if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
         return Response(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
     return Response(data, headers=headers)
+
+
+def wants_json_ld(request) -> bool:
+    return request.accepted_renderer.format == DatatourismeJsonLd.format
+
+
+def json_ld(request, offers: list[Offer]) -> bytes:
+    """Offers as the DATAtourisme JSON-LD export writes them (its registered format and prefetch)."""
+    export = exports.get(DatatourismeJsonLd.format)
+    if export is None:
+        raise NotAcceptable(_("This installation has no DATAtourisme export."))
+    prefetch_related_objects(offers, *export.prefetch)
+    return export.render(offers, request.build_absolute_uri("/"))
 
 
 def offer_data(payload: dict) -> OfferData:
@@ -178,11 +198,16 @@ def detail_offer(pk) -> Offer:
 
 
 class Offers(ApiView):
+    renderer_classes = [JSONRenderer, DatatourismeJsonLd]
+
     @extend_schema(
         parameters=form_parameters(forms.OfferFilterForm),
-        responses=page_of(out.OfferSummarySerializer, "OfferPage"),
+        responses={
+            (200, "application/json"): page_of(out.OfferSummarySerializer, "OfferPage"),
+            (200, "application/ld+json"): OpenApiTypes.OBJECT,
+        },
         operation_id="offers_list",
-        summary="Search offers with the search page's criteria",
+        summary="Search offers with the search page's criteria (JSON, or DATAtourisme JSON-LD with Link pages)",
     )
     def get(self, request):
         form = self.read(forms.OfferFilterForm, acting_office=self.membership.office if self.membership else None)
@@ -191,8 +216,13 @@ class Offers(ApiView):
             page_number(request.query_params.get("page")),
             form.cleaned_data.get("per_page") or PER_PAGE,
             select_related=("commune",),
-            only=SUMMARY_FIELDS,
+            only=() if wants_json_ld(request) else SUMMARY_FIELDS,
         )
+        if wants_json_ld(request):
+            links = paged(request, page, [])
+            rels = [f'<{links[rel]}>; rel="{rel}"' for rel in ("next", "previous") if links[rel]]
+            headers = {"X-Total-Count": str(page.paginator.count)} | ({"Link": ", ".join(rels)} if rels else {})
+            return Response(json_ld(request, list(page.object_list)), headers=headers)
         attach_codes(page.object_list)
         offices = Office.objects.only("name").in_bulk({offer.owner_office_id for offer in page.object_list})
         for offer in page.object_list:
@@ -208,15 +238,26 @@ class Offers(ApiView):
         shape.is_valid(raise_exception=True)
         data = offer_data(shape.validated_data)
         offer = services.offer_create(membership=self.membership, token=self.token, data=data)
-        data = out.OfferDetailSerializer(detail_offer(offer.pk), context={"request": request}).data
+        data = out.OfferDetailSerializer(detail_offer(offer.pk), context=self.serializer_context()).data
         return Response(data, status=status.HTTP_201_CREATED)
 
 
 class OfferDetail(ApiView):
-    @extend_schema(responses=out.OfferDetailSerializer, summary="An offer with its places, periods, prices, photos")
+    renderer_classes = [JSONRenderer, DatatourismeJsonLd]
+
+    @extend_schema(
+        responses={
+            (200, "application/json"): out.OfferDetailSerializer,
+            (200, "application/ld+json"): OpenApiTypes.OBJECT,
+        },
+        summary="An offer with its places, periods, prices, photos (JSON, or DATAtourisme JSON-LD)",
+    )
     def get(self, request, pk):
+        if wants_json_ld(request):
+            offer = offer_selectors.get_offer(pk)
+            return cached(request, json_ld(request, [offer]), offer.updated_at)
         offer = detail_offer(pk)
-        data = out.OfferDetailSerializer(offer, context={"request": request}).data
+        data = out.OfferDetailSerializer(offer, context=self.serializer_context()).data
         return cached(request, data, offer.updated_at)
 
     @extend_schema(
@@ -239,7 +280,7 @@ class OfferDetail(ApiView):
             version=shape.validated_data["version"],
             data=offer_data(payload),
         )
-        return Response(out.OfferDetailSerializer(detail_offer(pk), context={"request": request}).data)
+        return Response(out.OfferDetailSerializer(detail_offer(pk), context=self.serializer_context()).data)
 
 
 class OfferAvailability(ApiView):
@@ -288,14 +329,17 @@ class Providers(ApiView):
         form = self.read(forms.ProviderFilterForm)
         qs = providers.providers_search(form.cleaned_data["q"]).prefetch_related("contacts")
         page = Paginator(qs, PER_PAGE).get_page(page_number(request.query_params.get("page")))
-        return Response(paged(request, page, out.ProviderSerializer(page.object_list, many=True).data))
+        data = out.ProviderSerializer(page.object_list, many=True, context=self.serializer_context()).data
+        return Response(paged(request, page, data))
 
 
 class ProviderDetail(ApiView):
     @extend_schema(responses=out.ProviderSerializer)
     def get(self, request, pk):
         provider = providers.get_provider(pk)
-        return cached(request, out.ProviderSerializer(provider).data, provider.updated_at)
+        return cached(
+            request, out.ProviderSerializer(provider, context=self.serializer_context()).data, provider.updated_at
+        )
 
 
 class Events(ApiView):

@@ -92,13 +92,21 @@ class ProviderContactSerializer(serializers.ModelSerializer):
 class ProviderSerializer(serializers.ModelSerializer):
     commune = CommuneSerializer(allow_null=True)
     phone = serializers.CharField()
-    contacts = ProviderContactSerializer(many=True, read_only=True)
+    contacts = serializers.SerializerMethodField(help_text="The provider's staff: only for the owning office")
     owner_office = OfficeSerializer()
 
     class Meta:
         model = Provider
         fields = ["id", "name", "legal_name", "siret", "address", "commune", "phone", "email", "website",
                   "owner_office", "contacts", "version", "updated_at"]  # fmt: skip
+
+    @extend_schema_field(ProviderContactSerializer(many=True))
+    def get_contacts(self, provider) -> list:
+        # Named people's phones and emails are the owning office's working data, not something to publish: a token
+        # of another office (a website, a partner) reads the provider's public details only.
+        if provider.owner_office_id != self.context.get("office_id"):
+            return []
+        return ProviderContactSerializer(provider.contacts.all(), many=True).data
 
 
 class PhotoSerializer(serializers.Serializer):

@@ -11,6 +11,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from acvs.core.tenancy import scoped_manager
 
@@ -90,6 +91,8 @@ class Booklet(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     first_opened_at = models.DateTimeField(_("first opened"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # Its holder's data was erased (contacts' rights): the public link answers 410, the texts are empty.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
     # Its background jobs (sendings) go with it.
     jobs = GenericRelation("core.Job", content_type_field="target_type", object_id_field="target_id")
 
@@ -157,7 +160,7 @@ class BookletSending(models.Model):
 
     booklet = models.ForeignKey(Booklet, on_delete=models.CASCADE, related_name="sendings")
     job = models.ForeignKey("core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    to = models.EmailField(_("to"))
+    to = models.EmailField(pgettext_lazy("email", "to"))
     with_pdf = models.BooleanField(_("PDF attached"), default=False)
     at = models.DateTimeField(_("date"), auto_now_add=True)
     by = models.ForeignKey(

@@ -7,7 +7,7 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from acvs.core import jobs
+from acvs.core import activity, jobs
 from acvs.core.exceptions import ConflictError
 from acvs.desk.models import Suggestion, VisitorRequest
 from acvs.network import rules
@@ -71,6 +71,7 @@ def booklet_create(
     BookletItem.objects.bulk_create(
         BookletItem(booklet=booklet, offer_id=offer_id, position=i) for i, offer_id in enumerate(offers, start=1)
     )
+    activity.touched(office, [booklet.created_at])
     return booklet
 
 
@@ -161,6 +162,7 @@ def booklet_update(*, membership: Membership, booklet: Booklet, version: int, da
 @transaction.atomic
 def booklet_delete(*, membership: Membership, booklet: Booklet) -> None:
     _check_change(membership, booklet)
+    activity.touched(booklet.office_id, [booklet.created_at, booklet.first_opened_at])
     booklet.delete()
 
 
@@ -221,7 +223,9 @@ def record_first_opening(*, booklet: Booklet, user=None) -> bool:
     ):
         return False
     now = timezone.now()
-    updated = Booklet.objects.filter(pk=booklet.pk, first_opened_at__isnull=True).update(first_opened_at=now)
-    if updated:
-        booklet.first_opened_at = now
+    with transaction.atomic():
+        updated = Booklet.objects.filter(pk=booklet.pk, first_opened_at__isnull=True).update(first_opened_at=now)
+        if updated:
+            booklet.first_opened_at = now
+            activity.touched(booklet.office_id, [now])
     return bool(updated)

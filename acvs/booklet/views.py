@@ -286,6 +286,9 @@ def public(request, token):
     # The link opens this booklet only, read in its office's scope.
     with scope_for(office=office_id):
         booklet = selectors.get_booklet_by_token(token)
+        if booklet.erased_at:
+            # Its holder's data was erased (contacts' rights): gone for good, said kindly.
+            return render(request, "booklet/erased.html", status=410)
         services.record_first_opening(booklet=booklet, user=request.user)
         response = HttpResponse(booklet_render.render_web(booklet, site_url=site_url(request), request=request))
     response["X-Robots-Tag"] = "noindex, nofollow"
@@ -302,6 +305,8 @@ def public_colours(request, token):
         raise Http404("No such booklet")
     with scope_for(office=office_id):
         booklet = selectors.get_booklet_by_token(token)
+        if booklet.erased_at:
+            raise Http404("No such booklet")
         colours = booklet_render.colours_of(booklet.office)
     response = render(request, "booklet/colours.css", {"colours": colours}, content_type="text/css; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"

@@ -9,8 +9,9 @@ class ContactsConfig(AppConfig):
     def ready(self):
         from acvs.desk.services import register_request_hook
 
-        from . import services, timeline
+        from . import rights, services, tasks, timeline  # noqa: F401 — tasks registers the import's background job
 
         # A request recorded with an email or a phone finds (or makes) its contact, in the same transaction.
         register_request_hook(services.request_recorded)
         timeline.register_defaults()
+        rights.register_defaults()

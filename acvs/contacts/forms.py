@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from acvs.core.forms import DateField, ModelMultipleChoiceField
 from acvs.desk import reference
@@ -30,7 +31,7 @@ def _country_choices():
 
 
 class FilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200,
+    q = forms.CharField(label=pgettext_lazy("search field", "Search"), required=False, max_length=200,
                         help_text=_("Name, email, phone or commune."))  # fmt: skip
     interest = forms.ModelChoiceField(label=_("Interest"), queryset=Theme.objects.all(), required=False)
     language = forms.ChoiceField(label=_("Language"), required=False)
@@ -87,6 +88,7 @@ class ContactForm(forms.Form):
     interests = ModelMultipleChoiceField(label=_("Interests"), queryset=Theme.objects.all(), required=False,
                                          widget=forms.CheckboxSelectMultiple)  # fmt: skip
     tags = forms.CharField(label=_("Tags"), required=False, max_length=500, help_text=_("Separated by commas."))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -151,6 +153,7 @@ def initial_from_contact(contact) -> dict:
         "emails": "\n".join(e.email for e in contact.emails.all()),
         "phones": "\n".join(p.phone.as_international for p in contact.phones.all()),
         "interests": list(contact.interests.all()), "tags": ", ".join(t.name for t in contact.tags.all()),
+        "version": contact.version,
     }  # fmt: skip
 
 
@@ -159,6 +162,10 @@ class ConsentForm(forms.Form):
     given = forms.TypedChoiceField(choices=[("1", _("Give")), ("0", _("Withdraw"))], coerce=lambda v: v == "1")
     text = forms.CharField(label=_("Text read or shown to the person"), max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    face_to_face = forms.BooleanField(
+        label=_("The person is in front of me"), required=False,
+        help_text=_("Otherwise an email consent counts once the person confirms it from the email sent to them."),
+    )  # fmt: skip
 
 
 class MergeForm(forms.Form):
@@ -177,3 +184,65 @@ class MergeForm(forms.Form):
     def choices(self) -> dict[str, str]:
         # A field left unanswered keeps the kept contact's value.
         return {name[5:]: value for name, value in self.cleaned_data.items() if name.startswith("keep_") and value}
+
+
+class EraseForm(forms.Form):
+    """Erasure cannot be undone: the manager types the contact's name and ticks the box."""
+
+    confirmation = forms.CharField(label=_("Type the contact’s name to confirm"), max_length=200)
+    confirm = forms.BooleanField(label=_("I understand that this cannot be undone."))
+
+
+def newsletter_wording(office) -> str:
+    return _("I agree to receive the newsletter of %(office)s by email. I can unsubscribe at any time.") % {
+        "office": office.name
+    }
+
+
+def request_wording(office) -> str:
+    return _("By sending my request, I agree to be contacted by %(office)s about it.") % {"office": office.name}
+
+
+class PublicForm(forms.Form):
+    """The office's public page: a written request, the newsletter, or both. Labels are what the visitor reads:
+    the page is rendered in the visitor's language and the consent's text is stored as shown."""
+
+    name = forms.CharField(label=_("Your name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("Your email"), max_length=254)
+    country = forms.ChoiceField(label=_("Country"), initial="FR")
+    commune = forms.CharField(label=_("Commune or postcode (France)"), required=False, max_length=100)
+    message = forms.CharField(label=_("Your request"), required=False, max_length=5000,
+                              widget=forms.Textarea(attrs={"rows": 5}))  # fmt: skip
+    newsletter = forms.BooleanField(required=False)
+    # Hidden from people by the stylesheet; robots fill every field.
+    website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200,
+                              widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))  # fmt: skip
+    started = forms.CharField(widget=forms.HiddenInput, max_length=200)
+
+    def __init__(self, *args, office, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.office = office
+        self.fields["country"].choices = _country_choices()[1:]
+        self.fields["newsletter"].label = newsletter_wording(office)
+
+    def clean_commune(self):
+        text = self.cleaned_data["commune"].strip()
+        if not text:
+            return None
+        place = place_index().find(text)
+        if place is None:
+            raise ValidationError(_("Unknown French commune: %(value)s."), params={"value": text})
+        return Commune.objects.select_related("department").get(pk=place.insee)
+
+    def clean_message(self):
+        return self.cleaned_data["message"].replace("\x00", "").strip()
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("message") and not data.get("newsletter"):
+            raise ValidationError(_("Write your request or subscribe to the newsletter."))
+        if data.get("country") == "FR" and data.get("message") and not data.get("commune") and "commune" in data:
+            self.add_error("commune", _("Give your commune or postcode, so that we know where you come from."))
+        if data.get("commune") is not None and data.get("country") != "FR":
+            self.add_error("commune", _("A French commune goes with France as the country."))
+        return data

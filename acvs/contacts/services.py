@@ -2,18 +2,22 @@
 rights checked, history written. The counter's requests reach here through desk's request hook (apps.py)."""
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import phonenumbers
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from acvs.core.audit import audit_record, snapshot_diff
+from acvs.core.exceptions import check_version
 from acvs.core.models import AuditEntry
 from acvs.network import rules
 from acvs.network.models import Membership
 
+from . import optin
 from .models import (
     ConsentEvent,
     ConsentMethod,
@@ -54,6 +58,22 @@ def _check(membership: Membership) -> None:
 def _check_contact(membership: Membership, contact: Contact) -> None:
     if not rules.can_change_contact(membership, contact):
         raise PermissionDenied(_("Only the office that keeps this contact can change it."))
+
+
+class ContactErased(ValidationError):
+    """A write aimed at an erased contact: it stays an anonymous row, nothing is changed on it nor added to it."""
+
+    def __init__(self):
+        super().__init__(_("This contact was erased: nothing can be changed on it or added to it."), code="erased")
+
+
+def _check_not_erased(*contacts: Contact) -> None:
+    """Read under lock in the caller's transaction: an erasure finishing meanwhile is seen (rights.contact_erase
+    locks the contact too). Callers checked the contacts already: read without the tenancy scope."""
+    pks = [c.pk for c in contacts]
+    locked = Contact._base_manager.select_for_update().filter(pk__in=pks).order_by("pk")
+    if any(erased_at is not None for erased_at in locked.values_list("erased_at", flat=True)):
+        raise ContactErased
 
 
 def contact_snapshot(contact: Contact) -> dict:
@@ -143,10 +163,21 @@ def contact_create(*, membership: Membership, data: ContactData, source: str = S
 
 
 @transaction.atomic
-def contact_update(*, membership: Membership, contact: Contact, data: ContactData) -> Contact:
+def contact_update(
+    *, membership: Membership, contact: Contact, data: ContactData, version: int | None = None
+) -> Contact:
+    """Apply `data` if nobody saved the contact since `version` was read (ConflictError otherwise); a write that
+    read no form (an import) gives no version."""
     _check_contact(membership, contact)
     locked = Contact.objects.select_for_update().get(pk=contact.pk)
+    if locked.erased_at is not None:
+        raise ContactErased
+    if version is not None:
+        message = _("%(user)s saved this contact at %(time)s, after you opened it. Your changes were not saved.")
+        check_version(locked, version, message)
     before = contact_snapshot(locked)
+    locked.version += 1
+    locked.updated_by = membership.user
     _save(locked, data)
     changes = snapshot_diff(before, contact_snapshot(locked))
     if changes:
@@ -171,8 +202,11 @@ def consent_record(
     method: str = ConsentMethod.AGENT,
     origin: str = "",
     at=None,
+    face_to_face: bool = False,
+    site_url: str = "",
 ) -> ConsentEvent:
-    """Append one event to the contact's consent history: the proof (when, how, by whom, the exact text shown)."""
+    """Append one event to the contact's consent history: the proof (when, how, by whom, the exact text shown).
+    An email consent not given face to face is recorded pending and a confirmation mail sent (optin.py)."""
     _check_contact(membership, contact)
     if purpose not in Purpose.values:
         raise ValidationError({"purpose": _("Unknown purpose.")})
@@ -180,7 +214,14 @@ def consent_record(
         raise ValidationError({"text": _("Give the exact text the person agreed to or withdrew from.")})
     if method == ConsentMethod.IMPORT and not origin.strip():
         raise ValidationError({"origin": _("An imported consent states where it was collected.")})
-    return ConsentEvent.objects.create(
+    _check_not_erased(contact)
+    pending = given and optin.needs_confirmation(purpose, method, face_to_face=face_to_face)
+    email = optin.address_for(contact) if pending else None
+    if pending and not email:
+        raise ValidationError(
+            {"purpose": _("This consent must be confirmed by email: give the contact an email address first.")}
+        )
+    event = ConsentEvent.objects.create(
         office=contact.office,
         contact=contact,
         purpose=purpose,
@@ -190,7 +231,11 @@ def consent_record(
         origin=origin.strip(),
         by=membership.user,
         text=text.strip(),
+        pending=pending,
     )
+    if pending:
+        optin.ask(event=event, email=email, language=contact.language, site_url=site_url)
+    return event
 
 
 # The counter -------------------------------------------------------------------------------------------------------
@@ -225,17 +270,20 @@ def _counter_wording() -> dict[str, tuple[str, str]]:
     }
 
 
-def request_recorded(*, membership: Membership, visitor_request, previous: dict | None) -> None:
+def request_recorded(*, membership: Membership | None, visitor_request, previous: dict | None) -> None:
     """Desk's request hook: link the request to the office's contact with the same email or phone (created when
-    none), and turn the consent boxes ticked or unticked into consent events (how: counter, by: the agent)."""
+    none), and turn the consent boxes ticked or unticked into consent events (how: at the counter, or by the agent
+    for a request by phone, mail or email, which then needs the double opt-in). A request the visitor sent
+    themselves (`membership` None: the public page) records its consents there, with the words the visitor read."""
     if not (visitor_request.email or visitor_request.phone):
         return
     link = RequestLink.objects.filter(visitor_request=visitor_request).select_related("contact").first()
-    contact = link.contact if link else _match(visitor_request)
+    # An erased contact stays anonymous: an identity typed later into one of its requests starts a new contact.
+    contact = link.contact if link and not link.contact.erased_at else _match(visitor_request)
     if contact is None:
         contact = Contact.objects.create(
             office=visitor_request.office,
-            source=Source.COUNTER,
+            source=Source.COUNTER if membership else Source.FORM,
             name=visitor_request.name,
             address=visitor_request.address,
             postcode=visitor_request.postcode,
@@ -248,24 +296,39 @@ def request_recorded(*, membership: Membership, visitor_request, previous: dict 
         contact.name = visitor_request.name
     if link is None:
         RequestLink.objects.create(contact=contact, visitor_request=visitor_request)
+    elif link.contact_id != contact.pk:
+        link.contact = contact
+        link.save(update_fields=["contact"])
     contact.last_contact_at = max(filter(None, [contact.last_contact_at, visitor_request.received_at]))
     contact.save()
     _add_missing(contact, visitor_request)
     contact.interests.add(*visitor_request.themes.all())
+    if membership is None:
+        return
+    face_to_face = visitor_request.channel == "counter"
+    method = ConsentMethod.COUNTER if face_to_face else ConsentMethod.AGENT
     for name, (purpose, text) in _counter_wording().items():
         now, before = getattr(visitor_request, name), (previous or {}).get(name, False)
         # At a new request an unticked box says nothing (the visitor was not asked to withdraw): only changes count.
-        if now != before:
-            ConsentEvent.objects.create(
-                office=contact.office,
-                contact=contact,
-                purpose=purpose,
-                given=now,
-                at=timezone.now(),
-                method=ConsentMethod.COUNTER,
-                by=membership.user,
-                text=text,
-            )
+        if now == before:
+            continue
+        pending = now and optin.needs_confirmation(purpose, method)
+        email = normalise_email(visitor_request.email) if visitor_request.email else None
+        if pending and not email:
+            continue  # by phone without an address: nothing can confirm it, so nothing is consented
+        event = ConsentEvent.objects.create(
+            office=contact.office,
+            contact=contact,
+            purpose=purpose,
+            given=now,
+            at=timezone.now(),
+            method=method,
+            by=membership.user,
+            text=text,
+            pending=pending,
+        )
+        if pending:
+            optin.ask(event=event, email=email, language=contact.language)
 
 
 def _add_missing(contact: Contact, visitor_request) -> None:
@@ -312,6 +375,7 @@ def contact_merge(*, membership: Membership, kept: Contact, merged: Contact, cho
     _check_contact(membership, merged)
     if kept.pk == merged.pk:
         raise ValidationError(_("Choose two different contacts."))
+    _check_not_erased(kept, merged)
     kept, merged = (Contact.objects.select_for_update().get(pk=c.pk) for c in (kept, merged))
     before, gone = contact_snapshot(kept), contact_snapshot(merged)
     for name in FIELDS:
@@ -341,3 +405,60 @@ def contact_merge(*, membership: Membership, kept: Contact, merged: Contact, cho
     )
     merged.delete()
     return kept
+
+
+# Bounces -----------------------------------------------------------------------------------------------------------
+
+
+class BounceLike(Protocol):
+    """What a delivery report says of one recipient (mailing's `verp.Bounce`, campaigns' recipients alike)."""
+
+    hard: bool
+    status: str
+    diagnostic: str
+
+
+def bounce_reason(bounce: BounceLike) -> str:
+    return " ".join(f"{bounce.status} {bounce.diagnostic}".split())[:300]
+
+
+def _deliverability_audit(row: ContactEmail, old: str, new: str, user, office) -> None:
+    audit_record(
+        instance=row.contact, action=AuditEntry.Action.UPDATE, user=user, office=office,
+        changes=[{"field": "undeliverable", "label": _("undeliverable address"), "old": old, "new": new}],
+    )  # fmt: skip
+
+
+@transaction.atomic
+def record_bounce(*, office, address: str, bounce: BounceLike) -> ContactEmail | None:
+    """A bounce of a message sent to `address` by `office`, called in that office's scope by the sending's handler.
+
+    A hard bounce makes the address undeliverable at once; soft ones are counted and the ACVS_SOFT_BOUNCES_LIMIT-th
+    in a row makes it undeliverable. An address already undeliverable, or no contact's, is left as it is.
+    """
+    row = ContactEmail.objects.select_for_update().filter(office=office, email=normalise_email(address)).first()
+    if row is None or row.undeliverable_at is not None:
+        return row
+    reason = bounce_reason(bounce)
+    if not bounce.hard:
+        row.soft_bounces += 1
+    if bounce.hard or row.soft_bounces >= settings.ACVS_SOFT_BOUNCES_LIMIT:
+        row.undeliverable_at, row.undeliverable_reason = timezone.now(), reason
+        _deliverability_audit(row, "", f"{row.email}: {reason}", None, row.office)
+    row.save(update_fields=["soft_bounces", "undeliverable_at", "undeliverable_reason"])
+    return row
+
+
+@transaction.atomic
+def email_mark_deliverable(*, membership: Membership, address: ContactEmail) -> ContactEmail:
+    """An agent checked the address (the visitor confirmed it): it is sent to again, its bounce count starts over."""
+    row = ContactEmail.objects.select_for_update().select_related("contact").get(pk=address.pk)
+    _check_contact(membership, row.contact)
+    if row.undeliverable_at is None and not row.soft_bounces:
+        return row
+    old = f"{row.email}: {row.undeliverable_reason}" if row.undeliverable_at else ""
+    row.soft_bounces, row.undeliverable_at, row.undeliverable_reason = 0, None, ""
+    row.save(update_fields=["soft_bounces", "undeliverable_at", "undeliverable_reason"])
+    _deliverability_audit(row, old, _("%(address)s: deliverable again") % {"address": row.email},
+                          membership.user, membership.office)  # fmt: skip
+    return row

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from acvs.booklet.models import Booklet
 
-from .models import Contact, RequestLink
+from .models import Contact, ContactEmail, RequestLink
 
 
 @dataclass(frozen=True)
@@ -45,9 +45,17 @@ def _requests(contact: Contact) -> Iterable[Entry]:
 
 def _booklets(contact: Contact) -> Iterable[Entry]:
     for booklet in Booklet.objects.filter(visitor_request__contact_link__contact=contact):
-        yield Entry(booklet.created_at, _("Stay booklet"), booklet.title, reverse("booklet:edit", args=[booklet.pk]))
+        yield Entry(
+            booklet.created_at, _("Stay booklet"), booklet.title or "—", reverse("booklet:edit", args=[booklet.pk])
+        )
+
+
+def _undeliverable(contact: Contact) -> Iterable[Entry]:
+    for row in ContactEmail.objects.filter(contact=contact, undeliverable_at__isnull=False):
+        yield Entry(row.undeliverable_at, _("Undeliverable address"), f"{row.email}: {row.undeliverable_reason}")
 
 
 def register_defaults() -> None:
     register_source(_requests)
     register_source(_booklets)
+    register_source(_undeliverable)

@@ -9,11 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from acvs.core import exports
+from acvs.core.exceptions import ConflictError
 from acvs.core.forms import attach_errors
-from acvs.core.paginator import paginate
+from acvs.core.paginator import page_number
 from acvs.network import rules
 
-from . import selectors, services, timeline
+from . import optin, selectors, services, timeline
 from .forms import CONSENT_WORDING, ConsentForm, ContactForm, FilterForm, MergeForm, SegmentForm, initial_from_contact
 
 PAGE_SIZE = 25
@@ -35,8 +36,12 @@ def _filters(request) -> tuple[FilterForm, object]:
 def contact_list(request):
     form, segment = _filters(request)
     valid = not form.is_bound or form.is_valid()
-    found = selectors.search(form.criteria() if form.is_bound else {}) if valid else selectors.contacts().none()
-    page = paginate(request, found, PAGE_SIZE)
+    criteria = form.criteria() if form.is_bound and valid else {}
+    found = selectors.search(criteria) if valid else selectors.contacts().none()
+    number = page_number(request.GET.get("page"))
+    by_text = bool(criteria.get("q"))
+    walk = selectors.search(criteria, walk=True) if by_text and valid else None
+    page = selectors.list_page(found, number, PAGE_SIZE, by_text=by_text, walk=walk)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -113,28 +118,46 @@ def contact_edit(request, pk):
         form = ContactForm(request.POST)
         if form.is_valid():
             try:
-                services.contact_update(membership=request.membership, contact=contact, data=form.contact_data())
+                services.contact_update(
+                    membership=request.membership,
+                    contact=contact,
+                    data=form.contact_data(),
+                    version=form.cleaned_data["version"] or 0,
+                )
+            except ConflictError as conflict:
+                form.add_error(None, str(conflict))
+                form.add_error(None, _("Your input is kept below: reload the contact to see the other changes."))
+                status = 409
+            except services.ContactErased as error:
+                attach_errors(form, error)
+                status = 409
             except ValidationError as error:
                 attach_errors(form, error)
             else:
                 messages.success(request, _("Contact saved."))
                 return redirect("contacts:detail", contact.pk)
-        status = 400
+        status = 409 if status == 409 else 400
     else:
         form = ContactForm(initial=initial_from_contact(contact))
     return render(request, "contacts/contact_form.html", {"form": form, "contact": contact}, status=status)
 
 
 def _detail(request, contact, consent_form=None, status=200):
+    current = selectors.current_consents(contact)
+    awaiting = selectors.awaiting_confirmation(contact, {purpose: event for purpose, _label, event in current})
     consents = [
-        (purpose, label, event, ConsentForm(initial={"purpose": purpose, "text": CONSENT_WORDING[purpose]}))
-        for purpose, label, event in selectors.current_consents(contact)
-    ]
+        (purpose, label, event, awaiting.get(purpose),
+         ConsentForm(initial={"purpose": purpose, "text": CONSENT_WORDING[purpose]}))
+        for purpose, label, event in current
+    ]  # fmt: skip
     context = {
         "contact": contact, "consents": consents, "consent_form": consent_form,
         "history_consents": selectors.consent_history(contact), "timeline": timeline.timeline(contact),
         "duplicates": selectors.duplicates(contact), "history": selectors.contact_history(contact),
-        "can_change": rules.can_change_contact(request.membership, contact),
+        # An erased contact stays an anonymous row: nothing to edit, consent or merge any more.
+        "can_change": rules.can_change_contact(request.membership, contact) and contact.erased_at is None,
+        "can_erase": rules.can_erase_contacts(request.membership),
+        "erasure": selectors.last_erasure(contact) if contact.erased_at else None,
     }  # fmt: skip
     return render(request, "contacts/contact_detail.html", context, status=status)
 
@@ -151,14 +174,54 @@ def consent(request, pk):
     form = ConsentForm(request.POST)
     if form.is_valid():
         try:
-            services.consent_record(membership=request.membership, contact=contact, **form.cleaned_data)
+            event = services.consent_record(
+                membership=request.membership, contact=contact, site_url=_site_url(request), **form.cleaned_data
+            )
+        except services.ContactErased as error:
+            attach_errors(form, error)
+            return _detail(request, contact, consent_form=form, status=409)
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            given = form.cleaned_data["given"]
-            messages.success(request, _("Consent recorded.") if given else _("Withdrawal recorded."))
+            if event.pending:
+                messages.success(request, _("Consent recorded: it counts once the person confirms it by email."))
+            else:
+                given = form.cleaned_data["given"]
+                messages.success(request, _("Consent recorded.") if given else _("Withdrawal recorded."))
             return redirect("contacts:detail", contact.pk)
     return _detail(request, contact, consent_form=form, status=400)
+
+
+def _site_url(request) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+@require_POST
+@rules.requires("contacts.use")
+def resend_confirmation(request, pk, event_pk):
+    contact = selectors.get_contact(pk)
+    event = selectors.get_pending_event(contact, event_pk)
+    try:
+        mail = optin.resend(membership=request.membership, event=event, site_url=_site_url(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Confirmation sent again to %(email)s.") % {"email": mail.email})
+    return redirect("contacts:detail", contact.pk)
+
+
+@rules.requires("contacts.use")
+def email_deliverable(request, pk, email_pk):
+    """Confirm, then mark an undeliverable address deliverable again (the visitor gave it anew, a typo was fixed)."""
+    contact = selectors.get_contact(pk)
+    address = selectors.get_email(contact, email_pk)
+    if not rules.can_change_contact(request.membership, contact):
+        raise PermissionDenied
+    if request.method == "POST":
+        services.email_mark_deliverable(membership=request.membership, address=address)
+        messages.success(request, _("%(address)s will be written to again.") % {"address": address.email})
+        return redirect("contacts:detail", contact.pk)
+    return render(request, "contacts/email_deliverable.html", {"contact": contact, "address": address})
 
 
 @rules.requires("contacts.use")
@@ -175,10 +238,15 @@ def merge(request, pk):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            services.contact_merge(membership=request.membership, kept=kept, merged=other, choices=form.choices())
-            messages.success(request, _("Contacts merged."))
-            return redirect("contacts:detail", kept.pk)
-        status = 400
+            try:
+                services.contact_merge(membership=request.membership, kept=kept, merged=other, choices=form.choices())
+            except services.ContactErased as error:
+                form.add_error(None, error)
+                status = 409
+            else:
+                messages.success(request, _("Contacts merged."))
+                return redirect("contacts:detail", kept.pk)
+        status = 409 if status == 409 else 400
     mine, theirs = services.contact_snapshot(kept), services.contact_snapshot(other)
     rows = [(form[f"keep_{name}"], label, mine[name][1], theirs[name][1]) for name, label in fields]
     context = {"kept": kept, "other": other, "form": form, "rows": rows}

@@ -32,15 +32,21 @@ def as_csv(header, rows) -> bytes:
 
 
 def as_xlsx(header, rows, title: str) -> bytes:
+    return as_workbook([(title, header, rows)])
+
+
+def as_workbook(sheets) -> bytes:
+    """One sheet per (title, header, rows), in this order."""
     book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([_safe(v) for v in row])
-    sheet.freeze_panes = "A2"
+    book.remove(book.active)
+    for title, header, rows in sheets:
+        sheet = book.create_sheet(title[:31])
+        sheet.append(header)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append([_safe(v) for v in row])
+        sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -1,10 +1,10 @@
-"""Answers shared by every app: where an action goes back to (`next`, only to a page of this site), and the refusal of
-input that no page can show again."""
+"""Answers shared by every app: where an action goes back to (`next`, only to a page of this site), the refusal of
+input that no page can show again, and the shape of a file's upload page."""
 
 from urllib.parse import urlsplit
 
 from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import render, resolve_url
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
 # Longer addresses are no page of ours (and Django refuses to redirect past 16 KB, after the change was saved).
@@ -35,3 +35,21 @@ def refused(request, form, *, back: str, status: int = 400) -> HttpResponse:
     reasons = [error for errors in form.errors.values() for error in errors]
     template = "core/_refused.html" if request.htmx else "core/refused.html"
     return render(request, template, {"reasons": reasons, "back": back}, status=status)
+
+
+def upload_page(request, form_class, *, create, refused: type[Exception], then: str, template: str, context: dict):
+    """A page uploading a file (the form's `file` field) to a service that creates a job or a dry run. Once the form
+    is valid, `create(name, content, data)` (data: the form's cleaned data) is the service's call; the answer goes
+    to the page `then` (a URL name taking `pk`) of what it returned. A file the service cannot read raises
+    `refused`: its reason shows on the file field. Else the page shows again with `context` and the form, status
+    400 when the form has errors."""
+    form = form_class(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            created = create(upload.name, upload.read(), form.cleaned_data)
+        except refused as error:
+            form.add_error("file", str(error))
+        else:
+            return redirect(then, pk=created.pk)
+    return render(request, template, {"form": form, **context}, status=400 if form.errors else 200)

@@ -37,6 +37,12 @@ CROSS_OFFICE_READS = {
         "network summing them; only aggregates leave it (small figures suppressed), never rows of personal data"
     ),
     "network_stock": "stock levels of every office of the network (not personal data), to know where to order",
+    "network_campaigns": (
+        "a département's or the network's campaign: the worker builds its send list from every office's contacts "
+        "who consented to the network's purpose, and its sender sees counts (audience, progress, returns), never rows; "
+        "an open or a click of its message, recorded in the contact's office, reads whether the sender's office "
+        "measures its campaigns (one switch, campaigns.tracking)"
+    ),
     "support": "the admin site: superusers (support staff) read any office's rows, read-only, to help it",
 }
 
@@ -114,7 +120,9 @@ def scoped_manager(**keys):
             return queryset.filter(reduce(or_, visible)) if visible else queryset.none()
 
         def all(self):
-            # Outside a scope, .all() raises at once (as django-scopes' manager does).
-            return self.get_queryset().all()
+            # Outside a scope, .all() raises at once (as django-scopes' manager does). Inside, the queryset itself
+            # as Django's own manager gives it: a copy would drop the rows prefetch_related put on a related manager.
+            queryset = self.get_queryset()
+            return queryset.all() if isinstance(queryset, DisabledQuerySet) else queryset
 
     return ScopedManager()

@@ -89,5 +89,7 @@ def fill(offices: dict[str, Office], users: dict[str, list]) -> int:
                 BookletItem(booklet=booklet, offer_id=pk, position=i, day=(i - 1) % days + 1 if days else None)
                 for i, pk in enumerate(chosen, start=1)
             )
+            if n % 2 == 0:  # opened by its visitor: the observatory counts booklets made and opened
+                Booklet.objects.filter(pk=booklet.pk).update(first_opened_at=timezone.now())
             created += 1
     return created

@@ -1,5 +1,6 @@
-"""A season of counter activity for every demo office: hourly visitor counts and the requests recorded over the last
-twelve months (channels, origins, profiles, themes, types, outcomes, suggestions, brochures handed out).
+"""Seasons of counter activity for every demo office: hourly visitor counts and the requests recorded over the last
+twelve months, or two years so that the observatory compares a year with the one before (channels, origins,
+profiles, themes, types, outcomes, suggestions, brochures handed out).
 
 Deterministic (one seeded generator) and written with bulk inserts: the counts follow the office's kind of
 destination (seaside summer, mountain winter and summer, spa season), the day of the week and the hour; a share of
@@ -75,6 +76,8 @@ TYPES = {
     "NaturalHeritage": 5, "SportsAndLeisurePlace": 4, "ActivityProvider": 3, "Store": 2, "TastingProvider": 2,
 }  # fmt: skip
 OUTCOMES = {Outcome.FULLY: 82, Outcome.PARTLY: 13, Outcome.NOT: 5}
+# Visitors of the year before, against this year's (a modest growth, as most offices see).
+LAST_YEAR = 0.92
 
 
 def _pick(rng: random.Random, weights: dict):
@@ -96,9 +99,10 @@ HOUR_SHAPE = {9: 0.7, 10: 1.2, 11: 1.3, 12: 0.9, 13: 0.7, 14: 0.9, 15: 1.2, 16: 
 WEEKDAY_SHAPE = [0.85, 0.85, 0.9, 0.95, 1.05, 1.35, 1.1]
 
 
-def fill(rng: random.Random, offices: dict[str, Office], users: dict[str, list[User]], today=None) -> dict:
-    """Counts and requests of the twelve months up to today (local time) for every office with a counter."""
+def fill(rng: random.Random, offices: dict[str, Office], users: dict[str, list[User]], today=None, years=1) -> dict:
+    """Counts and requests of the `years` × twelve months up to today (local time) for every office with a counter."""
     today = today or timezone.localdate()
+    this_year = today - datetime.timedelta(days=364)
     zone = timezone.get_current_timezone()
     now = timezone.now()
     themes = {t.code: t.pk for t in Theme.objects.all()}
@@ -118,9 +122,10 @@ def fill(rng: random.Random, offices: dict[str, Office], users: dict[str, list[U
             Commune.objects.filter(department_id=office.department_id).values_list("insee", flat=True)[:400]
         )
         size = SIZE.get(slug, 6)
-        day = today - datetime.timedelta(days=364)
+        day = today - datetime.timedelta(days=365 * years - 1)
         while day <= today:
             base = size * SEASONS[place][day.month - 1] * WEEKDAY_SHAPE[day.weekday()]
+            base *= 1 if day >= this_year else LAST_YEAR
             for hour in _opening(day):
                 moment = datetime.datetime.combine(day, datetime.time(hour), zone)
                 if moment > now:
@@ -215,7 +220,12 @@ def _request(rng, office, channel, at, agents, place, communes, neighbours, depa
     if written:
         due = add_working_days(at.date(), 2)
         age = (today - at.date()).days if today else 99
-        status = RequestStatus.ANSWERED if age > 8 else rng.choice([RequestStatus.TO_HANDLE, RequestStatus.IN_PROGRESS])
+        if age > 8:
+            status = RequestStatus.ANSWERED
+        elif age <= 1:  # just in: nobody has taken it yet
+            status = RequestStatus.TO_HANDLE
+        else:
+            status = rng.choice([RequestStatus.TO_HANDLE, RequestStatus.IN_PROGRESS])
     agent = rng.choice(agents)
     return VisitorRequest(
         office=office, channel=channel, received_at=at, recorded_by=agent, profile=profile, adults=adults,

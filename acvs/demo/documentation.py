@@ -4,6 +4,7 @@
 import datetime
 import random
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from acvs.desk.models import Theme
@@ -55,6 +56,58 @@ PARTNER_KEEPER = {
 }
 
 
+# A few brochures can be sent with written answers: their PDF (a one-page leaflet written at load time) or a link.
+WITH_PDF = {
+    "Sentier du littoral de Cavalaire à la Croix-Valmer": ["Du port de Cavalaire à la plage de Gigaro", "12 km, 4 h"],
+    "Var accommodation guide": ["Hotels, campsites, holiday rentals", "Var Tourisme"],
+    "Gulf of Saint-Tropez – Visitor guide": ["Beaches, villages, markets", "Saint-Tropez tourist office"],
+    "Gorges du Verdon – Carte des randonnées": ["Sentier Blanc-Martel, sentier de l'Imbut", "Verdon"],
+}
+WITH_LINK = {"Routes des vins de Provence": "https://www.vinsdeprovence.fr/"}
+
+
+def _pdf_text(text: str) -> str:
+    return (
+        text.encode("cp1252", "replace").decode("latin-1").replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+    )
+
+
+def leaflet_pdf(title: str, lines: list[str]) -> bytes:
+    """A valid one-page PDF (A5) with the title and a few lines in Helvetica: a real file, a kilobyte, in no time."""
+    text = [f"BT /F1 20 Tf 40 520 Td ({_pdf_text(title)}) Tj ET"]
+    text += [f"BT /F1 12 Tf 40 {480 - 20 * i} Td ({_pdf_text(line)}) Tj ET" for i, line in enumerate(lines)]
+    stream = "\n".join(text).encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 420 595] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _attachments(documents) -> None:
+    changed = []
+    for doc in documents:
+        if doc.title in WITH_PDF:
+            doc.pdf.save("leaflet.pdf", ContentFile(leaflet_pdf(doc.title, WITH_PDF[doc.title])), save=False)
+            changed.append(doc)
+        if doc.title in WITH_LINK:
+            doc.public_url = WITH_LINK[doc.title]
+            changed.append(doc)
+    Document.objects.bulk_update(changed, ["pdf", "public_url"])
+
+
 def fill(rng: random.Random, offices: dict[str, Office], users: dict[str, list[User]]) -> int:
     """Create the catalogue, the stocks with their movements and a few orders; returns the number of documents."""
     now = timezone.now()
@@ -71,6 +124,7 @@ def fill(rng: random.Random, offices: dict[str, Office], users: dict[str, list[U
         doc.theme_codes = theme_codes
         documents.append(doc)
     Document.objects.bulk_create(documents)
+    _attachments(documents)
     Document.themes.through.objects.bulk_create(
         [
             Document.themes.through(document_id=d.pk, theme_id=themes[c].pk)

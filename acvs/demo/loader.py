@@ -26,11 +26,16 @@ from acvs.offer.search import indexing
 from . import api as demo_api
 from . import availability as demo_availability
 from . import booklets as demo_booklets
+from . import bounces as demo_bounces
+from . import campaigns as demo_campaigns
+from . import contact_imports as demo_contact_imports
 from . import contacts as demo_contacts
 from . import desk as demo_desk
 from . import documentation as demo_documentation
 from . import mailing as demo_mailing
 from . import network, photos
+from . import optin as demo_optin
+from . import rights as demo_rights
 from .geo import TOURISTY, ZONE_WEIGHT, load_places
 from .kinds import catalogue
 from .landmarks import landmarks
@@ -55,7 +60,7 @@ def demo_exists() -> bool:
     )
 
 
-def load(count: int = 3000, reset: bool = False, with_photos: bool = True) -> Summary | None:
+def load(count: int = 3000, reset: bool = False, with_photos: bool = True, years: int = 2) -> Summary | None:
     """Create the demo data; None when it already exists and `reset` is false.
 
     It writes (and on reset deletes) the private rows of every demo office: no tenancy scope applies.
@@ -82,9 +87,14 @@ def load(count: int = 3000, reset: bool = False, with_photos: bool = True) -> Su
         demo_availability.fill(random.Random(SEED), [d.offer.pk for d in builder.drafts], editors)
         demo_booklets.fill(offices, users)
         demo_documentation.fill(random.Random(SEED), offices, users)
-        demo_desk.fill(random.Random(SEED), offices, users)
+        demo_desk.fill(random.Random(SEED), offices, users, years=years)
         demo_mailing.fill(random.Random(SEED), offices)
         demo_contacts.fill(random.Random(SEED), offices)
+        demo_bounces.fill(random.Random(SEED), offices)
+        demo_contact_imports.fill(offices, users)
+        demo_campaigns.fill(random.Random(SEED), offices, users)
+        demo_optin.fill(random.Random(SEED), offices)
+        demo_rights.fill(offices)
         demo_api.fill(offices, users)
     return summary()
 

@@ -175,6 +175,8 @@ class VisitorRequest(Tracked):
     consent_newsletter = models.BooleanField(_("agrees to receive the newsletter"), default=False)
     consent_contact = models.BooleanField(_("agrees to be contacted"), default=False)
     consent_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    # What the visitor wrote, for a request they sent themselves (the office's public page).
+    message = models.TextField(_("message"), blank=True)
 
     objects = scoped_manager(office="office")
 

@@ -130,7 +130,7 @@ def _apply(obj: VisitorRequest, data: RequestData, membership: Membership, *, cr
     else:
         obj.country = ""
     _check_assignee(obj.office, obj.assignee)
-    obj.updated_by = membership.user
+    obj.updated_by = membership.user if membership else None
     # clean() checks in Python what the table's check constraints enforce: no query per constraint.
     obj.full_clean(exclude=["office", "recorded_by", "updated_by", *M2M], validate_constraints=False)
 
@@ -163,6 +163,28 @@ def request_create(*, membership: Membership, data: RequestData) -> VisitorReque
         action=AuditEntry.Action.CREATE,
         user=membership.user,
         office=membership.office,
+        changes=snapshot_diff({}, request_snapshot(obj, collections=data)),
+    )
+    return obj
+
+
+@transaction.atomic
+def request_receive(*, office: Office, data: RequestData) -> VisitorRequest:
+    """Record a request the visitor sent themselves (the office's public page): no agent, to handle by its due
+    date. The hooks run with `membership=None`: nobody of the office acted."""
+    obj = VisitorRequest(office=office, recorded_by=None)
+    data.fields.setdefault("received_at", timezone.now())
+    data.fields["status"] = RequestStatus.TO_HANDLE
+    _apply(obj, data, None, creating=True)
+    obj.save()
+    _write_children(obj, data, creating=True)
+    _request_saved(None, obj, previous=None)
+    activity.touched(obj.office_id, [obj.received_at])
+    audit_record(
+        instance=obj,
+        action=AuditEntry.Action.CREATE,
+        user=None,
+        office=office,
         changes=snapshot_diff({}, request_snapshot(obj, collections=data)),
     )
     return obj

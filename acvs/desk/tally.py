@@ -11,7 +11,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from acvs.core import french
+from acvs.core import charts, french
 
 from .models import VisitorCount
 
@@ -134,10 +134,22 @@ class Tally:
     rows: list[Row]
     total: int
     total_before: int
-    chart: "Chart" = field(init=False)
+    chart: charts.Chart = field(init=False)
 
     def __post_init__(self):
-        self.chart = Chart.of(self.rows)
+        period, before = self.period.title(), self.period_before.title()
+        self.chart = charts.columns(
+            "tally",
+            _("Visitors, %(period)s, compared with %(before)s") % {"period": period, "before": before},
+            _("%(total)s visitors, %(before)s a year before. The table beside gives every figure.")
+            % {"total": number_format(self.total), "before": number_format(self.total_before)},
+            [(row.label, row.axis_label) for row in self.rows],
+            [
+                charts.Series(period, [row.count for row in self.rows]),
+                charts.Series(before, [row.count_before for row in self.rows], line=True),
+            ],
+            table_beside=True,
+        )
 
     @property
     def change(self) -> str:
@@ -201,82 +213,3 @@ def visitor_tally(unit: Unit, anchor: datetime.date) -> Tally:
         busy = [row.key for row in rows if row.count or row.count_before] or [9, 18]
         rows = rows[min(busy) : max(busy) + 1]
     return Tally(period, before, rows, sum(sums.values()), sum(sums_before.values()))
-
-
-# The chart ------------------------------------------------------------------------------------------------------
-
-WIDTH, HEIGHT = 720, 260
-LEFT, RIGHT, TOP, BOTTOM = 48, 12, 28, 36
-# Okabe–Ito colours, told apart by colour-blind readers; the year before is also another shape (a dashed line
-# with dots, against bars), so that the chart reads in grey too.
-COLOUR_NOW, COLOUR_BEFORE = "#0072B2", "#D55E00"
-
-
-def _nice_top(value: int) -> int:
-    """The axis top: 1, 2 or 5 times a power of ten, at least `value`."""
-    step = 1
-    while True:
-        for factor in (1, 2, 5):
-            if step * factor >= value:
-                return step * factor
-        step *= 10
-
-
-@dataclass
-class Bar:
-    x: float
-    y: float
-    width: float
-    height: float
-    label_x: float
-    axis_label: str
-    show_label: bool
-    before_x: float
-    before_y: float
-
-
-@dataclass
-class Chart:
-    width: int
-    height: int
-    bars: list[Bar]
-    ticks: list[tuple[float, str]]  # (y, label) of the horizontal grid lines
-    line_before: str  # the points of the year-before polyline
-    plot_left: int = LEFT
-    plot_right: int = WIDTH - RIGHT
-    baseline: float = HEIGHT - BOTTOM
-    label_y: float = HEIGHT - BOTTOM + 16
-    colour_now: str = COLOUR_NOW
-    colour_before: str = COLOUR_BEFORE
-    dots: bool = True
-
-    @classmethod
-    def of(cls, rows: list[Row]) -> "Chart":
-        top = _nice_top(max([1, *(r.count for r in rows), *(r.count_before for r in rows)]))
-        plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-        slot = plot_w / max(len(rows), 1)
-        every = max(1, round(len(rows) / 16))  # at most ~16 labels under the axis
-        bars = []
-        for i, row in enumerate(rows):
-            centre = LEFT + slot * (i + 0.5)
-            height = plot_h * row.count / top
-            bars.append(
-                Bar(
-                    x=round(centre - slot * 0.3, 1),
-                    y=round(TOP + plot_h - height, 1),
-                    width=round(slot * 0.6, 1),
-                    height=round(height, 1),
-                    label_x=round(centre, 1),
-                    axis_label=row.axis_label,
-                    show_label=i % every == 0,
-                    before_x=round(centre, 1),
-                    before_y=round(TOP + plot_h - plot_h * row.count_before / top, 1),
-                )
-            )
-        # Whole numbers on the axis: 1 and 5 (×10ⁿ) split in five, 2 in four; a small top in units.
-        steps = min(top, 4 if str(top)[0] == "2" else 5)
-        ticks = [
-            (round(TOP + plot_h - plot_h * n / steps, 1), number_format(top * n // steps)) for n in range(steps + 1)
-        ]
-        line = " ".join(f"{b.before_x},{b.before_y}" for b in bars)
-        return cls(WIDTH, HEIGHT, bars, ticks, line, dots=len(rows) <= 31)

@@ -86,10 +86,13 @@ class DocumentForm(forms.ModelForm):
     class Meta:
         model = Document
         fields = [
-            "title", "publisher", "publisher_name", "language", "edition_year", "themes", "cover", "unit_weight_g",
-            "is_current", "description",
+            "title", "publisher", "publisher_name", "language", "edition_year", "themes", "cover", "pdf", "public_url",
+            "unit_weight_g", "is_current", "description",
         ]  # fmt: skip
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "pdf": forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+        }
 
     def clean(self):
         data = super().clean()

@@ -2,9 +2,11 @@
 
 from dataclasses import dataclass
 
+from django.core import signing
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.urls import reverse
 
 from acvs.core.tenancy import all_offices
 from acvs.desk.models import Theme
@@ -47,6 +49,53 @@ def get_document(pk) -> Document:
         return Document.objects.select_related("publisher", "managed_by", "managed_by__department").get(pk=pk)
     except (Document.DoesNotExist, ValueError, TypeError):
         raise Http404("No such document") from None
+
+
+# Brochures sent by email ------------------------------------------------------------------------------------------
+
+PDF_LINK_SALT = "documentation.brochure-pdf"
+BROCHURE_SEARCH_LIMIT = 20
+
+
+def pdf_link(document: Document) -> str:
+    """The path of the brochure's PDF for anyone with the link (sent in answers): signed, so ids are not guessable."""
+    return reverse("documentation:public_pdf", args=[signing.Signer(salt=PDF_LINK_SALT).sign(str(document.pk))])
+
+
+def get_document_by_pdf_token(token: str) -> Document:
+    """The document a signed PDF link names, when it still has a PDF; 404 otherwise."""
+    try:
+        pk = int(signing.Signer(salt=PDF_LINK_SALT).unsign(token))
+    except (signing.BadSignature, ValueError):
+        raise Http404("No such brochure") from None
+    document = Document.objects.filter(pk=pk).exclude(pdf="").first()
+    if document is None:
+        raise Http404("No such brochure")
+    return document
+
+
+def emailable_brochures():
+    """Documents that can go in a written answer: with a PDF or a public link."""
+    return Document.objects.exclude(pdf="", public_url="").order_by("title", "language", "pk")
+
+
+def search_brochures(text: str, exclude=()) -> list[Document]:
+    """Current brochures of the catalogue whose title matches `text` and that can be emailed (a few)."""
+    text = " ".join((text or "").split())[:100]
+    if not text:
+        return []
+    rows = emailable_brochures().filter(is_current=True).exclude(pk__in=list(exclude))
+    for word in text.split():
+        rows = rows.filter(title__icontains=word)
+    return list(rows[:BROCHURE_SEARCH_LIMIT])
+
+
+def handed_out_documents(visitor_request) -> list[Document]:
+    """The documents given to the request's visitor, each once, in the order they were given."""
+    seen: dict[int, Document] = {}
+    for movement in request_handouts(visitor_request):
+        seen.setdefault(movement.document_id, movement.document)
+    return list(seen.values())
 
 
 def office_stock():

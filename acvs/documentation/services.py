@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from acvs.core import activity
 from acvs.core.audit import audit_record, snapshot_diff
 from acvs.core.exceptions import check_version
 from acvs.core.models import AuditEntry
@@ -40,6 +41,7 @@ MAX_QUANTITY = 1_000_000
 
 DOCUMENT_AUDITED = [
     "title", "publisher", "publisher_name", "language", "edition_year", "unit_weight_g", "is_current", "description",
+    "pdf", "public_url",
 ]  # fmt: skip
 
 
@@ -158,7 +160,7 @@ def _take(office: Office, document: Document, place: str, quantity: int) -> int:
 
 
 def _movement(membership, document, place, kind, delta, balance, **extra) -> Movement:
-    return Movement.objects.create(
+    movement = Movement.objects.create(
         office=membership.office,
         document=document,
         place=place,
@@ -168,6 +170,9 @@ def _movement(membership, document, place, kind, delta, balance, **extra) -> Mov
         user=membership.user,
         **extra,
     )
+    if kind == MovementKind.HANDED_OUT:  # the observatory counts the copies handed out per day
+        activity.touched(movement.office_id, [movement.at])
+    return movement
 
 
 def _check_place(place: str) -> str:
@@ -287,6 +292,7 @@ def handout(*, membership: Membership, visitor_request=None, lines: dict[Documen
     if shortages:
         # Raising rolls back the copies already taken for the other lines.
         raise ValidationError(shortages)
+    activity.touched(office, [movement.at for movement in movements])
     return Movement.objects.bulk_create(movements)
 
 

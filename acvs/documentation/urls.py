@@ -12,6 +12,7 @@ urlpatterns = [
     path("<id:pk>/movement/", views.movement_create, name="movement"),
     path("<id:pk>/move/", views.stock_move, name="move"),
     path("<id:pk>/threshold/", views.stock_setting, name="threshold"),
+    path("pdf/<str:token>/", views.public_pdf, name="public_pdf"),
     path("stock/", views.stock, name="stock"),
     re_path(r"^stock/export\.(?P<fmt>csv|xlsx)$", views.stock_export, name="stock_export"),
     path("movements/", views.movement_list, name="movements"),

@@ -4,9 +4,11 @@ Stock and movements are read only through `selectors` for the acting office; wri
 """
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -263,3 +265,19 @@ def handout(request, request_pk):
         return render(request, "desk/request_detail.html", context, status=400)
     messages.success(request, _("Brochures handed out."))
     return redirect(visitor_request.get_absolute_url() + "#documentation")
+
+
+@login_not_required
+def public_pdf(request, token):
+    """A brochure's PDF for the visitor who received its link in an answer (the catalogue is not private)."""
+    document = selectors.get_document_by_pdf_token(token)
+    try:
+        handle = document.pdf.open("rb")
+    except OSError:  # recorded but gone from the storage
+        raise Http404("No such brochure") from None
+    response = FileResponse(
+        handle, content_type="application/pdf", filename=f"{slugify(document.title) or 'brochure'}.pdf"
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response

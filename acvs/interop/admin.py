@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from acvs.core.admin import OfficePrivateAdmin, ReadOnlyAdmin
 
-from .models import ImportedRecord, ImportRun
+from .models import ImportedProvider, ImportedRecord, ImportRun
 
 
 @admin.register(ImportRun)
@@ -18,3 +18,11 @@ class ImportedRecordAdmin(ReadOnlyAdmin):
     list_filter = ("source",)
     search_fields = ("source_id",)
     list_select_related = ("offer",)
+
+
+@admin.register(ImportedProvider)
+class ImportedProviderAdmin(ReadOnlyAdmin):
+    list_display = ("source_id", "source", "provider", "source_updated", "imported_at")
+    list_filter = ("source",)
+    search_fields = ("source_id",)
+    list_select_related = ("provider",)

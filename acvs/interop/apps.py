@@ -11,6 +11,7 @@ class InteropConfig(AppConfig):
     def ready(self):
         from acvs.offer import exports
 
+        from . import tasks  # noqa: F401 — registers its background jobs
         from .datatourisme import export
 
         exports.register(

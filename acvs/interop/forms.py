@@ -12,6 +12,8 @@ from acvs.offer.forms import CommuneField, type_choices
 from acvs.offer.models import OfferType, Status
 from acvs.offer.search import OfferQuery
 
+from .importing import connectors, legacy
+
 CONTENT_LANGUAGES = [
     ("fr", "Français"),
     ("en", "English"),
@@ -106,23 +108,133 @@ class WidgetBuilderForm(FeedForm):
 MAX_UPLOAD = 20 * 1024 * 1024
 
 
+def _kinds(extensions: tuple[str, ...]) -> str:
+    if len(extensions) == 1:
+        return extensions[0]
+    return _("%(some)s or %(last)s") % {"some": ", ".join(extensions[:-1]), "last": extensions[-1]}
+
+
 class ImportUploadForm(forms.Form):
+    # Left out (older clients of the page), the source is DATAtourisme, the only one there was.
+    source = forms.ChoiceField(
+        label=_("Source"), choices=connectors.choices, initial=connectors.DEFAULT, required=False
+    )
     file = forms.FileField(
-        label=_("DATAtourisme file"),
-        help_text=_("One JSON-LD object, a JSON list of objects, or a flux archive (.zip); at most 20 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".json,.jsonld,.zip"}),
+        label=_("File"),
+        help_text=_("At most 20 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(connectors.extensions())}),
     )
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
+    def clean(self):
+        data = super().clean()
+        data["source"] = source = data.get("source") or connectors.DEFAULT
+        upload = data.get("file")
+        if upload is None:
+            return data
         if upload.size > MAX_UPLOAD:
-            raise forms.ValidationError(_("The file is larger than 20 MB."))
-        if not upload.name.lower().endswith((".json", ".jsonld", ".zip")):
-            raise forms.ValidationError(_("Choose a .json, .jsonld or .zip file."))
-        return upload
+            self.add_error("file", _("The file is larger than 20 MB."))
+        elif not upload.name.lower().endswith(connectors.get(source).extensions):
+            self.add_error("file", _("Choose a %(kinds)s file.") % {"kinds": _kinds(connectors.get(source).extensions)})
+        return data
 
 
 class ImportCommitForm(forms.Form):
     exclude_refused = forms.BooleanField(
         label=_("Import the other records and leave the refused ones out"), required=False
     )
+
+
+class ConflictForm(forms.Form):
+    line = forms.IntegerField(min_value=1)
+    field = forms.CharField(max_length=100)
+    choice = forms.ChoiceField(
+        choices=[("accept", _("Take the source’s value")), ("keep", _("Keep the office’s value"))]
+    )
+
+
+class LegacyUploadForm(forms.Form):
+    source_label = forms.CharField(
+        label=_("Former base"),
+        max_length=100,
+        help_text=_("Its name (the software or the file it comes from): its column mapping is kept for next time."),
+    )
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("CSV (UTF-8 or Windows-1252) or XLSX, the first line naming the columns; at most 20 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD:
+            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        if not upload.name.lower().endswith((".csv", ".xlsx", ".txt")):
+            raise forms.ValidationError(_("Choose a %(kinds)s file.") % {"kinds": _kinds((".csv", ".xlsx"))})
+        return upload
+
+
+def _type_code_choices():
+    """Offer types by code, under their family."""
+    families = OfferType.objects.filter(is_family=True).prefetch_related("descendants").order_by("position")
+    groups = [("", _("— unknown type: lines refused —"))]
+    for family in families:
+        members = sorted(family.descendants.all(), key=lambda t: t.label)
+        groups.append((family.label, [(t.code, t.label) for t in members]))
+    return groups
+
+
+class LegacyMappingForm(forms.Form):
+    """One select per column of the file (which offer field it feeds), one per type label of the file."""
+
+    def __init__(
+        self, *args, header: list[str], columns: dict, labels: list[str], type_labels: dict, rows=(), **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        self.header, self.labels = header, labels
+        # The first values of each column, to recognise it.
+        samples = [[row[i][:40] for row in rows[:20] if i < len(row) and row[i]][:3] for i in range(len(header))]
+        fields = [("", _("— not imported —")), *((k, v) for k, v in legacy.FIELDS.items())]
+        for i, title in enumerate(header):
+            self.fields[f"col_{i}"] = forms.ChoiceField(
+                label=title or _("(column %(n)s without a name)") % {"n": i + 1},
+                choices=fields,
+                required=False,
+                initial=columns.get(title, ""),
+                help_text=" · ".join(samples[i]) if samples else "",
+            )
+        if labels:
+            choices = _type_code_choices()
+        for i, label in enumerate(labels):
+            self.fields[f"label_{i}"] = forms.ChoiceField(
+                label=label, choices=choices, required=False, initial=type_labels.get(label, "")
+            )
+
+    def column_fields(self):
+        return [self[f"col_{i}"] for i in range(len(self.header))]
+
+    def label_fields(self):
+        return [self[f"label_{i}"] for i in range(len(self.labels))]
+
+    def columns(self) -> dict[str, str]:
+        data = self.cleaned_data
+        return {title: data[f"col_{i}"] for i, title in enumerate(self.header) if data.get(f"col_{i}")}
+
+    def type_labels(self) -> dict[str, str]:
+        return {label: self.cleaned_data.get(f"label_{i}", "") for i, label in enumerate(self.labels)}
+
+
+class ReviewForm(forms.Form):
+    """For each uncertain match of a run: the same offer as one proposed, or a new one."""
+
+    def __init__(self, *args, lines: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = lines
+        for line in lines:
+            choices = [(str(c["offer"]), c["name"]) for c in line["candidates"]]
+            self.fields[f"match_{line['line']}"] = forms.ChoiceField(
+                label=line["name"], choices=[*choices, ("new", _("A new offer"))], required=False,
+                widget=forms.RadioSelect,
+            )  # fmt: skip
+
+    def choices(self) -> dict[int, str]:
+        return {line["line"]: value for line in self.lines if (value := self.cleaned_data.get(f"match_{line['line']}"))}

@@ -2,7 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from acvs.booklet.models import Booklet
+from acvs.core.forms import ModelMultipleChoiceField
 from acvs.desk import reference
+from acvs.documentation import selectors as documentation_selectors
+from acvs.documentation.models import Document
 
 from .models import AnswerTemplate
 
@@ -45,9 +48,22 @@ class AnswerForm(forms.Form):
     booklet = forms.ModelChoiceField(
         label=_("Attach the stay booklet (PDF)"), queryset=Booklet.objects.none(), required=False
     )
+    # Any brochure of the network's catalogue that has a PDF or a link (the page offers the handed-out ones and a
+    # search); the template draws the checkboxes of those it offers.
+    brochures = ModelMultipleChoiceField(queryset=Document.objects.none(), required=False)
+    brochure_q = forms.CharField(label=_("Find a brochure of the catalogue"), max_length=100, required=False)
 
     def __init__(self, *args, templates=None, booklets=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["template"].queryset = templates if templates is not None else AnswerTemplate.objects.none()
         self.fields["booklet"].queryset = booklets if booklets is not None else Booklet.objects.none()
         self.fields["booklet"].empty_label = _("No attachment")
+        self.fields["brochures"].queryset = documentation_selectors.emailable_brochures()
+
+    def chosen_brochures(self) -> list[Document]:
+        """The brochures ticked, in the order of the page, whatever else is wrong with the form."""
+        if self.is_bound and "brochures" in getattr(self, "cleaned_data", {}):
+            chosen = {d.pk: d for d in self.cleaned_data["brochures"]}
+            order = [int(pk) for pk in self.data.getlist("brochures") if pk.isdigit() and int(pk) in chosen]
+            return [chosen[pk] for pk in dict.fromkeys(order)]
+        return []

@@ -111,12 +111,13 @@ def attach_reply(raw: bytes) -> IncomingMessage | None:
     return reply
 
 
-def connect() -> imaplib.IMAP4:
+def connect(*, user: str = "", password: str = "") -> imaplib.IMAP4:
+    """A logged-in client of the IMAP server (ACVS_IMAP_*), as the answers' user unless another is given."""
     if not settings.ACVS_IMAP_HOST:
         raise ImproperlyConfigured("ACVS_IMAP_HOST is not set: there is no answers mailbox to read.")
     kind = imaplib.IMAP4_SSL if settings.ACVS_IMAP_SSL else imaplib.IMAP4
     client = kind(settings.ACVS_IMAP_HOST, settings.ACVS_IMAP_PORT, timeout=30)
-    client.login(settings.ACVS_IMAP_USER, settings.ACVS_IMAP_PASSWORD)
+    client.login(user or settings.ACVS_IMAP_USER, password or settings.ACVS_IMAP_PASSWORD)
     return client
 
 

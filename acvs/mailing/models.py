@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from acvs.core.tenancy import scoped_manager
 from acvs.desk.models import validate_language
@@ -71,7 +72,7 @@ class Answer(models.Model):
         AnswerTemplate, verbose_name=_("template"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     job = models.ForeignKey("core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    to = models.EmailField(_("to"))
+    to = models.EmailField(pgettext_lazy("email", "to"))
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("body"))
     booklet = models.ForeignKey(
@@ -96,6 +97,9 @@ class Answer(models.Model):
     # Answer time, set when sent: working days from the request's reception, and whether it missed its due date.
     working_days = models.PositiveSmallIntegerField(_("answer time (working days)"), null=True, blank=True)
     late = models.BooleanField(_("late"), default=False)
+    # A delivery report came back to its return path (bounces.py): the visitor did not get it.
+    bounced_at = models.DateTimeField(_("bounced"), null=True, blank=True)
+    bounce_reason = models.CharField(_("why it bounced"), max_length=300, blank=True)
 
     objects = scoped_manager(office="visitor_request__office")
 
@@ -112,6 +116,46 @@ class Answer(models.Model):
         return self.status in {self.Status.QUEUED, self.Status.SENDING}
 
 
+class AnswerBrochure(models.Model):
+    """A brochure of the catalogue sent with an answer: its PDF attached, or a link written in the answer."""
+
+    class SentAs(models.TextChoices):
+        PDF = "pdf", _("PDF attached")
+        LINK = "link", _("link")
+        # It has a PDF, but the PDFs chosen were too big together for one email: its link went instead.
+        LINK_SIZE = "link_size", _("link (the PDFs were too big for one email)")
+
+    answer = models.ForeignKey(Answer, verbose_name=_("answer"), on_delete=models.CASCADE, related_name="brochures")
+    document = models.ForeignKey(
+        "documentation.Document",
+        verbose_name=_("document"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # As sent: the answer's record stays readable if the catalogue changes.
+    title = models.CharField(_("title"), max_length=200)
+    sent_as = models.CharField(_("sent as"), max_length=10, choices=SentAs.choices)
+    url = models.URLField(_("link"), max_length=700, blank=True)
+    size = models.PositiveIntegerField(_("size (bytes)"), null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = scoped_manager(office="answer__visitor_request__office")
+
+    class Meta:
+        verbose_name = _("brochure sent")
+        verbose_name_plural = _("brochures sent")
+        ordering = ["answer", "position", "pk"]
+
+    def __str__(self):
+        return f"{self.title} ({self.sent_as})"
+
+    @property
+    def attached(self) -> bool:
+        return self.sent_as == self.SentAs.PDF
+
+
 class IncomingMessage(models.Model):
     """A visitor's reply to an answer, read from the answers mailbox and attached to the same request."""
 
@@ -120,10 +164,10 @@ class IncomingMessage(models.Model):
     )
     answer = models.ForeignKey(Answer, verbose_name=_("answer"), on_delete=models.CASCADE, related_name="replies")
     message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
-    sender = models.CharField(_("from"), max_length=300)
+    sender = models.CharField(pgettext_lazy("email", "from"), max_length=300)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     body = models.TextField(_("body"), blank=True)
-    received_at = models.DateTimeField(_("received"))
+    received_at = models.DateTimeField(pgettext_lazy("email", "received"))
 
     objects = scoped_manager(office="visitor_request__office")
 

@@ -6,14 +6,20 @@ from dataclasses import dataclass
 
 from django.db.models.functions import TruncMonth
 from django.http import Http404
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from acvs.booklet.models import Branding
+from acvs.contacts.timeline import Entry
 from acvs.core import jobs
 from acvs.desk.models import VisitorRequest
+from acvs.documentation import selectors as documentation_selectors
 
 from . import merge, tasks
-from .models import Answer, AnswerTemplate, IncomingMessage
+from .brochures import ATTACHMENTS_MAX_BYTES, pdf_size
+from .models import Answer, AnswerBrochure, AnswerTemplate, IncomingMessage
 
 
 def templates():
@@ -60,6 +66,57 @@ def request_answers(visitor_request: VisitorRequest):
     return Answer.objects.filter(visitor_request=visitor_request).select_related("by", "booklet")
 
 
+def with_brochures(answers) -> list[Answer]:
+    """The answers, each with `sent_brochures` (its AnswerBrochure rows in order), read in one query.
+
+    Not prefetch_related: the scoped manager's `all()` copies the queryset, which drops prefetched rows."""
+    answers = list(answers)
+    sent: dict[int, list[AnswerBrochure]] = {}
+    rows = AnswerBrochure.objects.filter(answer__in=[a.pk for a in answers]).order_by("answer_id", "position", "pk")
+    for row in rows:
+        sent.setdefault(row.answer_id, []).append(row)
+    for answer in answers:
+        answer.sent_brochures = sent.get(answer.pk, [])
+    return answers
+
+
+def size_notice(answer: Answer) -> str:
+    """Why some of the answer's brochures went as links, for the agent; empty when every PDF fitted."""
+    over = list(
+        answer.brochures.filter(sent_as=AnswerBrochure.SentAs.LINK_SIZE)
+        .order_by("position")
+        .values_list("title", flat=True)
+    )
+    if not over:
+        return ""
+    return _(
+        "The brochures’ PDFs together are over %(max)s, more than one email should carry: “%(titles)s” went as a "
+        "link in the answer instead."
+    ) % {"max": filesizeformat(ATTACHMENTS_MAX_BYTES), "titles": "”, “".join(over)}
+
+
+@dataclass
+class BrochureChoice:
+    document: object
+    handed_out: bool
+    size: int | None
+
+    @property
+    def emailable(self) -> bool:
+        return self.size is not None or bool(self.document.public_url)
+
+
+def brochure_choices(visitor_request: VisitorRequest, chosen, query: str = "") -> tuple[list[BrochureChoice], bool]:
+    """The brochures the answer form offers: those chosen, those handed out with the request, then those the search
+    finds in the network's catalogue (each once). Returns them and whether the search found nothing."""
+    handed = documentation_selectors.handed_out_documents(visitor_request)
+    shown = list(dict.fromkeys([*chosen, *handed]))
+    found = documentation_selectors.search_brochures(query, exclude=[d.pk for d in shown]) if query else []
+    handed_ids = {d.pk for d in handed}
+    choices = [BrochureChoice(d, d.pk in handed_ids, pdf_size(d)) for d in [*shown, *found]]
+    return choices, bool(query.strip()) and not found
+
+
 def request_replies(visitor_request: VisitorRequest):
     return IncomingMessage.objects.filter(visitor_request=visitor_request)
 
@@ -69,7 +126,7 @@ def answers_section(visitor_request: VisitorRequest) -> dict:
     return {
         "visitor_request": visitor_request,
         "send_job": jobs.latest_job(tasks.SEND, visitor_request),
-        "answers": request_answers(visitor_request)[:20],
+        "answers": with_brochures(request_answers(visitor_request)[:20]),
         "replies": request_replies(visitor_request)[:20],
         "page_url": visitor_request.get_absolute_url() + "#answers",
     }
@@ -148,3 +205,26 @@ def answer_figures(months: int = 12, today: datetime.date | None = None) -> list
         )
         month = (month + datetime.timedelta(days=32)).replace(day=1)
     return figures
+
+
+def timeline_entries(contact) -> list[Entry]:
+    """A contact's answers (sent, bounced, with their brochures) and replies, for its timeline: three queries whatever
+    their number."""
+    entries = []
+    answers = Answer.objects.filter(visitor_request__contact_link__contact=contact).exclude(sent_at=None)
+    answers = list(answers.only("pk", "visitor_request_id", "subject", "to", "sent_at", "bounced_at", "bounce_reason"))
+    brochures: dict[int, list[str]] = {}
+    rows = AnswerBrochure.objects.filter(answer__in=[a.pk for a in answers]).order_by("answer_id", "position", "pk")
+    for answer_id, title in rows.values_list("answer_id", "title"):
+        brochures.setdefault(answer_id, []).append(_("brochure “%(title)s”") % {"title": title})
+    for a in answers:
+        url = reverse("desk:detail", args=[a.visitor_request_id])
+        sent = [a.subject, a.to, *brochures.get(a.pk, [])]
+        entries.append(Entry(a.sent_at, _("Answer sent"), " · ".join(sent), url))
+        if a.bounced_at:
+            entries.append(Entry(a.bounced_at, _("Answer bounced"), f"{a.subject} · {a.bounce_reason}", url))
+    replies = IncomingMessage.objects.filter(visitor_request__contact_link__contact=contact)
+    for m in replies.only("pk", "visitor_request_id", "subject", "sender", "received_at"):
+        url = reverse("desk:detail", args=[m.visitor_request_id])
+        entries.append(Entry(m.received_at, _("Reply"), f"{m.sender} · {m.subject}", url))
+    return entries

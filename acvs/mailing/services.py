@@ -1,5 +1,7 @@
 """Writes of written answers: the office's templates and its answers to requests (keyword-only, membership first)."""
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -8,14 +10,20 @@ from django.utils.translation import gettext as _
 from acvs.booklet.models import Booklet, BookletItem
 from acvs.core import jobs
 from acvs.desk.models import VisitorRequest
+from acvs.documentation import selectors as documentation_selectors
+from acvs.documentation.models import Document
 from acvs.network import rules
 from acvs.network.models import Membership
 
+from . import brochures as brochure_files
 from . import tasks
-from .models import Answer, AnswerTemplate
+from .brochures import pdf_size
+from .models import Answer, AnswerBrochure, AnswerTemplate
 from .sending import new_message_id
 
 TEMPLATE_FIELDS = ("language", "name", "subject", "body")
+MAX_BROCHURES = 10
+SentAs = AnswerBrochure.SentAs
 
 
 def _check_manager(membership: Membership) -> None:
@@ -47,6 +55,48 @@ def template_delete(*, membership: Membership, template: AnswerTemplate) -> None
     template.delete()
 
 
+@dataclass
+class PlannedBrochure:
+    document: Document
+    sent_as: str
+    url: str
+    size: int | None
+
+
+def brochure_plan(brochures, site_url: str) -> list[PlannedBrochure]:
+    """How each brochure goes with the answer, in the order chosen: its PDF attached while the PDFs fit together
+    under ATTACHMENTS_MAX_BYTES, else its link (its public link, or the signed link to its PDF); one with neither
+    is refused (ValidationError). The stay booklet's PDF, made when the answer is sent, is counted then
+    (`sending.fit_brochures`): brochures planned as PDFs may still go as links."""
+    plan, total, unusable = [], 0, []
+    for document in brochures:
+        size = pdf_size(document)
+        pdf_url = site_url + documentation_selectors.pdf_link(document) if size is not None else ""
+        if size is not None and total + size <= brochure_files.ATTACHMENTS_MAX_BYTES:
+            total += size
+            plan.append(PlannedBrochure(document, SentAs.PDF, "", size))
+        elif size is not None:
+            plan.append(PlannedBrochure(document, SentAs.LINK_SIZE, document.public_url or pdf_url, size))
+        elif document.public_url:
+            plan.append(PlannedBrochure(document, SentAs.LINK, document.public_url, None))
+        else:
+            unusable.append(document.title)
+    if unusable:
+        raise ValidationError(
+            {
+                "brochures": _("“%(titles)s”: neither a PDF nor a public link, it cannot be sent by email.")
+                % {"titles": "”, “".join(unusable)}
+            }
+        )
+    return plan
+
+
+def links_text(plan: list[PlannedBrochure], language: str) -> str:
+    """The lines added to the answer for the brochures sent as links, in the visitor's language when we have it."""
+    links = [(p.document.title[:200], p.url) for p in plan if p.sent_as != SentAs.PDF]
+    return brochure_files.links_text(links, language)
+
+
 def answer_send(
     *,
     membership: Membership,
@@ -57,10 +107,13 @@ def answer_send(
     template: AnswerTemplate | None,
     booklet: Booklet | None,
     site_url: str,
+    brochures=(),
 ) -> Answer:
     """Record the answer and queue its sending (the worker sends it once: `sending.answer_deliver`).
 
-    Raises ValidationError before anything is queued (bad address, empty text, a booklet of another request).
+    `brochures` (documents of the network's catalogue, any office's) go as their PDF or as links added to the body
+    (`brochure_plan`). Raises ValidationError before anything is queued (bad address, empty text, a booklet of
+    another request, a brochure that cannot be emailed).
     """
     if not rules.can_answer_request(membership, visitor_request):
         raise PermissionDenied(_("Only the office that received this request can answer it."))
@@ -85,13 +138,25 @@ def answer_send(
             errors["booklet"] = _("This booklet is empty: add at least one offer before attaching it.")
     if template is not None and template.office_id != visitor_request.office_id:
         raise PermissionDenied
+    brochures = list(dict.fromkeys(brochures))
+    plan = []
+    if len(brochures) > MAX_BROCHURES:
+        errors["brochures"] = _("Choose at most %(max)s brochures.") % {"max": MAX_BROCHURES}
+    else:
+        try:
+            plan = brochure_plan(brochures, site_url)
+        except ValidationError as error:
+            errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
+    links = links_text(plan, visitor_request.language)
+    if links:
+        body = f"{body}\n\n{links}"
     with transaction.atomic():
         job = jobs.job_start(
             membership=membership, kind=tasks.SEND, target=visitor_request, params={"site_url": site_url}
         )
-        return Answer.objects.create(
+        answer = Answer.objects.create(
             visitor_request=visitor_request,
             template=template,
             job=job,
@@ -102,3 +167,9 @@ def answer_send(
             by=membership.user,
             message_id=new_message_id(),
         )
+        AnswerBrochure.objects.bulk_create(
+            AnswerBrochure(answer=answer, document=p.document, title=p.document.title[:200], sent_as=p.sent_as,
+                           url=p.url, size=p.size, position=i)
+            for i, p in enumerate(plan)
+        )  # fmt: skip
+    return answer

@@ -238,6 +238,29 @@ def can_change_contact(m: Membership | None, contact) -> bool:
     return can_use_contacts(m) and contact.office_id == m.office_id
 
 
+def can_erase_contacts(m: Membership | None) -> bool:
+    """Erasure cannot be undone: the office's manager (or its administrators) decide; they also read the access log
+    of exports and erasures."""
+    return can_use_contacts(m) and can_change_office(m, m.office)
+
+
+def campaign_reaches(m: Membership | None) -> list[str]:
+    """The reaches of the campaigns this membership may prepare and send (campaigns.Campaign.Reach values): its own
+    office's contacts; for a département's administrators also the contacts of the département's offices, for
+    network administrators those of every office (counts only, never a list: campaigns.selectors)."""
+    if not can_use_contacts(m):
+        return []
+    if m.role == Role.NETWORK_ADMIN:
+        return ["office", "department", "network"]
+    if m.role == Role.DEPARTMENT_ADMIN:
+        return ["office", "department"]
+    return ["office"]
+
+
+def can_send_network_campaigns(m: Membership | None) -> bool:
+    return len(campaign_reaches(m)) > 1
+
+
 # Stay booklets -----------------------------------------------------------------------------------------------------
 # Booklets belong to the office that made them; its branding is set by its manager or its administrators.
 
@@ -372,6 +395,17 @@ RULES: dict[str, Rule] = {
     "desk.settings": Rule(can_change_desk_settings, _("Only the office manager can change the counter settings.")),
     "desk.themes": Rule(can_change_themes, _("Only network administrators can change what the themes propose.")),
     "contacts.use": Rule(can_use_contacts, _("Your role does not give access to the contacts.")),
+    "contacts.export": Rule(can_use_contacts, _("Your role does not give access to the contacts.")),
+    "contacts.erase": Rule(
+        can_erase_contacts, _("Only the office’s manager or its administrators can erase a contact.")
+    ),
+    "contacts.access_log": Rule(
+        can_erase_contacts, _("Only the office’s manager or its administrators read the access log.")
+    ),
+    "campaigns.network": Rule(
+        can_send_network_campaigns,
+        _("Only the département’s and the network’s administrators prepare their campaigns."),
+    ),
     "booklet.build": Rule(can_build_booklets, _("Your role does not allow building stay booklets.")),
     "booklet.branding": Rule(
         lambda m: m is not None and can_change_branding(m, m.office),

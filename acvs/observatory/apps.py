@@ -11,6 +11,8 @@ class ObservatoryConfig(AppConfig):
     def ready(self):
         from acvs.core import activity
 
+        from . import signals
         from .services import mark
 
         activity.register(mark)
+        signals.connect()

@@ -1,9 +1,12 @@
 """The dashboards' filters: a period of whole months and, for network administrators, the département to show."""
 
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from acvs.core.forms import DateField
 from acvs.network.models import Department
@@ -21,8 +24,8 @@ class MonthField(DateField):
 
 
 class PeriodForm(forms.Form):
-    start = MonthField(label=_("From"), required=False)
-    end = MonthField(label=_("To"), required=False)
+    start = MonthField(label=pgettext_lazy("month range", "From"), required=False)
+    end = MonthField(label=pgettext_lazy("month range", "To"), required=False)
 
     def clean(self):
         data = super().clean()
@@ -52,3 +55,12 @@ class DepartmentForm(PeriodForm):
     department = forms.ModelChoiceField(
         label=_("Département"), queryset=Department.objects.all(), required=False, empty_label=None
     )
+
+
+class ReportForm(forms.Form):
+    month = MonthField(label=_("Month"), required=False)
+
+    def chosen_month(self) -> datetime.date:
+        """The chosen month; by default the last whole month."""
+        chosen = self.cleaned_data.get("month") if self.is_valid() else None
+        return chosen or add_months(timezone.localdate().replace(day=1), -1)

@@ -22,6 +22,29 @@ class Dimension(models.TextChoices):
     TYPE = "type", _("Requested type")
     MISSING = "missing", _("Missing type")
     OUTCOME = "outcome", _("Outcome")
+    STAY = "stay", _("Stay length")
+    NIGHTS = "nights", _("Nights of the stays")  # their sum (key empty): the mean stay length
+    LEAD = "lead", _("Lead time")
+    LEAD_DAYS = "lead_days", _("Days of lead time")  # their sum (key empty): the mean lead time
+    BROCHURES = "brochures", _("Brochures handed out")  # copies, per document (key: its id)
+    BOOKLETS = "booklets", _("Stay booklets")  # keys "made" and "opened" (first opened on that day)
+
+
+# The figures compared office by office (and département by département): requests, visitors, from abroad, not
+# satisfied (the desk's Origin.ABROAD and Outcome.NOT).
+UNIT_FIGURES = [
+    (Dimension.REQUESTS.value, ""), (Dimension.VISITORS.value, ""),
+    (Dimension.ORIGIN.value, "abroad"), (Dimension.OUTCOME.value, "not"),
+]  # fmt: skip
+
+
+def unit_figures() -> models.Q:
+    """The rows of UNIT_FIGURES: the condition of the selector and of its partial index (the same expression, so
+    that PostgreSQL sees that the index holds every row the query asks for)."""
+    condition = models.Q()
+    for dimension, key in UNIT_FIGURES:
+        condition |= models.Q(dimension=dimension, key=key)
+    return condition
 
 
 class Figure(models.Model):
@@ -61,8 +84,13 @@ class MonthlyFigure(Figure):
         constraints = [
             models.UniqueConstraint(fields=["office", "month", "dimension", "key"], name="observatory_monthly_unique")
         ]
-        # The département and network views read one dimension of every office over a range of months.
-        indexes = [models.Index(fields=["dimension", "month", "office"], name="observatory_monthly_dim")]
+        indexes = [
+            # The network's views read one dimension of every office over a range of months.
+            models.Index(fields=["dimension", "month", "office"], name="observatory_monthly_dim"),
+            # A département's compares its offices on four figures: without this index PostgreSQL read all the
+            # offices' rows (every dimension, ~40 times more) to keep those (docs/performance-observatory.md).
+            models.Index(fields=["office", "month"], condition=unit_figures(), name="observatory_monthly_unit"),
+        ]
 
     def __str__(self):
         return f"{self.month:%Y-%m} {self.dimension} {self.key}: {self.value}"
@@ -110,3 +138,42 @@ class DirtyDay(models.Model):
 
     def __str__(self):
         return f"{self.office_id} {self.day}"
+
+
+class OfferFigure(models.Model):
+    """The published offers of a type, its sub-types included, in a département: the offer side of the fit for the
+    département and network dashboards (the network's is the sum over the départements, an offer being in one),
+    so that no page counts offers. Kept by the worker (`services.refresh_offers`), recounted per département
+    whenever one of its offers changes; a full recount gives the same table."""
+
+    department = models.ForeignKey(
+        "network.Department", verbose_name=_("département"), on_delete=models.CASCADE, related_name="+"
+    )
+    type = models.CharField(_("type"), max_length=80)  # an OfferType's code, as the demand figures' keys
+    value = models.PositiveIntegerField(_("value"))
+
+    class Meta:
+        verbose_name = _("published offers of a type")
+        verbose_name_plural = _("published offers of types")
+        constraints = [models.UniqueConstraint(fields=["department", "type"], name="observatory_offer_figure_unique")]
+        # The network sums a few types over every département.
+        indexes = [models.Index(fields=["type", "department"], name="observatory_offer_type")]
+
+    def __str__(self):
+        return f"{self.department_id} {self.type}: {self.value}"
+
+
+class DirtyDepartment(models.Model):
+    """A département whose published offers changed: its `OfferFigure` rows must be recounted. Written with the
+    change (same transaction), drained by the worker; duplicates are allowed."""
+
+    department = models.ForeignKey(
+        "network.Department", verbose_name=_("département"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("département to recount")
+        verbose_name_plural = _("départements to recount")
+
+    def __str__(self):
+        return str(self.department_id)

@@ -1,11 +1,14 @@
-"""Writes of the observatory: its rollups, recounted from the raw rows of the offices (requests, visitor counts).
+"""Writes of the observatory: its rollups, recounted from the raw rows of the offices (requests, visitor counts,
+brochures handed out, stay booklets made and opened).
 
 Writes of the counter mark the (office, day) they touch (`mark`, through core.activity, in their transaction);
 after they commit the task `refresh_figures` drains the marks: however many requests a busy hour brings, each
 (office, day) is rebuilt once per drain. `refresh(marks)` rebuilds the daily figures of those days, the monthly
 figures of their months and the areas' (département, network) sums of those months; `recount()` rebuilds
 everything. Both read each office's rows in that office's scope and write one office at a time under a lock on the
-office (then its département's, then the network's), so two workers refreshing never interleave.
+office (then its département's, then the network's), so two workers refreshing never interleave. These locks are
+FOR NO KEY UPDATE: they exclude each other but not the foreign-key checks of the counter's writes (KEY SHARE), so
+that recording a request never waits for a refresh, nor deadlocks with a drain that holds several offices.
 """
 
 import datetime
@@ -13,14 +16,17 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 
+from acvs.booklet.models import Booklet
 from acvs.core.tenancy import all_offices, scope_for
 from acvs.desk.models import VisitorCount, VisitorRequest
+from acvs.documentation.models import Movement, MovementKind
 from acvs.network.models import Department, Office
+from acvs.offer.models import Offer, Status
 
-from .models import AreaFigure, DailyFigure, Dimension, DirtyDay, MonthlyFigure
+from .models import AreaFigure, DailyFigure, Dimension, DirtyDay, DirtyDepartment, MonthlyFigure, OfferFigure
 
 BATCH = 2000
 
@@ -31,6 +37,21 @@ def party_key(is_group: bool, adults: int, children: int, group_size: int | None
         return "group"
     people = adults + children
     return "1" if people == 1 else "2" if people == 2 else "3-4" if people <= 4 else "5+"
+
+
+def stay_key(nights: int) -> str:
+    """The stay length as counted, in nights: 0 (a day out), 1, 2–3, 4–7, 8–14, 15 or more."""
+    return next(key for limit, key in STAY_CLASSES if nights <= limit)
+
+
+def lead_key(days: int) -> str:
+    """Days between the request and the stay's first day: 0 (the same day, or the stay already begun), 1–7, 8–30,
+    31–90, 91 or more."""
+    return next(key for limit, key in LEAD_CLASSES if days <= limit)
+
+
+STAY_CLASSES = [(0, "0"), (1, "1"), (3, "2-3"), (7, "4-7"), (14, "8-14"), (float("inf"), "15+")]
+LEAD_CLASSES = [(0, "0"), (7, "1-7"), (30, "8-30"), (90, "31-90"), (float("inf"), "91+")]
 
 
 def _bounds(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
@@ -51,12 +72,19 @@ def count_days(office_id: int, start: datetime.date, end: datetime.date) -> dict
         day_of = {}
         columns = (
             "pk", "received_at", "channel", "origin", "country", "department__code", "profile", "language",
-            "outcome", "is_group", "adults", "children", "group_size",
+            "outcome", "stay_start", "stay_end", "is_group", "adults", "children", "group_size",
         )  # fmt: skip
-        for pk, received, channel, origin, country, dept, profile, language, outcome, *party in requests.order_by(
-            "pk"
-        ).values_list(*columns):
+        rows = requests.order_by("pk").values_list(*columns)
+        for pk, received, channel, origin, country, dept, profile, language, outcome, start, end, *party in rows:
             day = timezone.localtime(received, zone).date()
+            if start and end:
+                nights = (end - start).days
+                counts[day, Dimension.STAY, stay_key(nights)] += 1
+                counts[day, Dimension.NIGHTS, ""] += nights
+            if start:
+                lead = max((start - day).days, 0)
+                counts[day, Dimension.LEAD, lead_key(lead)] += 1
+                counts[day, Dimension.LEAD_DAYS, ""] += lead
             day_of[pk] = day
             counts[day, Dimension.REQUESTS, ""] += 1
             counts[day, Dimension.CHANNEL, channel] += 1
@@ -86,6 +114,13 @@ def count_days(office_id: int, start: datetime.date, end: datetime.date) -> dict
         hours = VisitorCount.objects.filter(hour__gte=low, hour__lt=high, count__gt=0)
         for hour, number in hours.values_list("hour", "count"):
             counts[timezone.localtime(hour, zone).date(), Dimension.VISITORS, ""] += number
+        handed = Movement.objects.filter(kind=MovementKind.HANDED_OUT, at__gte=low, at__lt=high)
+        for at, document_id, quantity in handed.values_list("at", "document_id", "quantity"):
+            counts[timezone.localtime(at, zone).date(), Dimension.BROCHURES, str(document_id)] -= quantity
+        for column, key in (("created_at", "made"), ("first_opened_at", "opened")):
+            booklets = Booklet.objects.filter(**{f"{column}__gte": low, f"{column}__lt": high})
+            for at in booklets.values_list(column, flat=True):
+                counts[timezone.localtime(at, zone).date(), Dimension.BOOKLETS, key] += 1
     return counts
 
 
@@ -144,7 +179,8 @@ def _write_areas(department_ids: set[int], months: set[datetime.date]) -> None:
     """The départements' figures of these months, summed from their offices', then the network's from theirs.
 
     Locks: the départements' rows (in id order), then the network's, always in this order after the office's."""
-    list(Department.objects.select_for_update().filter(pk__in=department_ids).order_by("pk").values_list("pk"))
+    departments = Department.objects.select_for_update(no_key=True).filter(pk__in=department_ids)
+    list(departments.order_by("pk").values_list("pk"))
     with all_offices("statistics"):
         AreaFigure.objects.filter(department_id__in=department_ids, month__in=months).delete()
         sums = (
@@ -181,31 +217,41 @@ def refresh(marks: Iterable[tuple[int, datetime.date]]) -> int:
     by_office = defaultdict(set)
     for office_id, day in marks:
         by_office[office_id].add(day)
-    for office_id, days in sorted(by_office.items()):
-        with transaction.atomic(), scope_for(office=office_id):
-            locked = Office.objects.select_for_update().filter(pk=office_id)
-            department_id = locked.values_list("department", flat=True).first()
-            if department_id is None:
-                continue  # deleted since: its figures went with it
-            counts = {}
-            for start, end in _runs(sorted(days)):
-                counts.update(count_days(office_id, start, end))
-            months = {_first_of_month(day) for day in days}
-            _write_days(office_id, days, counts)
-            _write_months(office_id, months)
-            _write_areas({department_id}, months)
+    departments, all_months = set(), set()
+    with transaction.atomic():
+        for office_id, days in sorted(by_office.items()):
+            with scope_for(office=office_id):
+                locked = Office.objects.select_for_update(no_key=True).filter(pk=office_id)
+                department_id = locked.values_list("department", flat=True).first()
+                if department_id is None:
+                    continue  # deleted since: its figures went with it
+                counts = {}
+                for start, end in _runs(sorted(days)):
+                    counts.update(count_days(office_id, start, end))
+                months = {_first_of_month(day) for day in days}
+                _write_days(office_id, days, counts)
+                _write_months(office_id, months)
+            departments.add(department_id)
+            all_months |= months
+        # The areas once for all these offices (the network's rows sum every département: once per drain, not once
+        # per office), after the offices' locks, in the same transaction.
+        if departments:
+            _write_areas(departments, all_months)
     return sum(len(days) for days in by_office.values())
 
 
 def recount(office_ids: Iterable[int] | None = None) -> int:
-    """Rebuild every figure of these offices (all by default) from their raw rows. Returns the rows written."""
+    """Rebuild every figure of these offices (all by default, and then the published offers per département and
+    type too) from their raw rows. Returns the daily rows written."""
+    if office_ids is None:
+        recount_offers()
     ids = (
         list(office_ids) if office_ids is not None else list(Office.objects.order_by("pk").values_list("pk", flat=True))
     )
     written = 0
     for office_id in ids:
         with transaction.atomic(), scope_for(office=office_id):
-            Office.objects.select_for_update().filter(pk=office_id).exists()
+            Office.objects.select_for_update(no_key=True).filter(pk=office_id).exists()
             counts = count_days(office_id, datetime.date(1900, 1, 1), datetime.date(2101, 1, 1))
             DailyFigure.objects.filter(office_id=office_id).delete()
             days = {day for day, _dimension, _key in counts}
@@ -237,13 +283,30 @@ def mark(marks: set[tuple[int, datetime.date]]) -> None:
 def _enqueue_drain() -> None:
     from .tasks import refresh_figures  # tasks import this module
 
-    refresh_figures.enqueue()
+    if not _drain_waiting(refresh_figures):
+        refresh_figures.enqueue()
+
+
+def _drain_waiting(task) -> bool:
+    """Is a drain already queued and not started? It will take the marks committed before it starts, these ones
+    included: at 200 commits a second, one waiting drain instead of 200 queued tasks a second (which one worker
+    could not even claim as fast). Known for the database backend (the project's); other backends always enqueue."""
+    from django_tasks_db import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    backend = task.get_backend()
+    if not isinstance(backend, DatabaseBackend):
+        return False
+    waiting = DBTaskResult.objects.ready().filter(backend_name=backend.alias, task_path=task.module_path)
+    return waiting.exists()
 
 
 def drain() -> int:
     """Rebuild the marked days (those no concurrent drain holds), removing their marks in the same transaction: a
-    failure leaves them marked. Returns the days rebuilt."""
+    failure leaves them marked; then the offers' figures of the marked départements. Returns the days rebuilt."""
     rebuilt = 0
+    while drain_offers():
+        pass
     while True:
         with transaction.atomic(), all_offices("statistics"):
             taken = list(
@@ -255,3 +318,59 @@ def drain() -> int:
                 return rebuilt
             DirtyDay.objects.filter(pk__in=[pk for pk, _office, _day in taken]).delete()
             rebuilt += refresh({(office_id, day) for _pk, office_id, day in taken})
+
+
+# The offer side of the fit ---------------------------------------------------------------------------------------
+
+
+def count_offers(department_ids: Iterable[int]) -> dict[tuple[int, str], int]:
+    """{(département id, type code): published offers of that type or a sub-type}, read from the offers."""
+    links = Offer.types.through.objects.filter(
+        offer__status=Status.PUBLISHED, offer__commune__department__in=list(department_ids)
+    )
+    rows = (
+        links.values_list("offer__commune__department", "offertype__ancestors__code")
+        .annotate(n=Count("offer", distinct=True))
+        .order_by()
+    )
+    return {(department, code): n for department, code, n in rows if code is not None}
+
+
+def refresh_offers(department_ids: Iterable[int]) -> None:
+    """Recount the published offers per type of these départements, under the lock on each (as the areas'
+    figures): two drains never interleave their rewrites of a département."""
+    ids = sorted(set(department_ids))
+    if not ids:
+        return
+    with transaction.atomic():
+        list(Department.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk").values_list("pk"))
+        counts = count_offers(ids)
+        OfferFigure.objects.filter(department__in=ids).delete()
+        rows = ((department, code, n) for (department, code), n in sorted(counts.items()))
+        _insert(OfferFigure, ("department_id", "type", "value"), rows)
+
+
+def recount_offers() -> None:
+    """Rebuild the offers' figures of every département (after a bulk load, or a change of the type tree)."""
+    refresh_offers(Department.objects.values_list("pk", flat=True))
+    OfferFigure.objects.exclude(department__in=Department.objects.values("pk")).delete()
+
+
+def mark_departments(department_ids: set[int]) -> None:
+    """Note départements whose offers changed, in the writing transaction; drained once it commits."""
+    DirtyDepartment.objects.bulk_create([DirtyDepartment(department_id=pk) for pk in department_ids if pk])
+    if not any(func is _enqueue_drain for _sids, func, _robust in connection.run_on_commit):
+        transaction.on_commit(_enqueue_drain)
+
+
+def drain_offers() -> int:
+    """Recount the départements marked (those no concurrent drain holds) and remove their marks, in one
+    transaction. Returns the départements recounted (0 when none was waiting)."""
+    with transaction.atomic():
+        taken = list(DirtyDepartment.objects.select_for_update(skip_locked=True).values_list("pk", "department_id"))
+        if not taken:
+            return 0
+        DirtyDepartment.objects.filter(pk__in=[pk for pk, _department in taken]).delete()
+        departments = {department for _pk, department in taken}
+        refresh_offers(departments)
+    return len(departments)

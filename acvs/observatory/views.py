@@ -2,16 +2,18 @@
 table exports to CSV/XLSX with what the page shows (suppressed figures stay suppressed)."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from acvs.core import exports
+from acvs.core.http import refused
 from acvs.network import rules
 
-from . import selectors
-from .forms import DepartmentForm, PeriodForm
+from . import quality, report, selectors
+from .forms import DepartmentForm, PeriodForm, ReportForm
 
 UNITS = "units"  # the export of the table comparing offices or départements
 GAPS = "fit"  # the export of the offer/demand fit
@@ -57,7 +59,8 @@ def _office(request):
 @rules.requires("observatory.office")
 def office(request):
     form, dashboard = _office(request)
-    return _page(request, form, dashboard, "office", "observatory:office_export")
+    extra = {"report_month": ReportForm().chosen_month()}
+    return _page(request, form, dashboard, "office", "observatory:office_export", extra)
 
 
 @rules.requires("observatory.office")
@@ -66,6 +69,32 @@ def office_export(request, table, fmt):
     if form.errors:
         return office(request)
     return _export(dashboard, table, fmt)
+
+
+@rules.requires("observatory.office")
+def office_report(request):
+    """The office's monthly report as a PDF, for its elected officials."""
+    form = ReportForm(request.GET or None)
+    if form.errors:
+        return refused(request, form, back=reverse("observatory:office"))
+    found = report.monthly_report(request.office, form.chosen_month())
+    response = HttpResponse(report.render_pdf(found), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{found.filename()}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@rules.requires("observatory.office")
+def office_quality(request):
+    """The classification's and Qualité Tourisme's figures of the office over the period, one sheet each (XLSX)."""
+    form = PeriodForm(request.GET or None)
+    if form.errors:
+        return refused(request, form, back=reverse("observatory:office"))
+    period = form.period()
+    content = exports.as_workbook(quality.sheets(request.office, period))
+    response = HttpResponse(content, content_type=exports.FORMATS["xlsx"])
+    response["Content-Disposition"] = f'attachment; filename="{quality.filename(request.office, period)}"'
+    return response
 
 
 def _department(request):

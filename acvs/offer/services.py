@@ -14,7 +14,7 @@ from acvs.network import rules
 from acvs.network.models import Commune, Membership, Office
 
 from . import thumbnails
-from .models import Offer, OfferPhoto, OpeningPeriod, Price
+from .models import Offer, OfferPhoto, OpeningPeriod, Price, Provider
 from .search import indexing
 from .snapshot import offer_snapshot
 
@@ -184,3 +184,57 @@ def offer_photo_delete(*, photo: OfferPhoto, membership: Membership) -> None:
     thumbnails.thumbnail_remove(photo)
     photo.image.delete(save=False)
     photo.delete()
+
+
+PROVIDER_FIELDS = ("name", "legal_name", "siret", "address", "commune", "phone", "email", "website")
+
+
+def provider_snapshot(provider: Provider) -> dict[str, tuple[str, str]]:
+    return {name: (str(Provider._meta.get_field(name).verbose_name), str(getattr(provider, name) or ""))
+            for name in PROVIDER_FIELDS}  # fmt: skip
+
+
+@transaction.atomic
+def provider_create(*, membership: Membership, fields: dict) -> Provider:
+    """A provider owned, as offers are, by the office whose territory holds its commune (else the creating one)."""
+    if not rules.can_create_offers(membership):
+        raise PermissionDenied(_("Your role does not allow creating offers."))
+    provider = Provider(**fields)
+    owner = (owner_for_commune(provider.commune) if provider.commune else None) or membership.office
+    if not rules.can_write_for_office(membership, owner.pk, owner.department_id):
+        raise ValidationError(
+            {"commune": _("%(commune)s belongs to the territory of %(office)s: only that office or its "
+                          "administrators can record providers there.")
+             % {"commune": provider.commune.name, "office": owner.name}}
+        )  # fmt: skip
+    provider.owner_office, provider.updated_by = owner, membership.user
+    provider.full_clean()
+    provider.save()
+    changes = snapshot_diff({}, provider_snapshot(provider))
+    audit_record(instance=provider, action=AuditEntry.Action.CREATE, user=membership.user, office=membership.office,
+                 changes=changes)  # fmt: skip
+    return provider
+
+
+@transaction.atomic
+def provider_update(*, provider: Provider, membership: Membership, version: int, fields: dict) -> Provider:
+    """Apply `fields` if nobody saved the provider since `version` was read; record what changed."""
+    locked = Provider.objects.select_for_update().get(pk=provider.pk)
+    if not rules.can_change_provider(membership, locked):
+        raise PermissionDenied(_("Only the owning office can change this provider."))
+    check_version(
+        locked,
+        version,
+        _("%(user)s saved this provider at %(time)s, after you opened it. Your changes were not saved."),
+    )
+    before = provider_snapshot(locked)
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.version += 1
+    locked.updated_by = membership.user
+    locked.full_clean()
+    locked.save()
+    if changes := snapshot_diff(before, provider_snapshot(locked)):
+        audit_record(instance=locked, action=AuditEntry.Action.UPDATE, user=membership.user,
+                     office=membership.office, changes=changes)  # fmt: skip
+    return locked

@@ -265,6 +265,32 @@ def test_types_events_and_providers(client, reader, cavalaire):
     assert len(detail["occurrences"]) == 2
 
 
+def test_a_provider_s_staff_is_read_by_its_own_office_only(client, reader, cavalaire, croix_valmer):
+    from acvs.offer.models import Provider, ProviderContact
+    from tests.conftest import make_user
+
+    provider = Provider.objects.create(name="SARL Les Mimosas", owner_office=cavalaire, email="contact@mimosas.fr")
+    ProviderContact.objects.create(provider=provider, name="Jeanne Martin", role="gérante", email="jeanne@mimosas.fr")
+    theirs = token_of(make_user("theirmanager", croix_valmer, "manager"), Scope.READ)
+    url = reverse("api:provider", args=[provider.pk])
+
+    own = client.get(url, headers=bearer(reader)).json()
+    assert [c["name"] for c in own["contacts"]] == ["Jeanne Martin"]
+    offer = OfferFactory(name="Les Mimosas", owner_office=cavalaire, provider=provider)
+    offer_url = reverse("api:offer", args=[offer.pk])
+    assert client.get(offer_url, headers=bearer(reader)).json()["provider"]["contacts"][0]["name"] == "Jeanne Martin"
+    assert client.get(offer_url, headers=bearer(theirs)).json()["provider"]["contacts"] == []
+    for response in (
+        client.get(url, headers=bearer(theirs)),
+        client.get(reverse("api:providers"), headers=bearer(theirs)),
+    ):
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "contact@mimosas.fr" in body  # the provider's public address stays readable
+        assert "Jeanne" not in body
+        assert "jeanne@mimosas.fr" not in body
+
+
 # Writes ------------------------------------------------------------------------------------------------------------
 
 

@@ -14,6 +14,9 @@ from acvs.demo import desk as demo_desk
 from acvs.demo import network
 from acvs.desk.models import VisitorRequest
 
+# The module loads the demo once: under pytest-xdist its tests stay in one process.
+pytestmark = pytest.mark.xdist_group("demo-contacts")
+
 
 @pytest.fixture(scope="module")
 def loaded(django_db_setup, django_db_blocker):
@@ -57,3 +60,31 @@ def test_consents_follow_the_boxes_ticked_and_phones_are_valid(season):
     assert VisitorRequest.objects.filter(consent_newsletter=True, contact_link__contact__in=given).exists()
     for phone in ContactPhone.objects.all()[:50]:
         assert normalise_phone(phone.phone.as_e164) == phone.phone.as_e164
+
+
+def test_the_demo_shows_an_erasure_and_the_retention_at_work(loaded, db):
+    from acvs.contacts.models import AccessAction, AccessLog
+    from acvs.demo import rights as demo_rights
+
+    offices, _summary = loaded
+    totals = demo_rights.fill(offices)
+    assert totals["erased"] >= 2
+    assert totals["asked"] == 2 * totals["erased"]
+    erased = Contact.objects.filter(erased_at__isnull=False)
+    assert erased.count() == totals["erased"]
+    assert not ContactEmail.objects.filter(contact__in=erased).exists()
+    assert AccessLog.objects.filter(action=AccessAction.ERASE).count() == totals["erased"]
+
+
+def test_web_form_subscriptions_are_confirmed_pending_or_expired(season):
+    from acvs.contacts import selectors
+    from acvs.demo import optin as demo_optin
+
+    totals = demo_optin.fill(random.Random(7), season[0])
+    assert all(totals[state] for state in ("confirmed", "pending", "expired")), totals
+    confirmed = ConsentEvent.objects.filter(confirmation_mail__isnull=False)
+    assert confirmed.count() == totals["confirmed"]
+    pending = ConsentEvent.objects.filter(pending=True, method="form").exclude(
+        pk__in=confirmed.values("confirmation_mail__event")
+    )
+    assert not selectors.consenting("newsletter").filter(contact__in=pending.values("contact")).exists()

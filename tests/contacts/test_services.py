@@ -89,14 +89,18 @@ def test_consent_events_are_append_only(agent):
 def test_give_and_withdraw_keep_the_whole_history(agent):
     m = membership(agent)
     contact = services.contact_create(membership=m, data=ContactData(fields={"name": "Famille Martin"}))
-    services.consent_record(membership=m, contact=contact, purpose="network", given=True, text="J’accepte.")
+    services.consent_record(
+        membership=m, contact=contact, purpose="network", given=True, text="J’accepte.", face_to_face=True
+    )
     services.consent_record(membership=m, contact=contact, purpose="network", given=False, text="Je retire.")
     current = {p: e for p, _l, e in selectors.current_consents(contact)}
     assert current["network"].given is False
     assert current["newsletter"] is None
     assert ConsentEvent.objects.filter(contact=contact).count() == 2
     with pytest.raises(ValidationError):
-        services.consent_record(membership=m, contact=contact, purpose="network", given=True, text="  ")
+        services.consent_record(
+            membership=m, contact=contact, purpose="network", given=True, text="  ", face_to_face=True
+        )
     with pytest.raises(ValidationError):
         services.consent_record(membership=m, contact=contact, purpose="network", given=True, text="Oui",
                                 method="import")  # fmt: skip

@@ -18,7 +18,9 @@ def anna(agent):
     contact = services.contact_create(
         membership=m, data=ContactData(fields={"name": "Anna Schmidt"}, emails=["anna@example.de"])
     )
-    services.consent_record(membership=m, contact=contact, purpose="newsletter", given=True, text="Oui")
+    services.consent_record(
+        membership=m, contact=contact, purpose="newsletter", given=True, text="Oui", face_to_face=True
+    )
     return contact
 
 

@@ -25,8 +25,8 @@ def people(agent, themes):
         membership=m,
         data=ContactData(fields={"name": "Paul Martin", "country": "FR", "language": "fr"}, phones=["06 12 34 56 78"]),
     )
-    services.consent_record(membership=m, contact=anna, purpose="newsletter", given=True, text="Oui")
-    services.consent_record(membership=m, contact=paul, purpose="newsletter", given=True, text="Oui")
+    services.consent_record(membership=m, contact=anna, purpose="newsletter", given=True, text="Oui", face_to_face=True)
+    services.consent_record(membership=m, contact=paul, purpose="newsletter", given=True, text="Oui", face_to_face=True)
     services.consent_record(membership=m, contact=paul, purpose="newsletter", given=False, text="Non")
     return anna, paul
 
@@ -117,7 +117,10 @@ def test_create_with_validation_and_edit(client, agent, themes):
     assert sorted(t.name for t in contact.tags.all()) == ["famille", "vip"]
     edit = reverse("contacts:edit", args=[contact.pk])
     assert client.get(edit).status_code == 200
-    client.post(edit, {"kind": "group", "name": "Club de randonnée", "language": "fr", "emails": "club@example.fr"})
+    client.post(
+        edit,
+        {"kind": "group", "name": "Club de randonnée", "language": "fr", "emails": "club@example.fr", "version": "1"},
+    )
     contact.refresh_from_db()
     assert contact.kind == "group"
     assert contact.name == "Club de randonnée"

@@ -17,6 +17,9 @@ from acvs.offer.models import Offer, OfferPhoto, OfferType, Status
 from acvs.offer.search import OfferQuery, offers_search
 from acvs.offer.services import owner_for_commune
 
+# The module loads the demo once: under pytest-xdist its tests stay in one process.
+pytestmark = pytest.mark.xdist_group("demo-core")
+
 COUNT = 150
 
 
@@ -27,7 +30,7 @@ def epci_communes(name: str) -> set[str]:
 
 def load(**options) -> str:
     out = io.StringIO()
-    call_command("load_demo", offers=COUNT, stdout=out, **options)
+    call_command("load_demo", offers=COUNT, years=1, stdout=out, **options)
     return out.getvalue()
 
 

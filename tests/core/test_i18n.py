@@ -27,8 +27,9 @@ needs_gettext = pytest.mark.skipif(
 )
 
 
-def msgids(po: Path) -> set[tuple[str | None, str, str | None]]:
-    """(msgctxt, msgid, msgid_plural) of every entry but the header, multi-line strings joined."""
+def entries(po: Path) -> list[dict[str, str]]:
+    """Every entry but the header and the obsolete ones: {"msgctxt", "msgid", "msgid_plural", "msgstr[n]"...: text},
+    multi-line strings joined."""
     entries, current, key = [], {}, None
     for line in po.read_text(encoding="utf-8").splitlines():
         line = line.strip()
@@ -47,7 +48,12 @@ def msgids(po: Path) -> set[tuple[str | None, str, str | None]]:
             current[key] += ast.literal_eval(line)
     if current:
         entries.append(current)
-    return {(e.get("msgctxt"), e["msgid"], e.get("msgid_plural")) for e in entries if e.get("msgid")}
+    return [e for e in entries if e.get("msgid")]
+
+
+def msgids(po: Path) -> set[tuple[str | None, str, str | None]]:
+    """(msgctxt, msgid, msgid_plural) of every entry but the header."""
+    return {(e.get("msgctxt"), e["msgid"], e.get("msgid_plural")) for e in entries(po)}
 
 
 @needs_gettext
@@ -90,6 +96,19 @@ def test_catalogue_is_up_to_date_with_the_sources(tmp_path):
     )
 
 
+def test_one_source_string_has_one_french_wording():
+    # Django merges the catalogues and the first app's wins: a string translated two ways would read differently
+    # depending on INSTALLED_APPS, so a page's wording must not hang on which app holds the string.
+    wordings = {}
+    for po in ALL_POS:
+        for e in entries(po):
+            key = (e.get("msgctxt"), e["msgid"], e.get("msgid_plural"))
+            wording = tuple(v for k, v in sorted(e.items()) if k.startswith("msgstr"))
+            wordings.setdefault(key, {}).setdefault(wording, []).append(str(po.relative_to(ROOT)))
+    clashes = {key[1]: list(ways.values()) for key, ways in wordings.items() if len(ways) > 1}
+    assert not clashes, clashes
+
+
 def test_french_is_rendered():
     with translation.override("fr"):
         assert gettext("Log in") == "Se connecter"
@@ -100,6 +119,15 @@ def test_french_is_rendered():
         assert gettext("Search") == "Rechercher"
         assert pgettext("search field", "Search") == "Recherche"
         assert gettext("Counter agent") == "Agent d’accueil"
+        # One source string, two meanings: the context tells them apart.
+        assert gettext("Record") == "Enregistrer"
+        assert pgettext("imported record", "Record") == "Fiche"
+        assert gettext("Answer") == "Réponse"
+        assert pgettext("action", "Answer") == "Répondre"
+        assert gettext("Import") == "Import"
+        assert pgettext("action", "Import") == "Importer"
+        assert gettext("to") == "au"
+        assert pgettext("email", "to") == "destinataire"
         offers = "%(counter)s offer", "%(counter)s offers"
         assert ngettext(*offers, 1) % {"counter": 1} == "1 offre"
         assert ngettext(*offers, 2) % {"counter": 2} == "2 offres"

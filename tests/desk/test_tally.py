@@ -11,7 +11,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from acvs.desk.models import VisitorCount
-from acvs.desk.tally import Chart, Period, Row, Unit, change_label, visitor_tally, year_before
+from acvs.desk.tally import Period, Unit, change_label, visitor_tally, year_before
 
 
 def at(day: datetime.date, hour: int) -> datetime.datetime:
@@ -138,12 +138,3 @@ def test_the_exports_hold_the_same_figures_and_no_formula(client, agent, counts)
 def test_partners_have_no_tally(client, partner):
     client.force_login(partner)
     assert client.get(reverse("desk:visitors")).status_code == 403
-
-
-@pytest.mark.parametrize(
-    ("top", "labels"),
-    [(50, ["0", "10", "20", "30", "40", "50"]), (20, ["0", "5", "10", "15", "20"]), (2, ["0", "1", "2"])],
-)
-def test_the_axis_has_whole_numbers(top, labels):
-    rows = [Row(1, "1", "1", top, 0)]
-    assert [label for _y, label in Chart.of(rows).ticks] == labels

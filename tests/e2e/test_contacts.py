@@ -1,6 +1,7 @@
 """The prospect file in the browser: a contact typed in, consent given then withdrawn, found again by a filter."""
 
 import pytest
+from django.db import connection
 from playwright.sync_api import expect
 
 from acvs.contacts.models import ConsentEvent, Contact
@@ -29,6 +30,7 @@ def test_agent_creates_a_contact_gives_and_withdraws_consent_then_filters(page, 
     expect(page.locator("#contact-facts")).to_contain_text("anna@example.de")
 
     row = page.locator("#consent-newsletter")
+    row.get_by_label("La personne est en face de moi").check()
     row.get_by_role("button", name="Donner").click()
     expect(page.locator("#consent-newsletter")).to_contain_text("Donné")
     page.locator("#consent-newsletter").get_by_role("button", name="Retirer").click()
@@ -46,3 +48,20 @@ def test_agent_creates_a_contact_gives_and_withdraws_consent_then_filters(page, 
     page.get_by_label("Nom du segment").fill("Anna")
     page.get_by_role("button", name="Enregistrer ces filtres comme segment").click()
     expect(page.get_by_role("link", name="Anna", exact=True)).to_be_visible()
+
+
+def test_a_search_with_more_matches_than_the_cap_says_its_total_is_an_estimate(page, agent, cavalaire, settings):
+    settings.ACVS_CONTACT_EXACT_COUNT_MAX = 3
+    Contact.objects.bulk_create(Contact(office=cavalaire, name=f"Anna Schmidt {i:02}") for i in range(30))
+    if connection.vendor == "postgresql":  # the planner's estimate decides there: statistics as autovacuum keeps them
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE contacts_contact; ANALYZE contacts_contactemail")
+    login(page, "agent", PASSWORD)
+    page.goto("/contacts/?q=schmidt")
+    expect(page.locator("#count-approximate")).to_contain_text("trop de résultats pour les compter exactement")
+    expect(page.locator("#contact-list tbody tr")).to_have_count(25)
+    page.screenshot(path=str(settings.BASE_DIR / "var" / "contacts-estimate.png"), full_page=True)
+    page.get_by_role("link", name="Suivant").click()
+    expect(page.locator("#contact-list tbody tr")).to_have_count(5)
+    expect(page.get_by_role("link", name="Suivant")).to_have_count(0)
+    expect(page.get_by_role("link", name="Précédent")).to_be_visible()

@@ -1,5 +1,6 @@
 """Brochures at the counter in the browser: handed out with the request, the stock left shown right away."""
 
+import os
 import re
 
 import pytest
@@ -11,6 +12,9 @@ from acvs.documentation import services
 from acvs.documentation.models import Document, MovementKind, Place, Stock
 from tests.conftest import PASSWORD, membership
 from tests.e2e.conftest import login
+from tests.mailing.test_brochures import pdf_bytes
+
+SCREENSHOTS = os.environ.get("ACVS_SCREENSHOTS")  # a folder to keep the pages' pictures in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -82,3 +86,28 @@ def test_request_page_shows_why_a_handout_is_refused(page, agent, cavalaire, cdt
     expect(page.locator("#documentation")).to_contain_text("Guide des hébergements du Var")
     expect(page.locator("#handout-form").get_by_label(re.compile("Guide des hébergements du Var"))).to_have_value("5")
     assert Stock.objects.get(office=cavalaire, document=guide, place=Place.COUNTER).quantity == 2
+
+
+def test_the_keeping_office_uploads_a_brochure_pdf_and_a_non_pdf_is_refused(page, agent, cavalaire, media, tmp_path):
+    sentier = Document.objects.create(
+        title="Sentier du littoral", language="fr", edition_year=2026, publisher=cavalaire, managed_by=cavalaire
+    )
+    content = pdf_bytes(1)
+    (tmp_path / "sentier.pdf").write_bytes(content)
+    (tmp_path / "sentier-faux.pdf").write_bytes(b"<html>not a pdf</html>")
+    login(page, "agent", PASSWORD)
+    page.goto(f"/documentation/{sentier.pk}/edit/")
+    page.get_by_label("Fichier PDF").set_input_files(str(tmp_path / "sentier-faux.pdf"))
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.locator("#document-form")).to_contain_text(
+        "Ce fichier n’est pas un PDF : choisissez le fichier PDF de la brochure."
+    )
+    page.get_by_label("Fichier PDF").set_input_files(str(tmp_path / "sentier.pdf"))
+    page.get_by_label("Lien public").fill("https://www.cavalaire.fr/sentier")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.locator("#document-email")).to_contain_text("Fichier PDF")
+    if SCREENSHOTS:
+        page.screenshot(path=os.path.join(SCREENSHOTS, "brochure-detail.png"), full_page=True)
+    sentier.refresh_from_db()
+    assert (media / sentier.pdf.name).read_bytes() == content
+    assert sentier.public_url == "https://www.cavalaire.fr/sentier"

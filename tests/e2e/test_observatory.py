@@ -37,6 +37,15 @@ def test_three_levels_read_their_dashboards(page, manager, croix_valmer, departm
         page.get_by_role("region", name="Pays d’origine").get_by_role("link", name="CSV").click()
     assert download.value.suggested_filename.endswith(".csv")
     expect(page.get_by_role("link", name="Département")).to_have_count(0)
+    expect(page.get_by_role("region", name="Chiffres clés").first).to_be_visible()
+    page.get_by_role("heading", level=1).scroll_into_view_if_needed()
+    page.screenshot(path="/tmp/observatory-office.png", full_page=False)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Télécharger le PDF").click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Chiffres pour le classement et Qualité Tourisme (Excel)").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
 
     page.context.clear_cookies()
     login(page, "depadmin", PASSWORD)

@@ -19,6 +19,9 @@ from acvs.network.models import Role, User
 from acvs.offer import exports
 from acvs.offer.models import Offer, OfferType
 
+# The module loads the demo once: under pytest-xdist its tests stay in one process.
+pytestmark = pytest.mark.xdist_group("demo-interop")
+
 SHAPES = Graph().parse(Path(__file__).parents[2] / "acvs" / "interop" / "shapes" / "datatourisme.ttl")
 ONTOLOGY = Graph().parse(Path(__file__).parents[2] / "acvs" / "offer" / "data" / "datatourisme-core-3.1.6.ttl")
 SAMPLES = Path(__file__).parents[1] / "data" / "datatourisme"
@@ -49,7 +52,7 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
         MEDIA_ROOT=tmp_path_factory.mktemp("media"),
     )
     with django_db_blocker.unblock(), fast, transaction.atomic():
-        call_command("load_demo", offers=300, no_photos=True, stdout=io.StringIO())
+        call_command("load_demo", offers=300, no_photos=True, years=1, stdout=io.StringIO())
         yield
         transaction.set_rollback(True)
 

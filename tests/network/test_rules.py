@@ -132,3 +132,9 @@ def test_services_refuse_what_rules_forbid(world):
     )
     assert after == before
     assert AuditEntry.objects.count() == 0
+
+
+def test_contacts_rights_rules(world):
+    # Export with the prospect file; erasure and the access log: the office's manager and its administrators.
+    assert row(world, rules.can_use_contacts) == expect(T, T, T, T, F, T, T)
+    assert row(world, rules.can_erase_contacts) == expect(T, T, T, F, F, F, F)

@@ -1,22 +1,31 @@
 """The rollups agree exactly with a count of the raw rows, after a full recount and after incremental refreshes."""
 
 import datetime
+import io
 import random
+import threading
 
+import pytest
 from django.core.management import call_command
+from django.db import connection, transaction
 from django.db.models import Count, DateField, Sum
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
+from acvs.booklet import services as booklets
+from acvs.booklet.models import Booklet
 from acvs.core.tenancy import scope_for
 from acvs.desk import advice, services
 from acvs.desk.models import VisitorCount, VisitorRequest
 from acvs.desk.services import RequestData
+from acvs.documentation import services as documentation
+from acvs.documentation.models import Document, Movement, MovementKind, Place
 from acvs.network.models import Role
 from acvs.observatory.models import AreaFigure, DailyFigure, Dimension, DirtyDay, MonthlyFigure
-from acvs.observatory.services import drain, party_key, recount, refresh
+from acvs.observatory.services import drain, lead_key, party_key, recount, refresh, stay_key
 from acvs.offer.models import OfferType
 from tests.conftest import make_user, membership
+from tests.workers import DATABASE_TASKS
 
 from .conftest import at, random_activity, raw_request
 
@@ -53,6 +62,32 @@ def expected(trunc) -> dict[tuple, int]:
     ):
         key = (office, period, Dimension.PARTY, party_key(*party))
         found[key] = found.get(key, 0) + 1
+    for office, period, day, start, end in requests.annotate(day=TruncDate("received_at", tzinfo=zone)).values_list(
+        "office", "period", "day", "stay_start", "stay_end"
+    ):
+        figures = []
+        if start and end:
+            nights = (end - start).days
+            figures += [(Dimension.STAY, stay_key(nights), 1), (Dimension.NIGHTS, "", nights)]
+        if start:
+            lead = max((start - day).days, 0)
+            figures += [(Dimension.LEAD, lead_key(lead), 1), (Dimension.LEAD_DAYS, "", lead)]
+        for dimension, key, n in figures:
+            found[office, period, dimension, key] = found.get((office, period, dimension, key), 0) + n
+    handed = Movement.objects.filter(kind=MovementKind.HANDED_OUT).annotate(
+        period=trunc("at", tzinfo=zone, output_field=DateField())
+    )
+    for office, period, document, n in (
+        handed.values_list("office", "period", "document").annotate(n=Sum("quantity")).order_by()
+    ):
+        found[office, period, Dimension.BROCHURES, str(document)] = -n
+    for column, key in (("created_at", "made"), ("first_opened_at", "opened")):
+        booklets = Booklet.objects.exclude(**{column: None}).annotate(
+            period=trunc(column, tzinfo=zone, output_field=DateField())
+        )
+        for office, period, n in booklets.values_list("office", "period").annotate(n=Count("id")).order_by():
+            found[office, period, Dimension.BOOKLETS, key] = n
+    found = {k: v for k, v in found.items() if v}  # a sum of zero nights or days is no row
     counts = VisitorCount.objects.filter(count__gt=0).annotate(
         period=trunc("hour", tzinfo=zone, output_field=DateField())
     )
@@ -126,13 +161,21 @@ def test_incremental_refresh_after_random_writes_edits_and_deletions(
     hotel = OfferType.objects.get(code="Hotel")
     other_manager = make_user("othermanager", croix_valmer, Role.MANAGER)
     members = {cavalaire.pk: membership(manager), croix_valmer.pk: membership(other_manager)}
+    documents = list(Document.objects.order_by("pk"))
     with django_capture_on_commit_callbacks(execute=True):
-        for step in range(30):
+        for m in members.values():
+            with scope_for(office=m.office):
+                for document in documents:
+                    documentation.movement_record(
+                        membership=m, document=document, kind=MovementKind.RECEIVED, quantity=500, place=Place.COUNTER
+                    )
+        for step in range(48):
             office = rng.choice([cavalaire, croix_valmer])
             m = members[office.pk]
             with scope_for(office=office):
                 existing = list(VisitorRequest.objects.order_by("pk").values_list("pk", flat=True))
-                action = step % 5
+                made = list(Booklet.objects.order_by("pk"))
+                action = step % 8
                 if action == 0:
                     day = datetime.date(2026, 1, 1) + datetime.timedelta(days=rng.randrange(60))
                     services.request_create(
@@ -157,9 +200,39 @@ def test_incremental_refresh_after_random_writes_edits_and_deletions(
                 elif action == 3:
                     obj = VisitorRequest.objects.get(pk=rng.choice(existing))
                     advice.missing_type_add(membership=m, visitor_request=obj, offer_type=hotel)
+                elif action == 4 and step % 16 == 4:  # a stay given later: its length and lead time count
+                    obj = VisitorRequest.objects.get(pk=rng.choice(existing))
+                    start = timezone.localdate(obj.received_at) + datetime.timedelta(days=rng.randrange(0, 60))
+                    fields = {"stay_start": start, "stay_end": start + datetime.timedelta(days=rng.randrange(0, 9))}
+                    services.request_update(
+                        visitor_request=obj, membership=m, version=obj.version, data=RequestData(fields=fields)
+                    )
+                elif action == 5:
+                    obj = VisitorRequest.objects.get(pk=rng.choice(existing))
+                    lines = {document: rng.randrange(0, 4) for document in documents}
+                    lines[documents[0]] += 1
+                    documentation.handout(membership=m, visitor_request=obj, lines=lines)
+                    documentation.movement_record(
+                        membership=m, document=documents[1], kind=MovementKind.HANDED_OUT, quantity=2,
+                        place=Place.COUNTER,
+                    )  # fmt: skip
+                elif action == 6 and step % 16 == 6:
+                    booklets.booklet_create(membership=m, visitor_request=None)
+                elif action == 6:
+                    booklets.record_first_opening(booklet=rng.choice(made))
+                elif action == 7 and made:
+                    booklets.booklet_delete(membership=m, booklet=rng.choice(made))
                 else:
                     services.visitor_count_increment(membership=m)
                     services.visitor_count_set(membership=m, value=rng.randrange(0, 50))
+            drain()  # each step's marks alone: a write that forgot its mark leaves a figure behind
+            assert daily() == expected(TruncDate), f"step {step}"
+    new = {Dimension.STAY, Dimension.NIGHTS, Dimension.LEAD, Dimension.LEAD_DAYS, Dimension.BROCHURES}
+    assert new | {Dimension.BOOKLETS} <= set(DailyFigure.objects.values_list("dimension", flat=True))
+    assert set(DailyFigure.objects.filter(dimension=Dimension.BOOKLETS).values_list("key", flat=True)) == {
+        "made",
+        "opened",
+    }
     assert daily() == expected(TruncDate)
     assert monthly() == expected(TruncMonth)
     assert areas() == areas_expected()
@@ -213,3 +286,75 @@ def test_marks_of_a_busy_counter_are_drained_in_one_rebuild(cavalaire, agent, dj
     assert DailyFigure.objects.get(office=cavalaire, day=today, dimension=Dimension.VISITORS).value == 3
     assert AreaFigure.objects.get(department=None, month=today.replace(day=1), dimension=Dimension.VISITORS).value == 3
     assert drain() == 0
+
+
+def test_marks_left_by_a_lost_task_are_drained_by_the_periodic_command(
+    cavalaire, agent, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False), scope_for(office=cavalaire):  # the task never runs
+        services.request_create(
+            membership=membership(agent), data=RequestData(fields={"origin": "abroad", "country": "GB", "adults": 2})
+        )
+    assert DirtyDay.objects.count() == 1
+    assert not MonthlyFigure.objects.exists()
+    out = io.StringIO()
+    call_command("observatory_drain", stdout=out)
+    assert out.getvalue().startswith("Observatory: 1 days rebuilt")
+    assert not DirtyDay.objects.exists()
+    assert monthly() == expected(TruncMonth)
+
+
+def test_a_waiting_drain_takes_the_marks_of_the_commits_after_it(transactional_db, cavalaire, agent, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = DATABASE_TASKS  # production's backend: the tasks are rows a worker claims
+    fields = {"origin": "abroad", "country": "GB", "adults": 2}
+
+    def record():  # its own transaction, committed: the drain is enqueued on commit
+        with scope_for(office=cavalaire):
+            services.request_create(membership=membership(agent), data=RequestData(fields=dict(fields)))
+
+    for _n in range(3):  # three commits while no worker has started the first drain
+        record()
+    assert DBTaskResult.objects.count() == 1  # one drain waiting, not one per commit
+    assert DBTaskResult.objects.ready().count() == 1
+    DBTaskResult.objects.update(status="RUNNING")  # a worker started it: the next commit needs a drain of its own
+    record()
+    assert DBTaskResult.objects.ready().count() == 1
+    assert DBTaskResult.objects.count() == 2
+    assert drain() == 1  # the four marks, one (office, day)
+    day = timezone.localdate()
+    assert DailyFigure.objects.get(office=cavalaire, day=day, dimension=Dimension.REQUESTS).value == 4
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL (SQLite has one writer)")
+def test_recording_never_waits_for_a_refresh(transactional_db, cavalaire, agent):
+    """A drain holds its offices and their départements until it commits: the counter's writes (foreign keys to
+    both) must not wait for it, nor deadlock with it (they did under FOR UPDATE, at 200 requests a second)."""
+    day = timezone.localdate()
+    holding, release = threading.Event(), threading.Event()
+
+    def refresher():
+        try:
+            with transaction.atomic():
+                refresh([(cavalaire.pk, day)])
+                holding.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=refresher)
+    thread.start()
+    try:
+        assert holding.wait(10)
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '2s'")
+            with scope_for(office=cavalaire):
+                fields = {"origin": "france", "department": cavalaire.department, "adults": 2}
+                services.request_create(membership=membership(agent), data=RequestData(fields=fields))
+    finally:
+        release.set()
+        thread.join()
+    refresh([(cavalaire.pk, day)])
+    assert DailyFigure.objects.get(office=cavalaire, day=day, dimension=Dimension.REQUESTS).value == 1

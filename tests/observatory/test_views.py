@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from acvs.desk.models import VisitorCount
 from acvs.network.models import Role
 from acvs.observatory.models import MonthlyFigure
 from acvs.observatory.services import recount
@@ -75,9 +76,10 @@ def test_small_cells_are_suppressed_across_offices_in_the_page_and_its_exports(c
     dashboard = response.context["dashboard"]
     assert dashboard.requests.total.now_shown == 17
     countries = {row.label: row.now_shown for row in dashboard.table("country").rows}
-    assert countries == {"Allemagne": 14, "Italie": "< 5"}
+    # Germany would be the 17 from abroad minus Italy: hidden beside it ("s", secondary suppression).
+    assert countries == {"Allemagne": "s", "Italie": "< 5"}
     units = {unit.label: unit.cells()[1] for unit in dashboard.units}
-    assert units["Office de tourisme de Cavalaire"] == 15
+    assert units["Office de tourisme de Cavalaire"] == "s"  # else 17 − 15 would give La Croix-Valmer away
     assert units["Office de tourisme de La Croix-Valmer"] == "< 5"
     assert "Gréoux" not in response.content.decode()  # another département
     rows = read_csv(export(client, department_admin, "observatory:department_export", "country", "csv"))
@@ -98,7 +100,9 @@ def test_the_network_compares_its_departements(client, activity, network_admin):
         "Alpes-de-Haute-Provence (04)": 7,
     }
     rows = read_csv(export(client, network_admin, "observatory:network_export", "requests", "csv"))
-    assert ["mars 2026", "22", "9", "144"] in rows
+    # The other months add up to 2 (under 5 each): March is hidden, else the total would give their sum away.
+    assert ["mars 2026", "s", "s", ""] in rows
+    assert ["Total", "24", "9", "167"] in rows
 
 
 def test_network_admins_pick_a_departement_department_admins_read_their_own(client, activity, network_admin, greoux):
@@ -195,8 +199,10 @@ def test_the_map_shades_the_departements_of_origin_and_hides_small_ones(
     from acvs.observatory.selectors import NO_DATA, SHADES
 
     var, paris = Department.objects.get(code="83"), Department.objects.get(code="75")
-    requests(cavalaire, 6, origin="france", country="", department=var)
+    bouches = Department.objects.get(code="13")
+    requests(cavalaire, 12, origin="france", country="", department=var)
     requests(croix_valmer, 2, origin="france", country="", department=paris)
+    requests(croix_valmer, 8, origin="france", country="", department=bouches)
     recount()
     areas = {a.name: a for a in get(client, agent, "observatory:office").context["origin_map"].areas}
     assert len(areas) == 96
@@ -204,5 +210,43 @@ def test_the_map_shades_the_departements_of_origin_and_hides_small_ones(
     assert areas["Paris (75)"].fill == NO_DATA
     areas = {a.name: a for a in get(client, department_admin, "observatory:department").context["origin_map"].areas}
     assert areas["Var (83)"].fill in SHADES
-    assert areas["Var (83)"].shown == 6
+    assert areas["Var (83)"].shown == 12
     assert (areas["Paris (75)"].fill, areas["Paris (75)"].shown) == (NO_DATA, "< 5")  # 2 requests: not drawn
+    assert (areas["Bouches-du-Rhône (13)"].fill, areas["Bouches-du-Rhône (13)"].shown) == (
+        NO_DATA,
+        "s",
+    )  # hidden beside
+
+
+def test_the_classification_figures_come_in_one_workbook_a_sheet_per_figure(client, cavalaire, agent):
+    requests(cavalaire, 6, channel="phone", outcome="not")
+    requests(cavalaire, 4, channel="email", outcome="partly")
+    requests(cavalaire, 2, day=datetime.date(2025, 3, 4), outcome="not")  # the year before
+    VisitorCount.objects.create(office=cavalaire, hour=at(datetime.date(2026, 3, 10), 10), count=40)
+    VisitorCount.objects.create(office=cavalaire, hour=at(datetime.date(2025, 3, 10), 10), count=32)
+    recount()
+    response = get(client, agent, "observatory:office_quality")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="office-de-tourisme-de-cavalaire-')
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["À propos", "Visiteurs par mois", "Demandes par canal", "Satisfaction", "Réclamations"]
+
+    def rows(name):
+        return [[cell.value for cell in row] for row in book[name].iter_rows()]
+
+    assert ["mars 2026", 40, 32, 25] in rows("Visiteurs par mois")
+    assert rows("Visiteurs par mois")[-1] == ["Total", 40, 32, 25]
+    channels = rows("Demandes par canal")
+    assert channels[0] == ["Mois", "Accueil", "Téléphone", "Courrier", "E-mail", "Formulaire web", "Réseaux sociaux",
+                           "Demandes"]  # fmt: skip
+    assert ["mars 2026", 0, 6, 0, 4, 0, 0, 10] in channels
+    assert ["mars 2026", 0, 4, 6, 10, 40] in rows("Satisfaction")
+    assert ["mars 2026", 6, 10, 60, 2] in rows("Réclamations")  # not satisfied, requests, %, a year before
+    about = dict(rows("À propos")[1:])
+    assert "« non satisfait »" in about["Réclamations"]
+
+
+def test_a_bad_period_of_the_workbook_is_refused(client, agent):
+    response = get(client, agent, "observatory:office_quality", start="2026-05", end="2026-01")
+    assert response.status_code == 400
+    assert "La période se termine avant de commencer" in response.content.decode()

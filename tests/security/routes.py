@@ -16,16 +16,25 @@ Parameter values are plain values, lists (repeated parameters), files, or functi
 import datetime
 import io
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from django.core import signing
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from PIL import Image
 
+from acvs.campaigns import render, tracking
+from acvs.contacts import optin
+from acvs.contacts.models import ConsentEvent
+from acvs.contacts.retention import keep_token
 from acvs.core.models import AuditEntry
 from acvs.desk.models import Theme
+from acvs.documentation import selectors as doc_selectors
 from acvs.documentation.models import Movement, Stock
 from acvs.offer.models import OfferType
 from tests.conftest import PASSWORD
@@ -101,6 +110,22 @@ def png(name="photo.png") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
+def contact_file(w: World, s: Side) -> dict:
+    """A contact file as the import page receives it."""
+    content = f"Nom;Courriel\nAnna Schmidt;anna@{s.office.slug}.example\n".encode()
+    return {"file": SimpleUploadedFile("salon.csv", content, content_type="text/csv"), "source": "Salon"}
+
+
+def legacy_file(w: World, s: Side) -> dict:
+    """A former base's table in the side's commune, as the legacy import page receives it."""
+    content = f"Nom;Type;Commune\nHôtel importé;Hôtel;{s.office.territory.get().insee}\n".encode()
+    return {"file": SimpleUploadedFile("base.csv", content, content_type="text/csv"), "source_label": "Ancienne base"}
+
+
+def contact_import_pk(w: World, s: Side) -> dict:
+    return {"pk": s.contact_import.pk}
+
+
 def poi_file(w: World, s: Side) -> dict:
     """A DATAtourisme object in the side's commune, as the import page receives it."""
     commune = s.office.territory.get()
@@ -118,6 +143,27 @@ def poi_file(w: World, s: Side) -> dict:
 
 def soon(days: int) -> str:
     return (datetime.date.today() + datetime.timedelta(days=days)).isoformat()
+
+
+def campaign_pk(w: World, s: Side) -> dict:
+    return {"pk": s.campaign.pk}
+
+
+def block_pk(w: World, s: Side) -> dict:
+    return {"pk": s.campaign.pk, "block_pk": s.block.pk}
+
+
+# Where a tracked link of a campaign leads (the click route's signed destination).
+CLICKED = "https://www.cavalaire.fr/agenda/"
+
+
+def link_token(w: World, s: Side) -> dict:
+    return {"token": render.link_token(s.recipient.pk)}
+
+
+def campaign_form(w: World, s: Side) -> dict:
+    return {"name": "Printemps", "purpose": "newsletter", "subject_fr": "Le printemps", "subject_en": "Spring",
+            "segments": [s.segment.pk]}  # fmt: skip
 
 
 def type_pk(code: str) -> int:
@@ -261,6 +307,13 @@ def new_office_form(w: World, s: Side) -> dict:
     return office_form(w, s) | ramatuelle | {"commune": "83101"}
 
 
+def pdf_link_token(document) -> str:
+    # Each test has its own media folder: the world's PDF is written there first.
+    if not default_storage.exists(document.pdf.name):
+        default_storage.save(document.pdf.name, ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    return doc_selectors.pdf_link(document).rstrip("/").rpartition("/")[2]
+
+
 def document_form(w: World, s: Side, document=None) -> dict:
     return {
         "title": "Guide des plages",
@@ -364,14 +417,30 @@ OUR_ADMIN = {
     "mailing_incomingmessage": None,
     "contacts_contact": lambda w, s: s.contact,
     "contacts_consentevent": lambda w, s: s.contact.consents.first(),
+    "contacts_accesslog": None,
+    "campaigns_campaign": lambda w, s: s.campaign,
     "interop_importrun": lambda w, s: s.import_run,
+    "contacts_contactimport": lambda w, s: s.contact_import,
     "interop_importedrecord": None,
+    "interop_importedprovider": None,
     "api_apitoken": lambda w, s: s.api_token,
 }
 
 
 def contact_pk(w: World, s: Side) -> dict:
     return {"pk": s.contact.pk}
+
+
+def pending_consent(s: Side):
+    """The side's contact's consent asked by phone, awaiting its email confirmation (world.py)."""
+    return ConsentEvent.objects.get(contact=s.contact, pending=True)
+
+
+def public_form(w: World, s: Side) -> dict:
+    """A visitor's request from the office's public page, as a person sends it (the page served a minute ago)."""
+    started = signing.dumps(time.time() - 60, salt="acvs.contacts.public")
+    return {"name": "Emma Brown", "email": "emma@example.co.uk", "country": "GB", "message": "Beaches for children?",
+            "newsletter": "on", "started": started}  # fmt: skip
 
 
 def contact_form(w: World, s: Side, contact=None) -> dict:
@@ -388,6 +457,8 @@ def contact_form(w: World, s: Side, contact=None) -> dict:
         "language": "de",
         "interests": [theme_pk()],
         "tags": "Allemagne, famille",
+        # Editing: the version as stored now (the edit form refuses a save based on an older one).
+        **({"version": type(contact).objects.get(pk=contact.pk).version} if contact else {}),
     }
 
 
@@ -596,7 +667,12 @@ ROUTES: dict[str, Route] = {
     "contacts:consent": Route(
         kwargs=contact_pk,
         methods=POST,
-        form={"purpose": "network", "given": "1", "text": "J’accepte les communications du réseau."},
+        form={
+            "purpose": "network",
+            "given": "1",
+            "text": "J’accepte les communications du réseau.",
+            "face_to_face": "on",
+        },
         text=("text",),
         tenancy=Tenancy.PRIVATE,
     ),
@@ -607,6 +683,106 @@ ROUTES: dict[str, Route] = {
         form=lambda w, s: {"with": s.duplicate.pk, "confirm": "on", "keep_name": "merged"},
         tenancy=Tenancy.PRIVATE,
     ),
+    "contacts:email_deliverable": Route(
+        kwargs=lambda w, s: {"pk": s.contact.pk, "email_pk": s.contact.emails.get().pk},
+        methods=GET_POST,
+        tenancy=Tenancy.PRIVATE,
+    ),
+    "contacts:export_json": Route(kwargs=contact_pk, tenancy=Tenancy.PRIVATE),
+    "contacts:export_pdf": Route(kwargs=contact_pk, tenancy=Tenancy.PRIVATE),
+    "contacts:erase": Route(
+        kwargs=contact_pk,
+        methods=GET_POST,
+        form=lambda w, s: {"confirmation": s.contact.name, "confirm": "on"},
+        actors=("manager",),
+        tenancy=Tenancy.PRIVATE,
+    ),
+    "contacts:access_log": Route(query={"page": "1"}, actors=("manager",)),
+    "contacts:keep": Route(
+        kwargs=lambda w, s: {"token": keep_token(s.contact)},
+        methods=GET_POST,
+        ok={"GET": 200, "POST": 200},
+        actors=("anonymous",),
+        tenancy=Tenancy.PUBLIC,
+    ),
+    "contacts:resend": Route(
+        kwargs=lambda w, s: {"pk": s.contact.pk, "event_pk": pending_consent(s).pk},
+        methods=POST,
+        tenancy=Tenancy.PRIVATE,
+    ),
+    "contacts:public_embed": Route(),
+    "contacts:public": Route(
+        kwargs=lambda w, s: {"slug": s.office.slug},
+        methods=GET_POST,
+        query={"lang": "en"},
+        form=public_form,
+        text=("name", "message"),
+        actors=("anonymous",),
+        tenancy=Tenancy.PUBLIC,
+    ),
+    "contacts:confirm": Route(
+        kwargs=lambda w, s: {"token": optin.link_token(pending_consent(s).confirmation_mails.first())},
+        methods=GET_POST,
+        actors=("anonymous",),
+        ok={"GET": 200, "POST": 200},
+        tenancy=Tenancy.PUBLIC,
+    ),
+    # Campaigns
+    "campaigns:list": Route(),
+    "campaigns:calendar": Route(query={"year": "2026"}),
+    "campaigns:create": Route(methods=GET_POST, form=campaign_form, text=("name", "subject_fr", "subject_en")),
+    "campaigns:detail": Route(kwargs=campaign_pk, tenancy=Tenancy.PRIVATE),
+    "campaigns:edit": Route(
+        kwargs=campaign_pk, methods=POST, form=campaign_form, text=("name", "subject_fr"), tenancy=Tenancy.PRIVATE
+    ),
+    "campaigns:returns": Route(
+        kwargs=campaign_pk, methods=POST, form={"cost": "120.50", "return_days": "30"}, tenancy=Tenancy.PRIVATE
+    ),
+    "campaigns:block_add": Route(
+        kwargs=campaign_pk,
+        methods=POST,
+        form={"language": "fr", "kind": "text", "text": "Le marché revient.", "url": "https://example.org/"},
+        text=("text",),
+        urls=("url",),
+        tenancy=Tenancy.PRIVATE,
+    ),
+    "campaigns:block_delete": Route(kwargs=block_pk, methods=POST, tenancy=Tenancy.PRIVATE),
+    "campaigns:block_move": Route(kwargs=block_pk, methods=POST, form={"up": "1"}, tenancy=Tenancy.PRIVATE),
+    "campaigns:preview": Route(kwargs=lambda w, s: {"pk": s.campaign.pk, "language": "fr"}, tenancy=Tenancy.PRIVATE),
+    "campaigns:send_test": Route(kwargs=campaign_pk, methods=POST, form={"language": "fr"}, tenancy=Tenancy.PRIVATE),
+    "campaigns:schedule": Route(
+        kwargs=campaign_pk,
+        methods=POST,
+        form={"at": (datetime.datetime.now() + datetime.timedelta(days=30)).strftime("%Y-%m-%dT%H:%M")},
+        tenancy=Tenancy.PRIVATE,
+    ),
+    "campaigns:pause": Route(kwargs=campaign_pk, methods=POST, tenancy=Tenancy.PRIVATE),
+    "campaigns:resume": Route(kwargs=campaign_pk, methods=POST, tenancy=Tenancy.PRIVATE),
+    "campaigns:cancel": Route(kwargs=campaign_pk, methods=POST, tenancy=Tenancy.PRIVATE),
+    "campaigns:unsubscribe": Route(
+        kwargs=link_token,
+        methods=GET_POST,
+        actors=("anonymous",),
+        ok={"GET": 200, "POST": 200},
+        tenancy=Tenancy.PUBLIC,
+    ),  # fmt: skip
+    "campaigns:preferences": Route(
+        kwargs=link_token,
+        methods=GET_POST,
+        form={"language": "en", "purpose_newsletter": "on"},
+        actors=("anonymous",),
+        ok={"GET": 200, "POST": 200},
+        tenancy=Tenancy.PUBLIC,
+    ),  # fmt: skip
+    "campaigns:open": Route(kwargs=link_token, actors=("anonymous",), tenancy=Tenancy.PUBLIC),
+    "campaigns:click": Route(
+        kwargs=lambda w, s: {"pk": s.recipient.pk, "signature": tracking.signature(s.recipient.pk, CLICKED)},
+        query={"u": CLICKED},
+        actors=("anonymous",),
+        ok={"GET": 302},
+        tenancy=Tenancy.PUBLIC,
+    ),
+    "campaigns:office_tracking": Route(methods=POST, form={"tracking": "on"}, actors=("manager",)),
     # The counter
     "desk:counter": Route(methods=GET_POST, form=counter_form, text=("stay_label",), htmx={}),
     "desk:quick": Route(
@@ -772,6 +948,45 @@ ROUTES: dict[str, Route] = {
     "interop:import_commit": Route(
         kwargs=lambda w, s: {"pk": s.import_run.pk}, methods=POST, actors=("manager",), tenancy=Tenancy.PRIVATE
     ),  # fmt: skip
+    "interop:legacy_start": Route(methods=GET_POST, form=legacy_file, text=("source_label",), actors=("manager",)),
+    "interop:legacy_mapping": Route(
+        kwargs=lambda w, s: {"pk": s.legacy_run.pk},
+        methods=GET_POST,
+        form={"col_0": "name", "col_1": "type", "col_2": "commune", "type_column": "Type", "label_0": "Hotel"},
+        actors=("manager",),
+        tenancy=Tenancy.PRIVATE,
+    ),
+    "interop:import_review": Route(
+        kwargs=lambda w, s: {"pk": s.import_run.pk},
+        methods=POST,
+        form={"match_1": "new"},
+        actors=("manager",),
+        tenancy=Tenancy.PRIVATE,
+    ),
+    # Contact imports
+    "contacts:import_start": Route(methods=GET_POST, form=contact_file, text=("source",), ok={"GET": 200, "POST": 302}),
+    "contacts:import_run": Route(
+        kwargs=contact_import_pk, query={"show": "refuse", "page": "1"}, tenancy=Tenancy.PRIVATE
+    ),
+    "contacts:import_mapping": Route(
+        kwargs=contact_import_pk,
+        methods=GET_POST,
+        form={"col_0": "name", "col_1": "email", "origin": "Salon"},
+        text=("origin", "consent_text"),
+        tenancy=Tenancy.PRIVATE,
+    ),  # fmt: skip
+    "contacts:import_exclude": Route(
+        kwargs=contact_import_pk, methods=POST, form={"shown": "2", "exclude": "2"}, tenancy=Tenancy.PRIVATE
+    ),
+    "contacts:import_commit": Route(kwargs=contact_import_pk, methods=POST, tenancy=Tenancy.PRIVATE),
+    "interop:import_conflict": Route(
+        kwargs=lambda w, s: {"pk": s.import_run.pk},
+        methods=POST,
+        form={"line": "1", "field": "name", "choice": "keep"},
+        actors=("manager",),
+        tenancy=Tenancy.PRIVATE,
+        ok={"POST": 400},  # the world's run has no conflict to settle
+    ),
     # The public API (tests/api tries it with tokens; here as a logged-in user of the session)
     "api:offers": Route(
         methods=GET_POST,
@@ -959,6 +1174,9 @@ ROUTES: dict[str, Route] = {
         form={"alert_threshold": "10", "reorder_quantity": "100"},
         tenancy=Tenancy.SHARED,
     ),
+    "documentation:public_pdf": Route(
+        kwargs=lambda w, s: {"token": pdf_link_token(s.document)}, actors=("anonymous",), tenancy=Tenancy.PUBLIC
+    ),
     "documentation:stock": Route(),
     "documentation:stock_export": Route(kwargs=lambda w, s: {"fmt": "csv"}),
     "documentation:movements": Route(
@@ -1002,6 +1220,8 @@ ROUTES: dict[str, Route] = {
     "observatory:office_export": Route(
         kwargs=lambda w, s: {"table": "channel", "fmt": "xlsx"}, query={"start": "2025-01", "end": "2025-12"}
     ),
+    "observatory:office_report": Route(query={"month": "2025-03"}),
+    "observatory:office_quality": Route(query={"start": "2025-01", "end": "2025-12"}),
     "observatory:department": Route(
         query=lambda w, s: {"start": "2025-01", "end": "2025-12", "department": s.office.department_id},
         actors=("department_admin",),

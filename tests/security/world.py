@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 
 from acvs.agenda import services as agenda_services
 from acvs.agenda.models import EventSchedule
@@ -18,8 +19,11 @@ from acvs.api import services as api_services
 from acvs.api.models import ApiToken
 from acvs.booklet import services as booklet_services
 from acvs.booklet.models import Booklet, BookletItem
+from acvs.campaigns import services as campaign_services
+from acvs.campaigns.models import Block, Campaign, Recipient
+from acvs.contacts import importing as contact_importing
 from acvs.contacts import services as contact_services
-from acvs.contacts.models import Contact, Segment
+from acvs.contacts.models import Contact, ContactImport, Segment
 from acvs.contacts.services import ContactData
 from acvs.core.models import Job
 from acvs.desk import advice
@@ -29,7 +33,7 @@ from acvs.desk.reference import ensure_themes
 from acvs.desk.services import RequestData
 from acvs.documentation import services as doc_services
 from acvs.documentation.models import Document, MovementKind, Order, Place
-from acvs.interop.models import ImportRun
+from acvs.interop.models import ImportRun, LegacySource
 from acvs.mailing.models import Answer, AnswerTemplate
 from acvs.network.models import Department, Membership, Office, Role, User
 from acvs.offer import providers
@@ -68,9 +72,14 @@ class Side:
     duplicate: Contact  # the same person typed twice (for the merge)
     segment: Segment
     import_run: ImportRun  # a checked import, awaiting confirmation
+    campaign: Campaign | None = None  # a draft to its newsletter segment, one block in French
+    block: Block | None = None
+    recipient: Recipient | None = None  # a row of an earlier sending, for the signed links
     manager: User | None = None
     api_token: ApiToken | None = None  # made by its manager, may read and write
     api_key: str = ""  # the token in clear
+    contact_import: ContactImport | None = None  # a checked contact file, awaiting confirmation
+    legacy_run: ImportRun | None = None  # a former base's file, its columns to map
 
     @property
     def membership(self) -> Membership:
@@ -124,8 +133,9 @@ def build_side(office: Office, agent: User, supplier: Office, guide: Document) -
     advice.suggestion_add(membership=m, visitor_request=visitor_request, offer=offer)
     booklet = booklet_services.booklet_create(membership=m, title=f"Séjour ({office.slug})")
     item = booklet_services.item_add(membership=m, booklet=booklet, offer=offer)
+    pdf = ContentFile(b"%PDF-1.4\n%%EOF\n", name="plan.pdf")
     document = Document.objects.create(title=f"Plan de {office.slug}", language="fr", publisher=office,
-                                       managed_by=office)  # fmt: skip
+                                       managed_by=office, pdf=pdf)  # fmt: skip
     for place in (Place.COUNTER, Place.STOREROOM):
         doc_services.movement_record(membership=m, document=document, kind=MovementKind.RECEIVED, quantity=50,
                                      place=place)  # fmt: skip
@@ -136,12 +146,27 @@ def build_side(office: Office, agent: User, supplier: Office, guide: Document) -
         membership=m,
         data=ContactData(fields={"name": f"Famille Martin ({office.slug})"}, emails=[f"martin@{office.slug}.example"]),
     )
-    contact_services.consent_record(membership=m, contact=contact, purpose="newsletter", given=True, text="Oui.")
+    contact_services.consent_record(
+        membership=m, contact=contact, purpose="newsletter", given=True, text="Oui.", face_to_face=True
+    )
+    # Asked by phone: awaiting the confirmation emailed (the link and the agent's "send again" act on it).
+    contact_services.consent_record(membership=m, contact=contact, purpose="network", given=True, text="J’accepte.")
     duplicate = contact_services.contact_create(
         membership=m, data=ContactData(fields={"name": f"Famille Martin ({office.slug})"})
     )
     segment = contact_services.segment_save(membership=m, name="Allemands", criteria={"country": "DE"})
     import_run = ImportRun.objects.create(office=office, started_by=agent, filename="flux.zip")
+    legacy_run = ImportRun.objects.create(
+        office=office, started_by=agent, source="legacy", filename="base.csv", status="mapping",
+        legacy_source=LegacySource.objects.create(office=office, label="Ancienne base"),
+        table={"header": ["Nom", "Type", "Commune"], "rows": [["Hôtel importé", "Hôtel", office.territory.get().insee]],
+               "encoding": "utf-8"},
+    )  # fmt: skip
+    contact_import = contact_importing.import_upload(
+        membership=m, name="salon.csv", content=f"Nom;Email\nAnna;anna@{office.slug}.example\n".encode(), source="Salon"
+    )
+    contact_import = contact_importing.import_map(membership=m, run=contact_import, columns=contact_import.columns,
+                                                  origin="", consent_text="")  # fmt: skip
     answer_template = AnswerTemplate.objects.create(
         office=office, language="de", name="Auskunft", subject="Ihr Aufenthalt", body="{greeting}\n\n{signature}"
     )
@@ -149,9 +174,18 @@ def build_side(office: Office, agent: User, supplier: Office, guide: Document) -
         visitor_request=visitor_request, template=answer_template, to="ann@example.org", subject="Ihr Aufenthalt",
         body="Guten Tag,", by=agent, status=Answer.Status.FAILED, error="550 refused", message_id="<a@acvs.example>",
     )  # fmt: skip
+    newsletter = contact_services.segment_save(membership=m, name="Lettre", criteria={"consent": "newsletter"})
+    campaign = campaign_services.campaign_save(membership=m, campaign=None, name="Printemps", purpose="newsletter",
+                                               subjects={"fr": "Le printemps"}, segments=[newsletter])  # fmt: skip
+    block = campaign_services.block_save(membership=m, campaign=campaign, block=None, language="fr", kind="title",
+                                         text="Bonjour {name}")  # fmt: skip
+    recipient = Recipient.objects.create(campaign=campaign, contact=contact, email=contact.emails.get().email,
+                                         language="fr", status=Recipient.Status.SENT)  # fmt: skip
     return Side(
         office, agent, offer, photo, event, schedule, provider, visitor_request, booklet, item, document, order, job,
-        answer_template, answer, contact, duplicate, segment, import_run,
+        answer_template, answer, contact, duplicate, segment, import_run, contact_import=contact_import,
+        legacy_run=legacy_run,
+        campaign=campaign, block=block, recipient=recipient,
     )  # fmt: skip
 
 

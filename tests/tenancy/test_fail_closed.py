@@ -50,13 +50,16 @@ def test_every_model_linked_to_an_office_is_private_or_shared_with_a_reason():
 def test_the_private_models_are_the_expected_ones():
     assert sorted(label(m) for m in private_models()) == [
         "api.ApiToken", "booklet.Booklet", "booklet.BookletItem", "booklet.BookletSending", "booklet.Branding",
-        "contacts.ConsentEvent", "contacts.Contact", "contacts.ContactEmail", "contacts.ContactPhone",
-        "contacts.RequestLink", "contacts.Segment", "contacts.Tag", "core.Job",
+        "campaigns.Block", "campaigns.Campaign", "campaigns.Event", "campaigns.OfficeSettings", "campaigns.Recipient",
+        "campaigns.TrackingRefusal",
+        "contacts.AccessLog", "contacts.ConfirmationMail", "contacts.ConsentEvent", "contacts.Contact",
+        "contacts.ContactEmail", "contacts.ContactImport", "contacts.ContactPhone", "contacts.CurrentConsent",
+        "contacts.ImportMapping", "contacts.RequestLink", "contacts.Segment", "contacts.Tag", "core.Job",
         "desk.DeskSettings", "desk.Suggestion", "desk.VisitorCount", "desk.VisitorCountCorrection",
         "desk.VisitorRequest", "documentation.Movement", "documentation.Order", "documentation.OrderEvent",
         "documentation.OrderLine", "documentation.Stock", "documentation.StockSetting", "interop.ImportRun",
-        "mailing.Answer", "mailing.AnswerTemplate", "mailing.IncomingMessage", "observatory.DailyFigure",
-        "observatory.DirtyDay", "observatory.MonthlyFigure",
+        "interop.LegacySource", "mailing.Answer", "mailing.AnswerBrochure", "mailing.AnswerTemplate",
+        "mailing.IncomingMessage", "observatory.DailyFigure", "observatory.DirtyDay", "observatory.MonthlyFigure",
     ]  # fmt: skip
 
 
@@ -87,6 +90,14 @@ def test_child_rows_are_not_reachable_around_their_parent(world):
         assert theirs.booklet.sendings.count() == theirs.booklet.jobs.count() == 0
     with scope(), pytest.raises(ScopeError):
         list(mine.booklet.items.all())
+
+
+def test_prefetched_children_are_read_once(world, django_assert_num_queries):
+    with tenancy.scope_for(office=world.own.office):
+        booklets = list(world.own.booklet.__class__.objects.prefetch_related("items"))
+        with django_assert_num_queries(0):
+            items = [list(booklet.items.all()) for booklet in booklets]
+    assert any(items)
 
 
 def test_an_order_is_seen_by_its_two_offices_only(world):

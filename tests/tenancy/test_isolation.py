@@ -63,6 +63,14 @@ OVERRIDES = {
 EXEMPT = {
     "booklet:public": "the unguessable link is the right to read that one booklet (tests/tenancy/test_scopes.py)",
     "booklet:public_colours": "the same unguessable link: that booklet's colour sheet",
+    "contacts:keep": "the signed link sent to a contact is the right to keep it (tests/contacts/test_retention.py)",
+    "campaigns:unsubscribe": "the signed link is the right to unsubscribe that one recipient (tests/campaigns)",
+    "campaigns:preferences": "the signed link is the right to set that one recipient's preferences (tests/campaigns)",
+    "contacts:public": "an office's public page, anyone's (tests/contacts/test_public.py: never another office's)",
+    "contacts:confirm": "the signed link is the right to confirm that one consent (tests/contacts/test_optin.py)",
+    "campaigns:open": "the signed token is the right to count one message's open (tests/campaigns/test_tracking.py)",
+    "campaigns:click": "the signature over recipient and destination is the right (tests/campaigns/test_tracking.py)",
+    "documentation:public_pdf": "the signed link to a brochure's PDF, public material (tests/documentation)",
 }
 EXPECTED = {
     name: OVERRIDES.get(name, BY_TENANCY.get(route.tenancy)) for name, route in ROUTES.items() if name not in EXEMPT

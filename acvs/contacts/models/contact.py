@@ -66,6 +66,17 @@ class Contact(models.Model):
     source = models.CharField(_("source"), max_length=8, choices=Source.choices, default=Source.MANUAL)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_contact_at = models.DateTimeField(_("last contact"), null=True, blank=True)
+    # Erasure keeps an anonymous row, so that figures and campaign counts stay right; nothing personal remains.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
+    # Retention (contacts/retention.py): when the contact was asked whether to stay; erased if it does not answer.
+    retention_asked_at = models.DateTimeField(_("asked whether to stay"), null=True, blank=True)
+    # Optimistic locking of the edit form (core.exceptions.check_version): two agents never overwrite each other.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    version = models.PositiveIntegerField(default=1)
 
     objects = scoped_manager(office="office")
 
@@ -76,6 +87,11 @@ class Contact(models.Model):
         indexes = [
             models.Index(fields=["office", "name"], name="contacts_office_name"),
             models.Index(fields=["office", "-last_contact_at"], name="contacts_office_last"),
+            # The office's ids in order, read from the index alone: the count of a search joins on them.
+            models.Index(fields=["office", "id"], name="contacts_office_pk"),
+            # A segment's language and country, combined by the database (BitmapAnd) with each other and the dates.
+            models.Index(fields=["office", "language"], name="contacts_office_language"),
+            models.Index(fields=["office", "country"], name="contacts_office_country"),
         ]
 
     def __str__(self):
@@ -96,6 +112,10 @@ class ContactEmail(models.Model):
     office = models.ForeignKey("network.Office", on_delete=models.CASCADE, related_name="+")
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="emails")
     email = models.EmailField(_("email"))
+    # Bounces (acvs/mailing/verp.py): a hard one, or too many soft ones in a row, make the address undeliverable.
+    soft_bounces = models.PositiveSmallIntegerField(_("soft bounces in a row"), default=0)
+    undeliverable_at = models.DateTimeField(_("undeliverable since"), null=True, blank=True)
+    undeliverable_reason = models.CharField(_("why undeliverable"), max_length=300, blank=True)
 
     objects = scoped_manager(office="office")
 

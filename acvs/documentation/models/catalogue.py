@@ -1,14 +1,54 @@
 """The network catalogue of brochures and documents: shared by every office, like the offers."""
 
+import secrets
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from acvs.core.models import Tracked
 from acvs.desk.models import validate_language
+
+# A brochure's PDF: small enough to travel by email (mailing caps the total of an answer's attachments).
+PDF_MAX_BYTES = 10 * 1024 * 1024
+PDF_SIGNATURE = b"%PDF-"
+# What browsers declare for a PDF (some say nothing precise); anything else is refused even with PDF bytes.
+PDF_DECLARED_TYPES = (None, "application/pdf", "application/x-pdf", "application/octet-stream")
+
+
+def pdf_path(document, filename: str) -> str:
+    """A safe name under MEDIA: the title's slug and a random part, never the uploaded name (nor its extension)."""
+    return f"documentation/brochures/{slugify(document.title)[:60] or 'brochure'}-{secrets.token_hex(6)}.pdf"
+
+
+def validate_pdf(upload) -> None:
+    """A PDF under the size limit: its first bytes must be the PDF signature, whatever its name or declared type."""
+    if getattr(upload, "_committed", False):  # the file already stored, checked when it was uploaded
+        return
+    if upload.size > PDF_MAX_BYTES:
+        raise ValidationError(
+            _("The file is %(size)s: a brochure’s PDF may be at most %(max)s."),
+            code="pdf_size",
+            params={"size": filesizeformat(upload.size), "max": filesizeformat(PDF_MAX_BYTES)},
+        )
+    declared = getattr(upload, "content_type", None) or getattr(getattr(upload, "file", None), "content_type", None)
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    upload.seek(0)
+    head = upload.read(len(PDF_SIGNATURE))
+    upload.seek(position)
+    if head != PDF_SIGNATURE or declared not in (
+        None,
+        "application/pdf",
+        "application/x-pdf",
+        "application/octet-stream",
+    ):
+        raise ValidationError(_("This file is not a PDF: choose the brochure’s PDF file."), code="pdf_type")
 
 
 class Document(Tracked):
@@ -39,6 +79,20 @@ class Document(Tracked):
     )
     themes = models.ManyToManyField("desk.Theme", verbose_name=_("themes"), blank=True, related_name="+")
     cover = models.ImageField(_("cover"), upload_to="documentation/covers/", blank=True)
+    pdf = models.FileField(
+        _("PDF file"),
+        upload_to=pdf_path,
+        max_length=200,
+        blank=True,
+        validators=[validate_pdf],
+        help_text=_("Attached to the written answers that send this brochure (at most 10 MB)."),
+    )
+    public_url = models.URLField(
+        _("public link"),
+        max_length=500,
+        blank=True,
+        help_text=_("Where the brochure can be read online; sent in the answer when there is no PDF or it is too big."),
+    )
     unit_weight_g = models.PositiveIntegerField(
         _("unit weight (g)"), null=True, blank=True, help_text=_("For postage.")
     )
@@ -68,6 +122,10 @@ class Document(Tracked):
 
     def get_absolute_url(self) -> str:
         return reverse("documentation:detail", args=[self.pk])
+
+    @property
+    def can_be_emailed(self) -> bool:
+        return bool(self.pdf) or bool(self.public_url)
 
     @property
     def publisher_label(self) -> str:

@@ -7,79 +7,69 @@ keys are compact and class names are read without their prefix. Older files wrap
 reads either.
 """
 
-import datetime
-import io
-import json
-import zipfile
+import functools
 
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-MAX_RECORDS = 500  # read in the request (see docs): larger fluxes wait for the background import
-MAX_UNZIPPED = 100 * 1024 * 1024
-LANGUAGES = ("fr", "en", "de", "it", "es", "nl")
+from acvs.offer.models import Price
+
+from .base import (
+    ALL_DAYS,
+    LANGUAGES,
+    Connector,
+    FileRefused,
+    RecordRefused,
+    as_list,
+    coordinates,
+    iso_date,
+    load_json,
+    merged,
+    numbered,
+    period,
+    read_records,
+    read_zip,
+)
+
+ACVS_LABELS = "/datatourisme/labels/"
 DAYS = {"Monday": 0, "Tuesday": 1, "Wednesday": 2, "Thursday": 3, "Friday": 4, "Saturday": 5, "Sunday": 6}
-ALL_DAYS = list(range(7))
 
 
-class FileRefused(ValueError):
-    """The file as a whole cannot be read (bad JSON, bad zip, too large): nothing is imported."""
+def read(name: str, content: bytes) -> list[tuple[str, object]]:
+    """The objects of an uploaded file: one object, a list of objects, an `@graph`, or a flux zip."""
+    if name.lower().endswith(".zip"):
+        files = read_zip(content, lambda path: path.rsplit("/", 1)[-1] not in {"index.json", "context.json"})
+        if not files:
+            raise FileRefused(_("The archive holds no JSON record."))
+        return list(files.items())
+    objects = load_json(name, content)
+    if isinstance(objects, dict) and "@graph" in objects:
+        objects = _framed(as_list(objects["@graph"]))
+    return numbered(name, objects if isinstance(objects, list) else [objects])
 
 
-class RecordRefused(ValueError):
-    """One record cannot be mapped; the others still can."""
+def _framed(nodes: list) -> list:
+    """A flattened graph (rdflib's JSON-LD, as ACVS's own export writes it) as the flux's nested objects: each point
+    of interest, the nodes it refers to embedded in it. A graph without any point of interest is left as it is."""
+    index = {n["@id"]: n for n in nodes if isinstance(n, dict) and isinstance(n.get("@id"), str)}
+    pois = [n for n in nodes if isinstance(n, dict) and "PointOfInterest" in map(short_class, as_list(n.get("@type")))]
+
+    def embed(node, seen: frozenset):
+        if isinstance(node, list):
+            return [embed(v, seen) for v in node]
+        if not isinstance(node, dict):
+            return node
+        iri = node.get("@id")
+        if set(node) == {"@id"} and iri in index and iri not in seen:
+            return embed(index[iri], seen | {iri})
+        return {key: embed(v, seen) for key, v in node.items()}
+
+    return [embed(poi, frozenset({poi.get("@id")})) for poi in pois] if pois else nodes
 
 
 def read_file(name: str, content: bytes) -> list[dict]:
-    """Every record of an uploaded file: one object, a list of objects, an `@graph`, or a flux zip."""
-    if name.lower().endswith(".zip"):
-        return _read_zip(content)
-    objects = _load(name, content)
-    if isinstance(objects, dict) and "@graph" in objects:
-        objects = objects["@graph"]
-    objects = objects if isinstance(objects, list) else [objects]
-    return _records([(f"{name} #{i}" if len(objects) > 1 else name, obj) for i, obj in enumerate(objects, 1)])
-
-
-def _load(name: str, content: bytes):
-    try:
-        return json.loads(content)
-    except UnicodeDecodeError:
-        raise FileRefused(_("%(name)s is not UTF-8 text.") % {"name": name}) from None
-    except json.JSONDecodeError as error:
-        raise FileRefused(
-            _("%(name)s is not valid JSON (line %(line)s, column %(column)s: %(message)s).")
-            % {"name": name, "line": error.lineno, "column": error.colno, "message": error.msg}
-        ) from None
-
-
-def _read_zip(content: bytes) -> list[dict]:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-        members = [i for i in archive.infolist() if i.filename.endswith(".json") and not i.is_dir()]
-        members = [i for i in members if i.filename.rsplit("/", 1)[-1] not in {"index.json", "context.json"}]
-        if sum(i.file_size for i in members) > MAX_UNZIPPED:
-            raise FileRefused(_("The archive holds more than 100 MB of files."))
-        if len(members) > MAX_RECORDS:
-            raise FileRefused(_("The archive holds more than %(max)s records.") % {"max": MAX_RECORDS})
-        objects = [(i.filename, _load(i.filename, archive.read(i))) for i in sorted(members, key=lambda i: i.filename)]
-    except (zipfile.BadZipFile, EOFError):
-        raise FileRefused(_("The file is not a readable zip archive (truncated or damaged?).")) from None
-    if not objects:
-        raise FileRefused(_("The archive holds no JSON record."))
-    return _records(objects)
-
-
-def _records(objects: list[tuple[str, object]]) -> list[dict]:
-    if len(objects) > MAX_RECORDS:
-        raise FileRefused(_("The file holds more than %(max)s records.") % {"max": MAX_RECORDS})
-    records = []
-    for line, (label, obj) in enumerate(objects, 1):
-        try:
-            record = map_poi(obj)
-        except RecordRefused as error:
-            record = {"refused": str(error), "source_id": _source_id(obj), "name": _name(obj)}
-        records.append({"line": line, "file": label, **record})
-    return records
+    return read_records(CONNECTOR, name, content)
 
 
 def one(value):
@@ -89,17 +79,33 @@ def one(value):
     return value
 
 
-def text(value) -> dict[str, str]:
-    """A multilingual literal {"fr": ["..."], ...} as {language: text} for the languages we keep."""
-    if isinstance(value, str):
-        return {"fr": value}
-    if not isinstance(value, dict):
+def value(node):
+    """A literal's value, plain ("x") or typed ({"@value": "x", "@type": …}), or an IRI's ({"@id": …})."""
+    node = one(node)
+    if isinstance(node, dict):
+        return node.get("@value", node.get("@id"))
+    return node
+
+
+def text(node) -> dict[str, str]:
+    """A multilingual literal as {language: text} for the languages we keep: the flux's {"fr": ["..."], ...}, or
+    tagged values ({"@language": "fr", "@value": "..."}, one or a list) as rdflib writes them."""
+    if isinstance(node, str):
+        return {"fr": node}
+    tagged = [v for v in as_list(node) if isinstance(v, dict) and "@value" in v]
+    if tagged:
+        return {v.get("@language"): str(v["@value"]).strip() for v in tagged if v.get("@language") in LANGUAGES}
+    if not isinstance(node, dict):
         return {}
-    return {lang: str(one(v) or "").strip() for lang, v in value.items() if lang in LANGUAGES and one(v)}
+    return {lang: str(one(v) or "").strip() for lang, v in node.items() if lang in LANGUAGES and one(v)}
 
 
 def short_class(name: str) -> str:
     return name.rsplit("#", 1)[-1].rsplit(":", 1)[-1]
+
+
+def describe(obj) -> tuple[str, str]:
+    return _source_id(obj), _name(obj)
 
 
 def _source_id(obj) -> str:
@@ -138,81 +144,108 @@ def map_poi(obj) -> dict:
     street = address.get("schema:streetAddress") or []
     fields["address"] = ", ".join(dict.fromkeys(s.strip() for s in ([street] if isinstance(street, str) else street)))
     fields["address"] = fields["address"][:250]
-    fields["postcode"] = str(one(address.get("schema:postalCode")) or "")[:5]
-    fields["phone"] = str(one(contact.get("schema:telephone")) or "")
-    fields["email"] = str(one(contact.get("schema:email")) or "")
-    fields["website"] = str(one(contact.get("foaf:homepage")) or "")
-    try:
-        latitude, longitude = float(one(geo.get("schema:latitude"))), float(one(geo.get("schema:longitude")))
-    except (TypeError, ValueError):
-        raise RecordRefused(_("The record has no valid coordinates (schema:geo).")) from None
+    fields["postcode"] = str(value(address.get("schema:postalCode")) or "")[:5]
+    fields["phone"] = str(value(contact.get("schema:telephone")) or "")
+    fields["email"] = str(value(contact.get("schema:email")) or "")
+    fields["website"] = str(value(contact.get("foaf:homepage")) or "")
+    if value(obj.get("allowedPersons")) is not None:
+        fields["capacity_persons"] = int(value(obj.get("allowedPersons")))
+    latitude, longitude = coordinates(
+        value(geo.get("schema:latitude")),
+        value(geo.get("schema:longitude")),
+        _("The record has no valid coordinates (schema:geo)."),
+    )
+    labels = [str(value(r.get("hasReviewValue")) or "") for r in as_list(obj.get("hasReview")) if isinstance(r, dict)]
     return {
         "source_id": source_id,
         "updated": str(obj.get("lastUpdateDatatourisme") or ""),
         "name": name,
-        "types": [short_class(t) for t in _list(obj.get("@type"))],
-        "insee": str(city.get("insee") or ""),
-        "city": str(one(address.get("schema:addressLocality")) or ""),
+        "types": [short_class(t) for t in as_list(obj.get("@type"))],
+        "insee": str(value(city.get("insee")) or ""),
+        "city": str(value(address.get("schema:addressLocality")) or ""),
         "latitude": latitude,
         "longitude": longitude,
         "fields": fields,
-        "periods": _merged(_opening_hours(place) + _event_periods(obj)),
+        "periods": merged(_periods(obj, place)),
+        "prices": _prices(obj),
+        # ACVS's own labels, by the IRI its export gives them; the national flux's are not ACVS's.
+        "labels": [iri.rsplit(ACVS_LABELS, 1)[1] for iri in labels if ACVS_LABELS in iri],
     }
 
 
-def _merged(periods: list[dict]) -> list[dict]:
-    """DATAtourisme gives one specification per weekday: same dates and hours become one period of several days."""
-    merged: dict[tuple, set] = {}
-    for p in periods:
-        if p["end_date"] < p["start_date"]:  # a period that ends before it starts says nothing usable
-            continue
-        merged.setdefault((p["start_date"], p["end_date"], p["opens"], p["closes"]), set()).update(p["weekdays"])
-    return [{"start_date": s, "end_date": e, "weekdays": sorted(days), "opens": o, "closes": c}
-            for (s, e, o, c), days in sorted(merged.items(), key=lambda i: tuple(map(str, i[0])))]  # fmt: skip
-
-
-def _list(value) -> list:
-    return value if isinstance(value, list) else [value] if value else []
-
-
-def _date(value) -> str | None:
-    try:
-        return datetime.date.fromisoformat(str(value)[:10]).isoformat()
-    except ValueError:
-        return None
-
-
-def _time(value) -> str | None:
-    try:
-        return datetime.time.fromisoformat(str(value)).isoformat() if value else None
-    except ValueError:
-        return None
-
-
-def _row(start: str, end: str, days: list[int], opens, closes) -> dict:
-    opens, closes = _time(opens), _time(closes)
-    if not (opens and closes and closes > opens):  # past midnight or half given: the dates still say when it is open
-        opens = closes = None
-    return {"start_date": start, "end_date": end, "weekdays": days, "opens": opens, "closes": closes}
+def _periods(obj: dict, place: dict) -> list[dict]:
+    """Opening hours, and an event's dates that no opening hours already give (ACVS exports an event's schedule
+    both ways)."""
+    hours = _opening_hours(place)
+    dated = {(p["start_date"], p["end_date"]) for p in hours}
+    return hours + [p for p in _event_periods(obj) if (p["start_date"], p["end_date"]) not in dated]
 
 
 def _opening_hours(place: dict) -> list[dict]:
     """Simple opening periods: a date range, some weekdays, one opening and closing time each."""
     periods = []
-    for spec in _list(place.get("schema:openingHoursSpecification")):
-        start, end = _date(spec.get("schema:validFrom")), _date(spec.get("schema:validThrough"))
+    for spec in as_list(place.get("schema:openingHoursSpecification")):
+        start, end = iso_date(value(spec.get("schema:validFrom"))), iso_date(value(spec.get("schema:validThrough")))
         if not start or not end:
             continue
-        names = [short_class(d.get("@id", "")) for d in _list(spec.get("schema:dayOfWeek")) if isinstance(d, dict)]
+        names = [short_class(d.get("@id", "")) for d in as_list(spec.get("schema:dayOfWeek")) if isinstance(d, dict)]
         days = sorted({DAYS[n] for n in names if n in DAYS}) or ALL_DAYS
-        periods.append(_row(start, end, days, spec.get("schema:opens"), spec.get("schema:closes")))
+        note = text(spec.get("additionalInformation")).get("fr", "")[:200]
+        opens, closes = value(spec.get("schema:opens")), value(spec.get("schema:closes"))
+        periods.append(period(start, end, days, opens, closes, note))
     return periods
 
 
 def _event_periods(obj: dict) -> list[dict]:
     periods = []
-    for period in _list(obj.get("takesPlaceAt")):
-        start, end = _date(period.get("startDate")), _date(period.get("endDate"))
+    for when in as_list(obj.get("takesPlaceAt")):
+        start, end = iso_date(value(when.get("startDate"))), iso_date(value(when.get("endDate")))
         if start and end:
-            periods.append(_row(start, end, ALL_DAYS, period.get("startTime"), period.get("endTime")))
+            periods.append(period(start, end, ALL_DAYS, value(when.get("startTime")), value(when.get("endTime"))))
     return periods
+
+
+def _prices(obj: dict) -> list[dict]:
+    """Rates in euros with a lowest price; ACVS's export names each "label (unit)", read back into both."""
+    prices = []
+    for sale in as_list(obj.get("offers")):
+        for spec in as_list(sale.get("schema:priceSpecification") if isinstance(sale, dict) else None):
+            amounts = [value(spec.get(f"schema:{bound}Price")) for bound in ("min", "max")]
+            amounts = [float(a) for a in amounts if a is not None]
+            if not amounts or (value(spec.get("schema:priceCurrency")) or "EUR") != "EUR":
+                continue
+            # Real fluxes give a maximum alone, or one lower than the minimum: the range is what they mean.
+            low, high = min(amounts), max(amounts)
+            label, unit = _label_and_unit(text(spec.get("additionalInformation")).get("fr", ""))
+            prices.append({"label": label[:150] or _("Rate"), "unit": unit, "min_amount": f"{low:.2f}",
+                           "max_amount": f"{high:.2f}" if len(amounts) > 1 else None})  # fmt: skip
+    return prices
+
+
+def _label_and_unit(information: str) -> tuple[str, str]:
+    for unit, names in _unit_names().items():
+        for name in names:
+            if information.endswith(f" ({name})"):
+                return information[: -len(name) - 3], unit
+    return information, Price.Unit.PERSON
+
+
+@functools.cache
+def _unit_names() -> dict[str, set[str]]:
+    names = {}
+    for language in ("fr", "en"):
+        with translation.override(language):
+            for unit in Price.Unit:
+                names.setdefault(unit.value, set()).add(str(unit.label))
+    return names
+
+
+CONNECTOR = Connector(
+    code="datatourisme",
+    label="DATAtourisme",
+    extensions=(".json", ".jsonld", ".zip"),
+    help_text=gettext_lazy("One JSON-LD object, a JSON list of objects, or a flux archive (.zip)."),
+    read=read,
+    map=map_poi,
+    describe=describe,
+)

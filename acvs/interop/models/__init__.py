@@ -1,3 +1,3 @@
-from .importing import ImportedRecord, ImportRun
+from .importing import ImportedProvider, ImportedRecord, ImportRun, LegacySource, Source
 
-__all__ = ["ImportRun", "ImportedRecord"]
+__all__ = ["ImportRun", "ImportedProvider", "ImportedRecord", "LegacySource", "Source"]

@@ -103,6 +103,8 @@ class Offer(Tracked):
             models.Index(fields=["commune", "status", "name", "id"], name="offer_commune_status_name"),
             # The default listing (published offers by name) without reading the whole table.
             models.Index(fields=["name", "id"], condition=Q(status="published"), name="offer_published_name"),
+            # Synchronisation (the API's updated_since, the feeds): the offers changed since a moment, a few of many.
+            models.Index(fields=["updated_at"], name="offer_updated_at"),
         ]
         constraints = [
             models.CheckConstraint(

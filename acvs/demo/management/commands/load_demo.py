@@ -17,10 +17,17 @@ class Command(BaseCommand):
         parser.add_argument("--offers", type=int, default=3000, help="Number of offers to create (default 3000).")
         parser.add_argument("--reset", action="store_true", help="Delete the previous demo data first.")
         parser.add_argument("--no-photos", action="store_true", help="Do not draw and attach illustrations.")
+        parser.add_argument(
+            "--years",
+            type=int,
+            default=2,
+            help="Years of counter activity up to today (default 2: the observatory "
+            "compares a year with the one before).",
+        )
 
-    def handle(self, *args, offers, reset, no_photos, **options):
+    def handle(self, *args, offers, reset, no_photos, years, **options):
         started = time.monotonic()
-        summary = loader.load(count=offers, reset=reset, with_photos=not no_photos)
+        summary = loader.load(count=offers, reset=reset, with_photos=not no_photos, years=years)
         if summary is None:
             self.stdout.write(
                 self.style.WARNING("Demo data already loaded (office 'cavalaire' exists): nothing done. Use --reset.")

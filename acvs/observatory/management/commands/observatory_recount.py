@@ -8,7 +8,10 @@ from acvs.observatory import services
 
 
 class Command(BaseCommand):
-    help = "Rebuild every office's daily and monthly figures from its requests and visitor counts."
+    help = (
+        "Rebuild every office's daily and monthly figures from its requests and visitor counts, and (without "
+        "--office) the published offers per département and type."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--office", type=int, action="append", help="Only this office's id (repeatable).")

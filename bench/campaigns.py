@@ -1,0 +1,251 @@
+"""Campaigns benchmark: a campaign's sending, as the worker does it, to a local SMTP sink, side by side in one run
+with a bare smtplib loop sending the same messages, pre-rendered, over one connection to the same sink.
+
+    uv run python bench/campaigns.py                     # 100,000 recipients, PostgreSQL acvs_campaigns_bench
+    uv run python bench/campaigns.py --recipients 20000 --reuse --compare bench/baseline-campaigns.json
+    uv run python bench/campaigns.py --recipients 2000 --profile     # where the sending's time goes (cProfile)
+
+The sending keeps its guarantees while measured: one SMTP transaction per message, each row handed over
+("sending", committed) before it and recorded sent after (acvs/campaigns/sending.py), tracking on (open pixel and
+signed click links in every message). The sink (aiosmtpd's Sink handler, which discards) runs in its own process.
+The smtplib loop sends the first --baseline messages, made beforehand by the same composer (bytes in memory), and is
+timed right after the campaign, against the same sink. Targets (issue 13): >= 1,000 messages/s and >= half the
+smtplib loop's rate. --save-baseline FILE writes the figures; --compare FILE prints the deltas and exits 1 when the
+campaign's rate or the ratio is more than 20 % worse.
+"""
+
+import argparse
+import cProfile
+import datetime
+import json
+import os
+import platform
+import pstats
+import smtplib
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[0] = str(ROOT)  # import acvs and bench as packages
+
+from bench.search import create_pg_database  # noqa: E402
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/acvs_campaigns_bench"
+OFFICE_SLUG = "bench-campaigns"
+REGRESSION = 0.20
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
+    parser.add_argument("--recipients", type=int, default=100_000)
+    parser.add_argument("--baseline", type=int, default=20_000, help="messages the bare smtplib loop sends")
+    parser.add_argument("--reuse", action="store_true", help="keep the contacts when their count matches")
+    parser.add_argument("--profile", action="store_true", help="profile the campaign's sending (cProfile, top 25)")
+    parser.add_argument("--save-baseline", metavar="FILE", help="write the figures as JSON")
+    parser.add_argument("--compare", metavar="FILE", help="compare with a saved baseline; exit 1 on a regression")
+    return parser.parse_args(argv)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_sink(port: int) -> subprocess.Popen:
+    command = [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Sink"]
+    sink = subprocess.Popen(command)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return sink
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("the SMTP sink did not start")
+
+
+def prepare(count: int, reuse: bool):
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+    from django_scopes import scopes_disabled
+
+    from acvs.contacts.models import ConsentEvent, ConsentMethod, Contact, ContactEmail, Segment
+    from acvs.network.models import Department, Office
+    from bench import dataset
+
+    call_command("migrate", verbosity=0, interactive=False)
+    if Department.objects.count() < 100:
+        dataset.load_departments()
+    with scopes_disabled():
+        office, _created = Office.objects.get_or_create(
+            slug=OFFICE_SLUG,
+            defaults={"name": "Office de tourisme du banc d’essai", "kind": Office.Kind.OT,
+                      "department": Department.objects.get(code="83")},
+        )  # fmt: skip
+        if not (reuse and Contact.objects.filter(office=office).count() == count):
+            print(f"Writing {count:,} contacts, their addresses and consents ...", flush=True)
+            ConsentEvent.objects.filter(office=office)._raw_delete(ConsentEvent.objects.db)
+            Contact.objects.filter(office=office).delete()
+            now = timezone.now()
+            for start in range(0, count, 10_000):
+                contacts = Contact.objects.bulk_create(
+                    [
+                        Contact(office=office, name=f"Invité {i}", language="fr")
+                        for i in range(start, min(count, start + 10_000))
+                    ]
+                )
+                ContactEmail.objects.bulk_create(
+                    [ContactEmail(office=office, contact=c, email=f"guest{c.pk}@example.org") for c in contacts]
+                )
+                ConsentEvent.objects.bulk_create(
+                    [ConsentEvent(office=office, contact=c, purpose="newsletter", given=True, at=now,
+                                  method=ConsentMethod.IMPORT, origin="bench", text="Oui.") for c in contacts]
+                )  # fmt: skip
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("VACUUM ANALYZE")
+        segment, _created = Segment.objects.get_or_create(
+            office=office, name="Lettre", defaults={"criteria": {"consent": "newsletter"}}
+        )
+    return office, segment
+
+
+def make_campaign(office, segment):
+    from django.utils import timezone
+    from django_scopes import scopes_disabled
+
+    from acvs.campaigns.models import Block, Campaign
+
+    with scopes_disabled():
+        Campaign.objects.filter(office=office).delete()
+        campaign = Campaign.objects.create(
+            office=office, name="Banc d’essai", subjects={"fr": "Nouvelles de {office_name}"},
+            status=Campaign.Status.SCHEDULED, scheduled_at=timezone.now(), site_url="https://acvs.example",
+        )  # fmt: skip
+        campaign.segments.set([segment])
+        Block.objects.bulk_create([
+            Block(campaign=campaign, language="fr", position=0, kind="title", text="Bonjour {name}"),
+            Block(campaign=campaign, language="fr", position=1, kind="text",
+                  text="Le marché de printemps revient sur le port, tous les samedis matin.\nÀ bientôt !"),
+            Block(campaign=campaign, language="fr", position=2, kind="button", text="Le programme",
+                  url="https://acvs.example/programme"),
+        ])  # fmt: skip
+    return campaign
+
+
+def bare_loop(port: int, messages: list[tuple[str, list[str], bytes]]) -> float:
+    """Messages per second of smtplib alone: one connection, one sendmail per message, nothing else."""
+    server = smtplib.SMTP("127.0.0.1", port)
+    started = time.perf_counter()
+    for sender, recipients, data in messages:
+        server.sendmail(sender, recipients, data)
+    rate = len(messages) / (time.perf_counter() - started)
+    server.quit()
+    return rate
+
+
+def compare(results: dict, path: Path) -> bool:
+    baseline = json.loads(path.read_text(encoding="utf-8"))["results"]
+    print(f"\nCompared with {path}:")
+    regressed = False
+    for key in ("campaign_per_s", "bare_per_s", "ratio"):
+        old, new = baseline.get(key), results[key]
+        if not old:
+            continue
+        delta = (new - old) / old
+        bad = key != "bare_per_s" and -delta > REGRESSION
+        regressed |= bad
+        print(f"  {key:<15} {old:,.2f} -> {new:,.2f} ({delta:+.0%})  {'REGRESSION' if bad else 'ok'}")
+    return regressed
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "acvs.settings"
+    os.environ.setdefault("ACVS_ENV", "development")
+    os.environ["DATABASE_URL"] = args.database_url
+    if args.database_url.startswith("postgres"):
+        create_pg_database(args.database_url)
+    port = free_port()
+    os.environ |= {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(port)}
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django_scopes import scopes_disabled
+
+    from acvs.campaigns import compose, render, sending
+    from acvs.campaigns.models import Campaign, Recipient
+    from acvs.core.tenancy import scope_for
+    from acvs.mailing import verp
+
+    settings.ACVS_CAMPAIGN_RATE = 10**9  # no throttle: the benchmark measures the sending itself
+    settings.ACVS_BOUNCES_ADDRESS = "bounces@acvs.example"  # a VERP return path per message, as in production
+    office, segment = prepare(args.recipients, args.reuse)
+    campaign = make_campaign(office, segment)
+    sink = start_sink(port)
+    try:
+        with scope_for(office=office):
+            started = time.perf_counter()
+            sending.materialise(Campaign.objects.select_related("office").get(pk=campaign.pk))
+            materialised = time.perf_counter() - started
+            profiler = cProfile.Profile() if args.profile else None
+            started = time.perf_counter()
+            if profiler:
+                profiler.enable()
+            outcome = sending.campaign_run(campaign.pk)
+            elapsed = time.perf_counter() - started
+            if profiler:
+                profiler.disable()
+        with scopes_disabled():
+            sent = Recipient.objects.filter(campaign=campaign, status=Recipient.Status.SENT).count()
+            campaign = Campaign.objects.select_related("office").get(pk=campaign.pk)
+            composer = compose.Composer(campaign, render.render_all(campaign, campaign.site_url))
+            rows = list(Recipient.objects.filter(campaign=campaign).order_by("pk")[: args.baseline])
+        if outcome != "sent" or sent != args.recipients:
+            raise SystemExit(f"The campaign did not finish: {outcome}, {sent:,} sent")
+        ours = sent / elapsed
+        # The same messages, made beforehand (not timed): the bare loop only sends.
+        messages = [
+            (verp.return_path("campaign", row.pk), [row.email],
+             composer.message(pk=row.pk, email=row.email, name=row.email.partition("@")[0], language=row.language,
+                              message_id=row.message_id, track=True))
+            for row in rows
+        ]  # fmt: skip
+        bare = bare_loop(port, messages)
+    finally:
+        sink.terminate()
+        sink.wait(timeout=10)
+
+    ratio = ours / bare
+    print(f"Recipients materialised: {args.recipients:,} in {materialised:.1f} s")
+    print(f"Campaign sending (ACVS): {sent:,} messages in {elapsed:.1f} s = {ours:,.0f} messages/s")
+    print(f"Bare smtplib loop:       {len(messages):,} pre-rendered messages = {bare:,.0f} messages/s")
+    verdict = "ok" if ours >= 1000 else "SLOW"
+    print(f"Ratio ACVS / smtplib: {ratio:.2f} (target >= 0.5); rate {verdict} (target >= 1,000/s)")
+    meta = {
+        "recipients": args.recipients, "baseline_messages": len(messages), "database": connection.vendor,
+        "date": datetime.date.today().isoformat(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
+    }  # fmt: skip
+    print(f"{meta['database']}, {meta['machine']}, {meta['date']}")
+    if profiler:
+        print()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+    results = {"campaign_per_s": round(ours, 1), "bare_per_s": round(bare, 1), "ratio": round(ratio, 3)}
+    regressed = compare(results, Path(args.compare)) if args.compare else False
+    if args.save_baseline:
+        Path(args.save_baseline).write_text(json.dumps({"meta": meta, "results": results}, indent=2) + "\n")
+        print(f"\nFigures saved to {args.save_baseline}")
+    return 0 if ours >= 1000 and ratio >= 0.5 and not regressed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

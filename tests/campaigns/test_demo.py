@@ -1,0 +1,42 @@
+"""The demo's campaigns: one sent last spring with its recipients, one planned, one draft, per demo office."""
+
+import datetime
+import random
+
+import pytest
+from django.db import transaction
+
+from acvs.campaigns.models import Campaign, Recipient
+from acvs.contacts.models import ConsentEvent
+from acvs.demo import campaigns as demo_campaigns
+from acvs.demo import contacts as demo_contacts
+from acvs.demo import desk as demo_desk
+from acvs.demo import network
+
+
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        offices = network.create_offices()
+        users = network.create_users(random.Random(1), offices)
+        demo_desk.fill(random.Random(2026), offices, users, today=datetime.date(2026, 12, 3))
+        demo_contacts.fill(random.Random(2026), offices)
+        made = demo_campaigns.fill(random.Random(2026), offices, users)
+        yield made
+        transaction.set_rollback(True)
+
+
+def test_each_demo_office_has_a_sent_a_planned_and_a_draft_campaign(loaded, db):
+    assert loaded == 9
+    sent = Campaign.objects.filter(status=Campaign.Status.SENT)
+    assert sent.count() == 3
+    assert Campaign.objects.filter(status=Campaign.Status.SCHEDULED).count() == 3
+    for campaign in sent:
+        recipients = Recipient.objects.filter(campaign=campaign)
+        assert recipients.count() >= 10
+        assert recipients.filter(status=Recipient.Status.SENT).count() > recipients.count() / 2
+        # Only contacts who accepted the newsletter, of the campaign's own office.
+        contacts = set(recipients.values_list("contact", flat=True))
+        assert set(ConsentEvent.objects.filter(contact__in=contacts, purpose="newsletter", given=True).values_list(
+            "contact", flat=True)) == contacts  # fmt: skip
+        assert set(recipients.values_list("contact__office", flat=True)) == {campaign.office_id}
