@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from acvs.core.models import AuditEntry
-from acvs.interop.importing import datatourisme, services
+from acvs.interop.importing import base, datatourisme, services
 from acvs.interop.models import ImportedRecord, ImportRun
 from acvs.network.models import Role
 from acvs.offer.models import Offer
@@ -20,10 +20,11 @@ SAMPLES = Path(__file__).resolve().parent / "samples"
 
 
 def zipped(files: dict[str, bytes]) -> bytes:
+    """A zip with a fixed date: its bytes name a parametrized test, which every xdist worker must collect alike."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, content in files.items():
-            archive.writestr(name, content)
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), content)
     return buffer.getvalue()
 
 
@@ -180,7 +181,7 @@ def test_the_pages_check_then_import_the_2024_flux(client, manager):
     assert response["Location"] == reverse("interop:import_run", args=[run.pk])
     page = client.get(response["Location"]).content.decode()
     assert "CHÂTEAU ET REMPARTS DE LA CITÉ" in page
-    assert "Rien n’a encore été écrit" in page
+    assert "Rien n’a encore été enregistré" in page
     assert not Offer.objects.exists()
 
     response = client.post(reverse("interop:import_commit", args=[run.pk]))
@@ -202,6 +203,7 @@ def test_the_pages_check_then_import_the_2024_flux(client, manager):
         ("poi.json", "é".encode("latin-1"), "UTF-8"),
         ("poi.txt", b"{}", ".json, .jsonld ou .zip"),
     ],
+    ids=["broken-json", "truncated-zip", "latin-1", "wrong-extension"],
 )
 def test_a_broken_file_is_refused_with_its_reason(client, manager, name, content, message):
     client.force_login(manager)
@@ -238,7 +240,7 @@ def test_the_2020_flux_in_the_older_namespace_is_imported(m):
 
 
 def test_a_flux_over_the_limit_is_refused_whole(client, manager, monkeypatch):
-    monkeypatch.setattr(datatourisme, "MAX_RECORDS", 4)
+    monkeypatch.setattr(base, "MAX_RECORDS", 4)
     client.force_login(manager)
     response = post_file(client, "flux-2024.zip", flux_2024())
     assert response.status_code == 400
