@@ -216,3 +216,19 @@ def test_another_office_cannot_settle_a_conflict_on_a_whole(client, m, edited, c
     offer = Offer.objects.get(pk=edited.pk)
     assert offer.version == edited.version
     assert whole(offer, "periods") == whole(edited, "periods")
+
+
+def test_a_provenance_without_the_source_s_wholes_has_them_recorded_without_touching_the_offer(m):
+    run_of(m, objects_2023())
+    record = ImportedRecord.objects.get(source_id__endswith="/005424b9-231a-3735-b357-b13d2e2f661a")
+    expected = {name: record.values[name]["source"] for name in SOURCE}
+    assert all(expected.values())
+    record.values = {**record.values, **{name: {**record.values[name], "source": ""} for name in SOURCE}}
+    record.save()  # as written before the source's form of the wholes was kept
+    version = record.offer.version
+    run = run_of(m, objects_2023())
+    assert [line["action"] for line in run.report] == ["unchanged"] * 10
+    assert not conflicts(run)
+    record.refresh_from_db()
+    assert {name: record.values[name]["source"] for name in SOURCE} == expected
+    assert Offer.objects.get(pk=record.offer_id).version == version

@@ -544,7 +544,7 @@ def _summary(name: str, items: list, full: bool = False) -> str:
         if name == "periods":
             rows.sort(key=lambda p: (p.start_date, p.end_date, p.opens or datetime.time.min))
         else:
-            rows.sort(key=lambda p: (p.min_amount, p.label))
+            rows.sort(key=lambda p: (p.min_amount or 0, p.label))
         lines = [text(row) for row in rows]
     if not full and len(lines) > SUMMARY_LINES:
         more = len(lines) - SUMMARY_LINES
