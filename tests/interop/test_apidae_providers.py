@@ -177,7 +177,9 @@ def test_a_provider_field_changed_on_both_sides_is_listed_then_the_source_s_is_t
     assert [c["field"] for c in entry.changes] == ["email"]
     run.refresh_from_db()
     assert run.counts()["conflicts"] == 0
-    assert client.post(reverse("interop:import_conflict", args=[run.pk]), data).status_code == 400  # settled
+    refused = client.post(reverse("interop:import_conflict", args=[run.pk]), data)  # settled: said on the page
+    assert refused.status_code == 400
+    assert "Il n’y a pas de tel conflit à régler." in refused.content.decode()
     # Settled: the same source again is no conflict and changes nothing.
     again = committed(m, email_changed("new@toto.example"))
     assert actions(again) == ["unchanged", "unchanged"]
