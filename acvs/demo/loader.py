@@ -30,6 +30,7 @@ from . import bounces as demo_bounces
 from . import campaigns as demo_campaigns
 from . import contact_imports as demo_contact_imports
 from . import contacts as demo_contacts
+from . import imports as demo_imports
 from . import desk as demo_desk
 from . import documentation as demo_documentation
 from . import mailing as demo_mailing
@@ -96,6 +97,7 @@ def load(count: int = 3000, reset: bool = False, with_photos: bool = True, years
         demo_optin.fill(random.Random(SEED), offices)
         demo_rights.fill(offices)
         demo_api.fill(offices, users)
+        demo_imports.fill(offices, users)
     return summary()
 
 

@@ -9,8 +9,10 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from django.urls import reverse
 
 from acvs.demo.network import OFFICES, PASSWORD, USERS
+from acvs.interop.models import ImportRun
 from acvs.network.models import Office, Role, User
 from acvs.network.reference import DATA_DIR
 from acvs.offer.models import Offer, OfferPhoto, OfferType, Status
@@ -143,6 +145,17 @@ def test_offices_have_api_tokens_their_manager_sees(demo, client):
     page = client.get(reverse("api:tokens")).content.decode()
     assert "Centrale de réservation des meublés" in page
     assert "Site web de l'office" in page or "Site web de l&#x27;office" in page
+
+
+def test_the_imports_page_shows_a_run_with_its_refusal_and_a_conflict_to_settle(demo, client):
+    client.force_login(User.objects.get(username="direction.cavalaire"))
+    assert "datatourisme-paca-cavalaire.jsonld" in client.get(reverse("interop:import_start")).text
+    run = ImportRun.objects.get()
+    assert run.status == ImportRun.Status.COMMITTED
+    page = client.get(reverse("interop:import_run", args=[run.pk])).text
+    assert "Seul l’office propriétaire peut modifier cette offre." in page  # Gréoux's offer, left out
+    assert "Nouveau pour la saison 2027 : " in page  # the base's newer text, for the office to settle
+    assert 'name="choice" value="accept"' in page
 
 
 def test_loading_twice_does_nothing_unless_reset(demo):
