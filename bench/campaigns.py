@@ -60,8 +60,11 @@ def parse_args(argv):
     parser.add_argument("--counter", action="store_true", help="time the counter's recording alone, then during it")
     parser.add_argument("--counter-clients", type=int, default=2, help="agents recording at the counter (2)")
     parser.add_argument("--counter-seconds", type=float, default=15.0, help="the counter alone, seconds (15)")
-    parser.add_argument("--nice-sink", action="store_true",
-                        help="with --counter, the sink as low in priority as the sending (ACVS_CAMPAIGN_NICE)")
+    parser.add_argument(
+        "--nice-sink",
+        action="store_true",
+        help="with --counter, the sink as low in priority as the sending (ACVS_CAMPAIGN_NICE)",
+    )
     parser.add_argument("--save-baseline", metavar="FILE", help="write the figures as JSON")
     parser.add_argument("--compare", metavar="FILE", help="compare with a saved baseline; exit 1 on a regression")
     return parser.parse_args(argv)
@@ -330,8 +333,10 @@ def main(argv=None) -> int:
     ratio = ours / bare
     print(f"Recipients materialised: {args.recipients:,} in {materialised:.1f} s")
     print(f"Campaign sending (ACVS): {sent:,} messages in {elapsed:.1f} s = {ours:,.0f} messages/s")
-    print(f"Bare smtplib loop:       {len(messages):,} pre-rendered messages = {bare:,.0f} messages/s "
-          f"(before {bare_before:,.0f}, after {bare_after:,.0f})")
+    print(
+        f"Bare smtplib loop:       {len(messages):,} pre-rendered messages = {bare:,.0f} messages/s "
+        f"(before {bare_before:,.0f}, after {bare_after:,.0f})"
+    )
     verdict = "ok" if ours >= 1000 else "SLOW"
     print(f"Ratio ACVS / smtplib: {ratio:.2f} (target >= 0.5); rate {verdict} (target >= 1,000/s)")
     meta = {
@@ -353,8 +358,11 @@ def main(argv=None) -> int:
             print(f"Counter {label:<14} {c['posts']:,} recorded, {c['per_s']:.0f}/s, "
                   f"POST p50 {c['p50']:.1f} ms, p95 {c['p95']:.1f} ms")  # fmt: skip
         print(f"Counter p95 while sending / alone: {slower:.2f} (target <= {1 + REGRESSION:.2f})")
-        results |= {"counter_p95_alone": round(counter_alone["p95"], 2),
-                    "counter_p95_sending": round(counter_during["p95"], 2), "counter_p95_ratio": round(slower, 3)}
+        results |= {
+            "counter_p95_alone": round(counter_alone["p95"], 2),
+            "counter_p95_sending": round(counter_during["p95"], 2),
+            "counter_p95_ratio": round(slower, 3),
+        }
         meta["counter_clients"] = args.counter_clients
     regressed = compare(results, Path(args.compare)) if args.compare else False
     if args.save_baseline:
