@@ -218,7 +218,7 @@ class CounterLoad:
             agent.join(timeout=10)
         posts = [x for posts, _ in collected for x in posts]
         errors = [x for _, errors in collected for x in errors]
-        if len(posts) < 20 or errors:
+        if len(posts) < 10 or errors:
             raise SystemExit(f"The counter's agents: {len(posts)} recorded, errors {errors[:3]}")
         from bench.search import quantiles
 
