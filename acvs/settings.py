@@ -375,6 +375,9 @@ ACVS_SITE_URL = envstr("ACVS_SITE_URL", "http://127.0.0.1:8000")
 ACVS_CAMPAIGN_RATE = envint("ACVS_CAMPAIGN_RATE", 20)
 ACVS_CAMPAIGN_ATTEMPTS = envint("ACVS_CAMPAIGN_ATTEMPTS", 3)
 ACVS_CAMPAIGN_RETRY_SECONDS = envint("ACVS_CAMPAIGN_RETRY_SECONDS", 600)
+# How much lower than the web servers' the sending's CPU priority is (nice increment of the worker's thread while it
+# sends; 0: unchanged): the counter and the other pages keep the CPU first on a machine shared with the worker.
+ACVS_CAMPAIGN_NICE = envint("ACVS_CAMPAIGN_NICE", 10)
 
 LOGGING = {
     "version": 1,

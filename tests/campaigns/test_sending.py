@@ -155,3 +155,23 @@ def test_a_dead_runs_journal_tells_what_the_server_had(agent, campaign):
         Status.SENT, Status.SENT, Status.UNCERTAIN, Status.QUEUED, Status.UNCERTAIN, Status.UNCERTAIN,
     ]  # fmt: skip
     assert not journal.exists()
+
+
+def test_the_sending_runs_at_a_lower_cpu_priority_than_the_pages(campaign, monkeypatch, settings):
+    """The sending's thread is niced by ACVS_CAMPAIGN_NICE while it sends (the counter keeps the CPU first), and put
+    back afterwards when the system allows it (root, or CAP_SYS_NICE)."""
+    import os
+    import threading
+
+    thread = threading.get_native_id()
+    before = os.getpriority(os.PRIO_PROCESS, thread)
+    seen = []
+    monkeypatch.setattr(sending, "_run", lambda pk: seen.append(os.getpriority(os.PRIO_PROCESS, thread)) or "sent")
+    settings.ACVS_CAMPAIGN_NICE = 3
+    assert sending.campaign_run(campaign.pk) == "sent"
+    assert seen == [min(before + 3, 19)]
+    if os.geteuid() == 0:
+        assert os.getpriority(os.PRIO_PROCESS, thread) == before
+    settings.ACVS_CAMPAIGN_NICE = 0
+    sending.campaign_run(campaign.pk)
+    assert seen[-1] == os.getpriority(os.PRIO_PROCESS, thread)
