@@ -30,9 +30,9 @@ from . import bounces as demo_bounces
 from . import campaigns as demo_campaigns
 from . import contact_imports as demo_contact_imports
 from . import contacts as demo_contacts
-from . import imports as demo_imports
 from . import desk as demo_desk
 from . import documentation as demo_documentation
+from . import imports as demo_imports
 from . import mailing as demo_mailing
 from . import network, photos
 from . import optin as demo_optin
