@@ -151,10 +151,26 @@ def theme_type_suggestions() -> dict[int, list[int]]:
     }
 
 
-def todays_requests(day: datetime.date | None = None):
-    """The requests recorded at the counter today, latest first."""
+TODAY_SHOWN = 15
+
+
+@dataclass(frozen=True)
+class Today:
+    """The counter's requests of the day: how many, and the latest few (every recording redraws them: in August an
+    office records hundreds a day, and drawing them all made each recording slower than the one before)."""
+
+    count: int
+    latest: list
+    day: datetime.date
+
+
+def todays_requests(day: datetime.date | None = None) -> Today:
+    """The requests recorded at the counter today: their number and the latest `TODAY_SHOWN`, latest first."""
+    day = day or timezone.localdate()
     start, end = today_bounds(day)
-    return requests().filter(channel="counter", received_at__gte=start, received_at__lt=end)
+    qs = requests().filter(channel="counter", received_at__gte=start, received_at__lt=end)
+    latest = list(qs[:TODAY_SHOWN])
+    return Today(count=len(latest) if len(latest) < TODAY_SHOWN else qs.count(), latest=latest, day=day)
 
 
 def family_types():

@@ -402,3 +402,26 @@ def test_counter_lists_todays_requests_with_the_advice_link(client, agent, make_
     assert reverse("desk:advise", args=[recorded.pk]) in body
     assert "Conseiller" in body
     assert reverse("desk:advise", args=[made.pk]) in body  # today's list, refreshed
+
+
+def test_todays_list_shows_the_latest_requests_and_links_to_all_of_them(client, agent, make_request):
+    """A busy day's counter redraws only the latest requests with the day's total: recording stays as fast at the
+    two hundredth request as at the first."""
+    from acvs.desk.selectors import TODAY_SHOWN
+
+    client.force_login(agent)
+    made = [make_request() for _ in range(TODAY_SHOWN + 2)]
+    response = client.post(reverse("desk:counter"), counter_payload(), HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    total = len(made) + 1
+    assert f"Aujourd’hui : {total} demandes" in body or f"Today: {total} requests" in body
+    recorded = VisitorRequest.objects.latest("id")
+    shown = [r.pk for r in made[-(TODAY_SHOWN - 1) :]] + [recorded.pk]
+    for pk in shown:
+        assert reverse("desk:detail", args=[pk]) in body
+    for r in made[: len(made) - (TODAY_SHOWN - 1)]:
+        assert reverse("desk:detail", args=[r.pk]) not in body
+    link = re.search(r'href="([^"]+)" id="todays-all"', body).group(1).replace("&amp;", "&")
+    listed = client.get(link)
+    assert listed.status_code == 200
+    assert all(reverse("desk:detail", args=[r.pk]) in listed.content.decode() for r in made[:3])
