@@ -283,7 +283,7 @@ def _resolve(record: dict, membership: Membership, context: _Context, source: st
         return _line(record, "refused", _("Unknown commune (INSEE code “%(insee)s”, %(city)s).") % record)
     digest = _digest(record)
     if (same := context.unchanged(record, digest, membership)) is not None:
-        return _line(record, "unchanged", offer=Offer(pk=same))  # as last applied: the offer stays as it is
+        return {**_line(record, "unchanged"), "offer": same}  # as last applied: the offer stays as it is
     positioned = record["latitude"] is not None  # a former base may give none: the commune's centre then
     data = OfferData(
         fields={
