@@ -237,9 +237,11 @@ class _Context:
 DIGESTS_AT_ONCE = 5000
 
 
-def _digest(record: dict) -> str:
-    """A hash of the record as mapped (its place in the file aside): the same digest, the same record."""
+def _digest(record: dict, types: list[OfferType]) -> str:
+    """A hash of the record as mapped (its place in the file aside) and of the types ACVS knows it by (a type the
+    base learns later changes it): the same digest, the same record."""
     form = {key: value for key, value in record.items() if key not in {"line", "file"}}
+    form["known_types"] = [t.code for t in types]
     return hashlib.sha256(json.dumps(form, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -281,7 +283,7 @@ def _resolve(record: dict, membership: Membership, context: _Context, source: st
     commune = context.communes.get(record["insee"])
     if commune is None:
         return _line(record, "refused", _("Unknown commune (INSEE code “%(insee)s”, %(city)s).") % record)
-    digest = _digest(record)
+    digest = _digest(record, types)
     if (same := context.unchanged(record, digest, membership)) is not None:
         return {**_line(record, "unchanged"), "offer": same}  # as last applied: the offer stays as it is
     positioned = record["latitude"] is not None  # a former base may give none: the commune's centre then
