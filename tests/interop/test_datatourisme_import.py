@@ -144,6 +144,22 @@ def test_an_unchanged_record_is_known_by_its_digest_without_comparing_its_offer(
                                 {"fr": ["Escapade Nature (nouveau nom)"]})}))  # fmt: skip
 
 
+def test_a_type_the_base_learns_later_makes_the_same_record_compared_again(m):
+    from acvs.offer.models import OfferType
+
+    first = services.import_prepare(membership=m, name="a.zip", content=objects_2023())
+    services.import_commit(membership=m, run=first, exclude_refused=False)
+    assert not OfferType.objects.filter(code="LodgingBusiness").exists()  # schema:LodgingBusiness, unknown so far
+    OfferType.objects.create(code="LodgingBusiness", label="Hébergement (schema.org)")
+    again = services.import_prepare(membership=m, name="b.zip", content=objects_2023())
+    services.import_commit(membership=m, run=again, exclude_refused=False)
+    # The records that name it are compared in full and take it; the others stay unchanged.
+    updated = {line["offer"] for line in again.report if line["action"] == "updated"}
+    assert updated
+    assert updated == set(Offer.objects.filter(types__code="LodgingBusiness").values_list("pk", flat=True))
+    assert actions(again).count("unchanged") == 10 - len(updated)
+
+
 def test_a_record_twice_in_a_file_is_compared_in_full_the_second_time(m):
     files = objects_2023_files()
     name, content = next(iter(files.items()))
