@@ -38,4 +38,5 @@ if settings.SERVE_MEDIA:
     media_prefix = settings.MEDIA_URL.lstrip("/")
     urlpatterns.append(re_path(rf"^{media_prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}))
 
+handler404 = "acvs.core.errors.page_not_found"
 handler500 = "acvs.core.errors.server_error"

@@ -22,7 +22,7 @@ IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.Immed
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def wait_until(predicate, *, timeout: float = 30, what: str = "the condition"):
+def wait_until(predicate, *, timeout: float = 120, what: str = "the condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()

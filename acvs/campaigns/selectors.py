@@ -19,7 +19,7 @@ from acvs.core import charts
 from acvs.core.tenancy import all_offices
 from acvs.network.models import Office
 
-from .models import Campaign, Event, Recipient
+from .models import Campaign, Event, OfficeSettings, Recipient, TrackingRefusal
 
 EXCLUSIONS = {
     "erased": pgettext_lazy("reason left out", "erased"),
@@ -226,6 +226,14 @@ def figures(campaign: Campaign) -> dict:
         return _figures(campaign)
 
 
+def _unmeasured(recipients) -> int:
+    """Recipients whose opens and clicks are not measured now, by their office's switch or their own refusal
+    (`tracking.measured`'s rule, read as it applies to an open or a click coming in today): a count, never who."""
+    quiet = OfficeSettings.objects.filter(tracking=False).values("office")
+    refused = TrackingRefusal.objects.values("contact")
+    return recipients.filter(Q(contact__office__in=quiet) | Q(contact__in=refused)).count()
+
+
 def _figures(campaign: Campaign) -> dict:
     total = _figures_row(campaign, campaign.recipients.all())
     # An office's campaign by segment (a département's or the network's has none: it reaches consent, not segments).
@@ -246,4 +254,5 @@ def _figures(campaign: Campaign) -> dict:
         bars,
         [str(_("Figure")), str(_("Recipients")), str(_("Share (%)"))],
     )
-    return {"total": total, "segments": segments, "links": links, "chart": chart, "labels": FIGURES}
+    return {"total": total, "segments": segments, "links": links, "chart": chart, "labels": FIGURES,
+            "unmeasured": _unmeasured(campaign.recipients.all())}  # fmt: skip

@@ -33,14 +33,16 @@ def _country_choices():
 class FilterForm(forms.Form):
     q = forms.CharField(label=pgettext_lazy("search field", "Search"), required=False, max_length=200,
                         help_text=_("Name, email, phone or commune."))  # fmt: skip
-    interest = forms.ModelChoiceField(label=_("Interest"), queryset=Theme.objects.all(), required=False)
+    interest = forms.ModelChoiceField(label=_("Interest"), queryset=Theme.objects.all(), required=False,
+                                      empty_label="—")  # fmt: skip
     language = forms.ChoiceField(label=_("Language"), required=False)
     country = forms.ChoiceField(label=_("Country"), required=False)
-    department = forms.ModelChoiceField(label=_("Département"), queryset=Department.objects.all(), required=False)
+    department = forms.ModelChoiceField(label=_("Département"), queryset=Department.objects.all(),
+                                        required=False, empty_label="—")  # fmt: skip
     since = DateField(label=_("Last contact from"), required=False, widget=DateInput())
     until = DateField(label=_("Last contact until"), required=False, widget=DateInput())
     consent = forms.ChoiceField(label=_("Consents to"), required=False, choices=[("", "—"), *Purpose.choices])
-    tag = forms.ModelChoiceField(label=_("Tag"), queryset=None, required=False)
+    tag = forms.ModelChoiceField(label=_("Tag"), queryset=None, required=False, empty_label="—")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

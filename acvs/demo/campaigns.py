@@ -1,5 +1,6 @@
-"""The demo's campaigns: for a few offices, a newsletter sent last spring (its recipients and a few refusals), one
-planned in the coming weeks and a draft; all to a segment of the contacts who accepted the newsletter."""
+"""The demo's campaigns: for a few offices, a newsletter sent last spring (its recipients, a few refusals, the opens
+and clicks of the following days), one planned in the coming weeks and a draft; all to a segment of the contacts who
+accepted the newsletter."""
 
 import datetime
 import random
@@ -8,13 +9,16 @@ from decimal import Decimal
 from django.utils import timezone
 
 from acvs.campaigns import selectors, tasks
-from acvs.campaigns.models import Block, Campaign, Recipient
+from acvs.campaigns.models import Block, Campaign, Event, Recipient
 from acvs.contacts.models import Segment
 from acvs.network.models import Office
 from acvs.offer.models import Offer
 
 OFFICES = ("cavalaire", "greoux-les-bains", "barcelonnette")
 SITE = "http://127.0.0.1:8000"
+BUTTON = "https://www.example.org/agenda"
+# Shares of the delivered messages opened, and of the opened ones followed by a click: a tourist office's usual rates.
+OPENED, CLICKED = 0.38, 0.22
 
 
 def _blocks(campaign: Campaign, title: str, text: str, offers) -> None:
@@ -28,11 +32,28 @@ def _blocks(campaign: Campaign, title: str, text: str, offers) -> None:
             position=3,
             kind=Block.Kind.BUTTON,
             text="Tout le programme",
-            url="https://www.example.org/agenda",
+            url=BUTTON,
         ),  # fmt: skip
     ]
     Block.objects.bulk_create(rows)
     rows[2].offers.set(offers)
+
+
+def _reactions(rng: random.Random, campaign: Campaign, delivered: list[Recipient], offers) -> None:
+    """Opens within three days of the sending, then clicks on the button or an offer's website; as the tracking
+    would have recorded them (every demo office measures its campaigns)."""
+    links = [BUTTON, *(offer.website for offer in offers if offer.website)]
+    events = []
+    for recipient in delivered:
+        if rng.random() >= OPENED:
+            continue
+        opened = campaign.started_at + datetime.timedelta(minutes=rng.randint(5, 3 * 24 * 60))
+        events.append(Event(campaign=campaign, recipient=recipient, kind=Event.Kind.OPEN, at=opened))
+        if rng.random() < CLICKED:
+            at = opened + datetime.timedelta(seconds=rng.randint(10, 600))
+            events.append(Event(campaign=campaign, recipient=recipient, kind=Event.Kind.CLICK, url=rng.choice(links),
+                                at=at))  # fmt: skip
+    Event.objects.bulk_create(events)
 
 
 def fill(rng: random.Random, offices: dict[str, Office], users: dict[str, list]) -> int:
@@ -74,6 +95,7 @@ def fill(rng: random.Random, offices: dict[str, Office], users: dict[str, list])
                 )
             )
         Recipient.objects.bulk_create(rows)  # fmt: skip
+        _reactions(rng, sent, [r for r in rows if r.status == Recipient.Status.SENT], offers)
         planned = Campaign.objects.create(
             office=office, name="Fête de l’été", subjects={"fr": "L’été à {office_name} : le programme"},
             status=Campaign.Status.SCHEDULED, site_url=SITE, created_by=author,

@@ -28,14 +28,16 @@ def _display(offer: Offer, name: str) -> str:
     return str(value)
 
 
-def _period(p) -> str:
+def period_text(p) -> str:
+    """An opening period in words: its dates, days, hours and note."""
     days = ", ".join(p.weekday_labels) if p.weekdays else ""
     hours = f" {p.opens:%H:%M}–{p.closes:%H:%M}" if p.opens and p.closes else ""
     note = f" ({p.note})" if p.note else ""
     return f"{french.day(p.start_date)} → {french.day(p.end_date)} {days}{hours}{note}".strip()
 
 
-def _price(p) -> str:
+def price_text(p) -> str:
+    """A price in words: its label, amount or range, and unit."""
     amount = number_format(p.min_amount, 2)
     if p.max_amount is not None and p.max_amount != p.min_amount:
         amount += f"–{number_format(p.max_amount, 2)}"
@@ -59,10 +61,10 @@ def offer_snapshot(offer: Offer) -> dict[str, tuple[str, str]]:
     )
     snap["periods"] = (
         str(offer.periods.model._meta.verbose_name_plural),
-        "\n".join(_period(p) for p in offer.periods.all()),
+        "\n".join(period_text(p) for p in offer.periods.all()),
     )
     snap["prices"] = (
         str(offer.prices.model._meta.verbose_name_plural),
-        "\n".join(_price(p) for p in offer.prices.all()),
+        "\n".join(price_text(p) for p in offer.prices.all()),
     )
     return snap

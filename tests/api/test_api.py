@@ -236,6 +236,24 @@ def test_an_offer_s_detail_with_etag_and_304(client, reader, hotel):
     assert client.get(reverse("api:offer", args=[10**12]), headers=bearer(reader)).status_code == 404
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/offers/9292139859377819426/availability/",  # 19 digits, beyond a 64-bit id: no route matches
+        "/api/v1/offers/123456789012345678901/",
+        "/api/v1/nothing-here/",
+    ],
+)
+def test_an_address_no_route_matches_answers_in_json_under_the_api(client, reader, path):
+    """Found by schemathesis: the id converter refuses an id beyond the database's range, and the API answered
+    with the site's HTML page instead of its own JSON 404."""
+    response = client.get(path, headers=bearer(reader))
+    assert (response.status_code, response["Content-Type"]) == (404, "application/json")
+    assert response.json() == {"detail": "Pas trouvé."}  # DRF's wording, in the installation's language
+    page = client.get("/offers/9292139859377819426/")
+    assert (page.status_code, page["Content-Type"]) == (404, "text/html; charset=utf-8")  # the site keeps its page
+
+
 def test_a_logged_in_user_reads_with_the_session(client, partner, hotel):
     client.force_login(partner)
     assert client.get(reverse("api:offer", args=[hotel.pk])).status_code == 200

@@ -1,4 +1,5 @@
-"""The demo's campaigns: one sent last spring with its recipients, one planned, one draft, per demo office."""
+"""The demo's campaigns: one sent last spring with its recipients, opens and clicks, one planned, one draft, per demo
+office."""
 
 import datetime
 import random
@@ -6,7 +7,8 @@ import random
 import pytest
 from django.db import transaction
 
-from acvs.campaigns.models import Campaign, Recipient
+from acvs.campaigns import selectors
+from acvs.campaigns.models import Campaign, Event, Recipient
 from acvs.contacts.models import ConsentEvent
 from acvs.demo import campaigns as demo_campaigns
 from acvs.demo import contacts as demo_contacts
@@ -40,3 +42,16 @@ def test_each_demo_office_has_a_sent_a_planned_and_a_draft_campaign(loaded, db):
         assert set(ConsentEvent.objects.filter(contact__in=contacts, purpose="newsletter", given=True).values_list(
             "contact", flat=True)) == contacts  # fmt: skip
         assert set(recipients.values_list("contact__office", flat=True)) == {campaign.office_id}
+
+
+def test_the_sent_campaigns_show_opens_and_clicks_of_delivered_messages(loaded, db):
+    for campaign in Campaign.objects.filter(status=Campaign.Status.SENT):
+        events = Event.objects.filter(campaign=campaign)
+        assert set(events.values_list("recipient__status", flat=True)) == {Recipient.Status.SENT}
+        assert not events.filter(at__lt=campaign.started_at).exists()
+        opened = set(events.filter(kind=Event.Kind.OPEN).values_list("recipient", flat=True))
+        clicked = set(events.filter(kind=Event.Kind.CLICK).values_list("recipient", flat=True))
+        assert clicked
+        assert clicked <= opened
+        total = selectors.figures(campaign)["total"]
+        assert 0 < total["clicked"] < total["opened"] < total["delivered"]

@@ -185,3 +185,26 @@ def test_the_campaign_settings_say_the_switch_covers_the_network_campaigns(clien
         assert "This choice also applies to the département" in page.text
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"  # as the agents read it
     assert "Ce choix vaut aussi pour les campagnes du département et du réseau" in client.get("/campaigns/").text
+
+
+def test_the_senders_page_counts_the_unmeasured_recipients_without_naming_them(
+    client, network_admin, croix_valmer, contacts, smtp, settings
+):
+    """The sender of a network campaign learns how many of its figures cannot include opens and clicks, and why,
+    but not who: a count over the offices it reached."""
+    campaign = campaign_with_links(network_admin)
+    assert send_now(network_admin, campaign, settings) == "sent"
+    client.force_login(network_admin)
+    assert 'id="tracking-partial"' not in client.get(f"/campaigns/{campaign.pk}/").text  # everyone measured
+    tracking.office_set(croix_valmer.pk, False)
+    tracking.contact_set(contacts[ELODIE], False)
+    page = client.get(f"/campaigns/{campaign.pk}/").text
+    assert "Opens and clicks of 2 recipients out of 3 are not measured" in page
+    for address in (CHLOE, ELODIE):
+        assert address not in page
+    tracking.office_set(croix_valmer.pk, True)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    assert (
+        "Les ouvertures et les clics de 1 destinataire sur 3 ne sont pas mesurés"
+        in client.get(f"/campaigns/{campaign.pk}/").text
+    )

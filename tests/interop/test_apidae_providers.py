@@ -136,3 +136,75 @@ def test_a_provider_of_another_office_is_not_changed_by_this_one(m, croix_valmer
     assert "office propriétaire" in run.report[0]["reason"]
     assert run.status == ImportRun.Status.COMMITTED
     assert Provider.objects.get().name == "Société des accordéonistes aixois"
+
+
+def email_changed(email: str) -> bytes:
+    return event_and_its_structure().replace(b"contact@toto.example", email.encode())
+
+
+@pytest.fixture
+def office_email(m) -> Provider:
+    """The structure imported, then its provider given another email by the office."""
+    committed(m, event_and_its_structure())
+    provider = Provider.objects.get()
+    Provider.objects.filter(pk=provider.pk).update(email="office@toto.example")
+    provider.refresh_from_db()
+    return provider
+
+
+def test_a_provider_field_changed_on_both_sides_is_listed_then_the_source_s_is_taken(client, manager, m, office_email):
+    run = committed(m, email_changed("new@toto.example"))
+    (conflict,) = run.report[0]["conflicts"]
+    assert (conflict["field"], conflict["current"], conflict["incoming"]) == (
+        "email",
+        "office@toto.example",
+        "new@toto.example",
+    )
+    assert run.counts()["conflicts"] == 1
+    assert Provider.objects.get().email == "office@toto.example"  # not overwritten
+    client.force_login(manager)
+    page = client.get(reverse("interop:import_run", args=[run.pk])).content.decode()
+    assert "1 champ modifié par l’office et changé à la source" in page
+    assert "<q>new@toto.example</q>" in page
+    assert "Prendre la valeur de la source" in page
+    data = {"line": run.report[0]["line"], "field": "email", "choice": "accept"}
+    assert client.post(reverse("interop:import_conflict", args=[run.pk]), data).status_code == 302
+    provider = Provider.objects.get()
+    assert provider.email == "new@toto.example"
+    assert provider.version == office_email.version + 1
+    entry = AuditEntry.objects.filter(object_id=provider.pk, action=AuditEntry.Action.UPDATE).latest("at")
+    assert entry.content_type.model_class() is Provider
+    assert [c["field"] for c in entry.changes] == ["email"]
+    run.refresh_from_db()
+    assert run.counts()["conflicts"] == 0
+    refused = client.post(reverse("interop:import_conflict", args=[run.pk]), data)  # settled: said on the page
+    assert refused.status_code == 400
+    assert "Il n’y a pas de tel conflit à régler." in refused.content.decode()
+    # Settled: the same source again is no conflict and changes nothing.
+    again = committed(m, email_changed("new@toto.example"))
+    assert actions(again) == ["unchanged", "unchanged"]
+    assert "conflicts" not in again.report[0]
+    assert Provider.objects.get().version == provider.version
+
+
+def test_a_provider_field_kept_by_the_office_comes_back_only_when_the_source_changes_again(m, office_email):
+    run = committed(m, email_changed("new@toto.example"))
+    services.conflict_settle(membership=m, run=run, line=run.report[0]["line"], field="email", accept=False)
+    assert Provider.objects.get().email == "office@toto.example"
+    assert Provider.objects.get().version == office_email.version
+    again = committed(m, email_changed("new@toto.example"))
+    assert actions(again) == ["unchanged", "unchanged"]
+    assert "conflicts" not in again.report[0]
+    (conflict,) = committed(m, email_changed("newer@toto.example")).report[0]["conflicts"]
+    assert conflict["incoming"] == "newer@toto.example"
+    assert Provider.objects.get().email == "office@toto.example"
+
+
+def test_another_office_cannot_settle_a_provider_s_conflict(client, m, office_email, croix_valmer, agent):
+    run = committed(m, email_changed("new@toto.example"))
+    data = {"line": run.report[0]["line"], "field": "email", "choice": "accept"}
+    client.force_login(make_user("othermanager", croix_valmer, Role.MANAGER))
+    assert client.post(reverse("interop:import_conflict", args=[run.pk]), data).status_code == 404
+    client.force_login(agent)
+    assert client.post(reverse("interop:import_conflict", args=[run.pk]), data).status_code == 403
+    assert Provider.objects.get().email == "office@toto.example"

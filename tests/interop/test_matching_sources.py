@@ -65,7 +65,12 @@ def test_a_tourinsoft_record_matches_the_offer_typed_by_hand_and_keeps_what_the_
     assert hand.website == "http://www.hotel-du-perche.com"
     assert hand.phone.as_e164 == "+33237000000"
     assert hand.name == "Hotel du Perche"
-    assert {c["field"] for c in run.report[0]["conflicts"]} == {"phone", "name"}
+    assert {c["field"] for c in run.report[0]["conflicts"]} == {"phone", "name", "periods"}
+    periods = next(c for c in run.report[0]["conflicts"] if c["field"] == "periods")
+    assert periods["current"] == "1er janvier 2019 → 31 décembre 2019 lundi, mardi (Typed by hand)"
+    assert "8 août 2019 → 31 décembre 2019 mardi, mercredi, jeudi, vendredi, samedi, dimanche 18:00–22:00" in (
+        periods["incoming"].split("\n")
+    )
     assert [p.note for p in hand.periods.all()] == ["Typed by hand"]
     version = hand.version
 

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from acvs.agenda.services import schedules_from_opening_periods
 from acvs.core import jobs
@@ -22,9 +23,9 @@ from acvs.core.models import Job
 from acvs.network import rules
 from acvs.network.models import Commune, Membership
 from acvs.network.selectors import acting_membership, place_key
-from acvs.offer.models import Label, Offer, OfferType, Price, Status
+from acvs.offer.models import Label, Offer, OfferType, OpeningPeriod, Price, Status
 from acvs.offer.services import OfferData, offer_create, offer_update, provider_create, provider_update
-from acvs.offer.snapshot import offer_snapshot
+from acvs.offer.snapshot import offer_snapshot, period_text, price_text
 
 from ..models import ImportedProvider, ImportedRecord, ImportRun, LegacySource, Source
 from . import connectors, legacy, matching
@@ -200,9 +201,7 @@ class _Context:
 
     @classmethod
     def load(cls, records: list[dict], decisions: dict, source: str):
-        codes = {code for r in records for code in r.get("types", [])}
-        types = {t.code: t for t in OfferType.objects.filter(code__in=codes).prefetch_related("ancestors")}
-        families = {t.code: {a.code for a in t.ancestors.all()} - {t.code} for t in types.values()}
+        types, families = cls.type_tables({code for r in records for code in r.get("types", [])})
         communes = Commune.objects.in_bulk({r.get("insee") for r in records if r.get("insee")})
         ids = [r["source_id"] for r in records if r.get("source_id") and not r.get("refused")]
         digests = {}
@@ -227,6 +226,11 @@ class _Context:
         _, offer, owner, department = known
         return offer if rules.can_write_for_office(membership, owner, department) else None
 
+    @staticmethod
+    def type_tables(codes) -> tuple[dict, dict]:
+        types = {t.code: t for t in OfferType.objects.filter(code__in=codes).prefetch_related("ancestors")}
+        return types, {t.code: {a.code for a in t.ancestors.all()} - {t.code} for t in types.values()}
+
     def precise_types(self, codes: list[str]) -> list[OfferType]:
         """The most precise known types: a family is dropped when one of its sub-types is there."""
         known = {c for c in codes if c in self.types}
@@ -250,6 +254,9 @@ def _settled_digest(known: ImportedRecord, record: dict, digest: str) -> str:
     holds (a conflict the office has not settled is listed again on the next import)."""
     names = [*record["fields"], *TRACKED]
     settled = all(known.values.get(name, {}).get("source") == _raw(record, name) for name in names)
+    sources = _source_children(record)  # the types, periods and prices as wholes, listed as conflicts too
+    settled = settled and all(known.values[name]["source"] == (sources[name] or "") for name in CHILDREN
+                              if name in known.values)  # fmt: skip
     return digest if settled else ""
 
 
@@ -308,7 +315,7 @@ def _resolve(record: dict, membership: Membership, context: _Context, source: st
         if isinstance(found, dict):
             return found  # uncertain: for the office to choose
         if found is not None:
-            known = _provenance_for(found, record, context.pool)
+            known = _provenance_for(found, record, context.pool, data)
             if not positioned:
                 data.fields.pop("latitude"), data.fields.pop("longitude")
     try:
@@ -366,6 +373,13 @@ def _resolve_provider(record: dict, membership: Membership, context: _Context, s
             if kept:
                 names = ", ".join(str(type(provider)._meta.get_field(name).verbose_name) for name in kept)
                 line["reason"] = _("The office’s own value kept for: %(fields)s.") % {"fields": names}
+            # Changed at the source too: listed for the office to take the source's value or keep its own.
+            conflicts = [{"field": name, "label": str(type(provider)._meta.get_field(name).verbose_name),
+                          "current": _provider_shown(name, getattr(provider, name)),
+                          "incoming": _provider_shown(name, values[name]), "source": _plain(values[name])}
+                         for name in kept if _plain(values[name]) != known.values[name]["source"]]  # fmt: skip
+            if conflicts:
+                line["conflicts"] = conflicts
             fields = {name: getattr(provider, name) if name in kept else value for name, value in values.items()}
             before = _provider_plain(provider)
             try:
@@ -384,6 +398,14 @@ def _resolve_provider(record: dict, membership: Membership, context: _Context, s
         return {**_line(record, "refused", " ".join(_messages(error))), "kind": "provider"}
     except PermissionDenied as error:
         return {**_line(record, "refused", str(error)), "kind": "provider"}
+
+
+def _provider_shown(name: str, value) -> str:
+    """A provider's field as the run's page shows it (a commune by its name)."""
+    if name == "commune_id" and value:
+        commune = Commune.objects.filter(pk=value).first()
+        return f"{commune.name} ({value})" if commune else _plain(value)
+    return _plain(value)
 
 
 def _provider_plain(provider) -> dict:
@@ -419,13 +441,14 @@ def _matched(record: dict, context: _Context):
     return None
 
 
-def _provenance_for(offer: Offer, record: dict, pool: matching.Pool) -> ImportedRecord:
+def _provenance_for(offer: Offer, record: dict, pool: matching.Pool, data: OfferData) -> ImportedRecord:
     """The record's provenance on the offer it matched: a renamed line's own (re-keyed when written), else a new one.
 
     A new one on an offer of the base (typed by hand, or brought by another source) takes nothing the office gave the
     offer silently: a field the offer already holds with another value than the record's is kept and listed as a
     conflict, for the office to accept or keep like any other (a former base's file is the office's own data: its
-    values are taken). Types, labels, periods and prices the offer has stay too."""
+    values are taken). So do the types, periods and prices the offer has when they say something else than the
+    record's; its labels stay."""
     if offer.pk in pool.vanished:
         return ImportedRecord.objects.get(pk=pool.vanished[offer.pk])
     known = ImportedRecord(source=pool.source, source_id=record["source_id"], offer=offer)
@@ -433,8 +456,11 @@ def _provenance_for(offer: Offer, record: dict, pool: matching.Pool) -> Imported
         # Seen as edited by the office (no stored value is the offer's): kept, and listed until settled.
         known.values = {name: {"source": None, "stored": None} for name in [*record["fields"], *TRACKED]
                         if _differs(getattr(offer, name), _raw(record, name), name)}  # fmt: skip
-        children = _children(offer)
-        known.values |= {name: {"source": None, "stored": None} for name in CHILDREN if children[name]}
+        incoming = _incoming_children(record, data)
+        own = {name: _offer_children(offer, name) for name in CHILDREN}  # none: the record's are taken
+        known.values |= {name: {"source": None, "stored": None} for name in CHILDREN
+                         if own[name] and incoming[name] is not None
+                         and _summary(name, own[name], True) != _summary(name, incoming[name], True)}  # fmt: skip
     return known
 
 
@@ -457,6 +483,7 @@ def _update(known: ImportedRecord, record: dict, membership: Membership, data: O
     A field the office edited since the last import (its value is no longer the one the import stored) keeps the
     office's value; when the source changed it too, that is a conflict, listed for the office to settle."""
     offer = known.offer
+    incoming = _incoming_children(record, data)  # before the office's own replace them below
     # What the file does not carry stays as the office set it.
     data.features = list(offer.features.all())
     if "periods" not in record:
@@ -467,10 +494,14 @@ def _update(known: ImportedRecord, record: dict, membership: Membership, data: O
     if not record.get("prices"):
         data.prices = list(offer.prices.values(*PRICE_FIELDS))
     conflicts, edited = [], []
-    children = _children(offer)
+    children, sources = _children(offer), _source_children(record)
     for name in CHILDREN:  # the types, periods and prices the office changed since stay its own
         if name in known.values and children[name] != known.values[name]["stored"]:
             edited.append(name)
+            if sources[name] is not None and sources[name] != known.values[name]["source"]:
+                conflicts.append({"field": name, "label": _children_label(name), "lines": True,
+                                  "current": _summary(name, _offer_children(offer, name)),
+                                  "incoming": _summary(name, incoming[name]), "source": sources[name]})  # fmt: skip
             if name == "types":
                 data.types = list(offer.types.all())
             elif name == "periods":
@@ -500,6 +531,13 @@ def _update(known: ImportedRecord, record: dict, membership: Membership, data: O
             known.source_updated, known.extra = record["updated"], record.get("extra", {})
             known.source_digest = _settled_digest(known, record, digest)
             known.save()
+        elif renewed := {name: {**known.values[name], "source": sources[name] or ""} for name in CHILDREN
+                         if name in known.values and name not in edited
+                         and known.values[name]["source"] != (sources[name] or "")}:  # fmt: skip
+            # The source's form of what the offer already holds (a provenance older than the conflicts on them).
+            known.values = {**known.values, **renewed}
+            known.source_digest = _settled_digest(known, record, digest)
+            known.save(update_fields=["values", "source_digest"])
         elif known.source_digest != (settled := _settled_digest(known, record, digest)):
             known.source_digest = settled  # a record imported before digests were kept, or with a conflict listed
             known.save(update_fields=["source_digest"])
@@ -516,6 +554,60 @@ TRACKED = ("latitude", "longitude")  # besides the record's own fields
 CHILDREN = ("types", "periods", "prices")  # tracked as a whole: an office's change keeps them all
 PERIOD_FIELDS = ("start_date", "end_date", "weekdays", "opens", "closes", "note")
 PRICE_FIELDS = ("label", "min_amount", "max_amount", "unit", "valid_from", "valid_to")
+
+
+def _source_children(record: dict) -> dict[str, str | None]:
+    """The record's types, periods and prices as the source gives them, in no language (a change at the source shows
+    as a difference); None for what the record does not carry (the offer's stay then)."""
+
+    def form(rows: list[dict]) -> str:
+        return json.dumps(sorted(json.dumps(row, sort_keys=True) for row in rows))
+
+    return {
+        "types": " ".join(sorted(record.get("types", []))),
+        "periods": form(record["periods"]) if "periods" in record else None,
+        "prices": form(record["prices"]) if record.get("prices") else None,
+    }
+
+
+def _incoming_children(record: dict, data: OfferData) -> dict:
+    """The types, periods and prices the record brings (as `_resolve` read them), None for what it does not carry."""
+    return {
+        "types": list(data.types),
+        "periods": list(data.periods) if "periods" in record else None,
+        "prices": list(data.prices) if record.get("prices") else None,
+    }
+
+
+def _offer_children(offer: Offer, name: str) -> list:
+    return list({"types": offer.types, "periods": offer.periods, "prices": offer.prices}[name].all())
+
+
+def _children_label(name: str) -> str:
+    if name == "types":
+        return str(Offer._meta.get_field("types").verbose_name)
+    return str((OpeningPeriod if name == "periods" else Price)._meta.verbose_name_plural)
+
+
+SUMMARY_LINES = 12  # a conflict shows at most so many types, periods or prices of each side
+
+
+def _summary(name: str, items: list, full: bool = False) -> str:
+    """Types, periods or prices in words, one a line (rows as `_resolve` reads them, or the offer's own)."""
+    if name == "types":
+        lines = sorted(str(t) for t in items)
+    else:
+        model, text = (OpeningPeriod, period_text) if name == "periods" else (Price, price_text)
+        rows = [model(**row) if isinstance(row, dict) else row for row in items]
+        if name == "periods":
+            rows.sort(key=lambda p: (p.start_date, p.end_date, p.opens or datetime.time.min))
+        else:
+            rows.sort(key=lambda p: (p.min_amount or 0, p.label))
+        lines = [text(row) for row in rows]
+    if not full and len(lines) > SUMMARY_LINES:
+        more = len(lines) - SUMMARY_LINES
+        lines = [*lines[:SUMMARY_LINES], ngettext("… and %(n)s more", "… and %(n)s more", more) % {"n": more}]
+    return "\n".join(lines)
 
 
 def _children(offer: Offer) -> dict[str, str]:
@@ -535,47 +627,87 @@ def _raw(record: dict, name: str) -> str:
 
 def _provenance(offer: Offer, record: dict) -> dict:
     """Per field: the source's value and the offer's as the import stored it (an edit since shows as a difference);
-    the types, periods and prices as stored."""
+    the types, periods and prices as the source gave them and as stored."""
     names = [*record["fields"], *TRACKED]
     values = {name: {"source": _raw(record, name), "stored": _plain(getattr(offer, name))} for name in names}
-    return values | {name: {"source": "", "stored": stored} for name, stored in _children(offer).items()}
+    sources = _source_children(record)
+    stored = _children(offer)
+    return values | {name: {"source": sources[name] or "", "stored": stored[name]} for name in CHILDREN}
 
 
 def conflict_settle(*, membership: Membership, run: ImportRun, line: int, field: str, accept: bool) -> None:
     """Take the source's value for a conflicting field (`accept`), or keep the office's: either way the conflict is
-    settled, and comes back only if the source changes the field again."""
+    settled, and comes back only if the source changes the field again. A field of an offer (its types, periods or
+    prices as wholes too) or of a provider (an Apidae structure)."""
     if not rules.can_import_offers(membership) or run.office_id != membership.office_id:
         raise PermissionDenied(_("Only the office’s managers and its administrators can import offers."))
     entry = next((e for e in run.report if e["line"] == line), None)
     conflict = next((c for c in (entry or {}).get("conflicts", []) if c["field"] == field), None)
     if conflict is None or conflict.get("settled") or run.status != ImportRun.Status.COMMITTED:
         raise ValidationError(_("There is no such conflict to settle."))
+    record = next((r for r in run.records if r["line"] == line), None)
+    if accept and record is None:
+        raise ValidationError(_("There is no such conflict to settle."))
     with transaction.atomic():
-        known = ImportedRecord.objects.select_for_update().get(source=run.source, source_id=entry["source_id"])
-        offer = known.offer
-        if accept:
-            record = next(r for r in run.records if r["line"] == line)
-            if field == "provider_id":  # resolved when the run was played: the conflict holds it
-                value = int(conflict["incoming"]) if conflict["incoming"] else None
-            else:
-                value = record[field] if field in TRACKED else record["fields"][field]
-            data = OfferData(
-                fields={field: value},
-                types=list(offer.types.all()),
-                labels=list(offer.labels.all()),
-                features=list(offer.features.all()),
-                periods=list(offer.periods.values("start_date", "end_date", "weekdays", "opens", "closes", "note")),
-                prices=list(offer.prices.values(*PRICE_FIELDS)),
-            )
-            offer = offer_update(offer=offer, membership=membership, version=offer.version, data=data)
-        elif not rules.can_change_offer(membership, offer):
-            raise PermissionDenied(_("Only the owning office can change this offer."))
-        # Kept: the source's value is acknowledged, the office's edit stays one (its stored value is the import's).
-        stored = _plain(getattr(offer, field)) if accept else known.values[field]["stored"]
-        known.values[field] = {"source": conflict["incoming"], "stored": stored}
-        known.save(update_fields=["values"])
+        if entry.get("kind") == "provider":
+            _provider_settle(membership, run, entry, conflict, record, accept)
+        else:
+            _offer_settle(membership, run, entry, conflict, record, accept)
         conflict["settled"] = "accepted" if accept else "kept"
         run.save(update_fields=["report"])
+
+
+def _offer_settle(membership: Membership, run: ImportRun, entry: dict, conflict: dict, record: dict, accept: bool):
+    field = conflict["field"]
+    known = ImportedRecord.objects.select_for_update().get(source=run.source, source_id=entry["source_id"])
+    offer = known.offer
+    if accept:
+        data = OfferData(
+            fields={},
+            types=list(offer.types.all()),
+            labels=list(offer.labels.all()),
+            features=list(offer.features.all()),
+            periods=list(offer.periods.values(*PERIOD_FIELDS)),
+            prices=list(offer.prices.values(*PRICE_FIELDS)),
+        )
+        if field == "types":
+            data.types = _Context(*_Context.type_tables(record["types"]), {}, {}, None).precise_types(record["types"])
+        elif field == "periods":
+            data.periods = [_period(p) for p in record["periods"]]
+        elif field == "prices":
+            data.prices = [_price(p) for p in record["prices"]]
+        elif field == "provider_id":  # resolved when the run was played: the conflict holds it
+            data.fields[field] = int(conflict["incoming"]) if conflict["incoming"] else None
+        else:
+            data.fields[field] = record[field] if field in TRACKED else record["fields"][field]
+        offer = offer_update(offer=offer, membership=membership, version=offer.version, data=data)
+    elif not rules.can_change_offer(membership, offer):
+        raise PermissionDenied(_("Only the owning office can change this offer."))
+    # Kept: the source's value is acknowledged, the office's edit stays one (its stored value is the import's).
+    if not accept:
+        stored = known.values[field]["stored"]
+    elif field in CHILDREN:
+        stored = _children(offer)[field]
+    else:
+        stored = _plain(getattr(offer, field))
+    known.values[field] = {"source": conflict.get("source", conflict["incoming"]), "stored": stored}
+    known.save(update_fields=["values"])
+
+
+def _provider_settle(membership: Membership, run: ImportRun, entry: dict, conflict: dict, record: dict, accept: bool):
+    field = conflict["field"]
+    known = ImportedProvider.objects.select_for_update().get(source=run.source, source_id=entry["source_id"])
+    provider = known.provider
+    if accept:
+        # The source's commune is the INSEE code the run found in the base (none if unknown there).
+        value = (conflict["source"] or None) if field == "commune_id" else record["fields"][field]
+        provider = provider_update(provider=provider, membership=membership, version=provider.version,
+                                   fields={field: value})  # fmt: skip
+    elif not rules.can_change_provider(membership, provider):
+        raise PermissionDenied(_("Only the owning office can change this provider."))
+    stored = _plain(getattr(provider, field)) if accept else known.values[field]["stored"]
+    known.values[field] = {"source": conflict["source"], "stored": stored}
+    known.save(update_fields=["values"])
 
 
 def _comparable(offer: Offer) -> dict:

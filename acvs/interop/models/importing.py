@@ -93,11 +93,11 @@ class ImportRun(models.Model):
         totals = dict.fromkeys(("created", "updated", "unchanged", "refused", "review", "conflicts"), 0)
         totals |= {"providers_created": 0, "providers_updated": 0}
         for line in self.report:
+            totals["conflicts"] += sum(not c.get("settled") for c in line.get("conflicts", []))
             if line.get("kind") == "provider" and line["action"] != "refused":
                 totals[f"providers_{line['action']}"] = totals.get(f"providers_{line['action']}", 0) + 1
                 continue
             totals[line["action"]] += 1
-            totals["conflicts"] += sum(not c.get("settled") for c in line.get("conflicts", []))
         return totals
 
 
