@@ -55,6 +55,9 @@ def cases() -> list[tuple[str, str, dict | int]]:
     from acvs.offer.models import Offer
 
     since = (datetime.now(UTC) - timedelta(days=1)).isoformat()
+    # A sync that finds work to do: the moment after which the last 0.5% of the offers changed.
+    latest = Offer.objects.order_by("-updated_at").values_list("updated_at", flat=True)
+    recent = latest[Offer.objects.count() // 200].isoformat()
     lists = [
         ("all", "100 offers, no criteria (by name)", {}),
         ("type_commune", "Accommodation in Paris", {"type": "Accommodation", "commune": "75056"}),
@@ -62,6 +65,7 @@ def cases() -> list[tuple[str, str, dict | int]]:
         ("text", "text “château”", {"q": "château"}),
         ("text_type", "text “plage” + Accommodation", {"q": "plage", "type": "Accommodation"}),
         ("updated_since", "changed in the last day (sync)", {"updated_since": since, "order": "name"}),
+        ("updated_since_many", "the 0.5% changed last (sync)", {"updated_since": recent, "order": "name"}),
         ("page_50", "no criteria, page 50", {"page": "50"}),
     ]
     found = [(key, title, query | {"per_page": "100"}) for key, title, query in lists]

@@ -84,7 +84,8 @@ class ApiView(APIView):
 
     def serializer_context(self) -> dict:
         # The office the caller acts for: a provider's staff is shown to the owning office only.
-        return {"request": self.request, "office_id": self.membership.office_id}
+        # A signed-in user without an office (no membership) sees what any office's staff sees of a provider: nothing.
+        return {"request": self.request, "office_id": self.membership.office_id if self.membership else None}
 
     def read(self, form_class, **kwargs):
         form = form_class(self.request.query_params or None, **kwargs)

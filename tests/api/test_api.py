@@ -260,6 +260,14 @@ def test_a_logged_in_user_reads_with_the_session(client, partner, hotel):
     assert client.get(reverse("api:providers")).status_code == 200
 
 
+def test_a_signed_in_user_without_an_office_reads_an_offer_s_detail(client, django_user_model, hotel):
+    # No membership at all (left every office): the detail is served, not a server error.
+    client.force_login(django_user_model.objects.create_user(username="nobody", password="x"))
+    response = client.get(reverse("api:offer", args=[hotel.pk]))
+    assert response.status_code == 200
+    assert response.json()["name"] == "Hôtel de la Plage"
+
+
 def test_types_events_and_providers(client, reader, cavalaire):
     types = client.get(reverse("api:types"), headers=bearer(reader)).json()
     hotel_type = next(t for t in types if t["code"] == "Hotel")

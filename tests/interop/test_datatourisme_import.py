@@ -125,6 +125,57 @@ def test_a_re_import_updates_what_changed_and_leaves_the_rest_alone(m):
     assert Offer.objects.count() == len(versions)
 
 
+def test_an_unchanged_record_is_known_by_its_digest_without_comparing_its_offer(m, monkeypatch):
+    first = services.import_prepare(membership=m, name="a.zip", content=objects_2023())
+    services.import_commit(membership=m, run=first, exclude_refused=False)
+    assert all(ImportedRecord.objects.values_list("source_digest", flat=True))
+
+    def compared(*args, **kwargs):
+        raise AssertionError("an unchanged record was mapped onto its offer")
+
+    monkeypatch.setattr(services, "_update", compared)
+    again = services.import_prepare(membership=m, name="b.zip", content=objects_2023())
+    services.import_commit(membership=m, run=again, exclude_refused=False)
+    assert actions(again) == ["unchanged"] * 10
+    assert {line["offer"] for line in again.report} == set(Offer.objects.values_list("pk", flat=True))
+    # A changed record is compared in full (and here refused by the stand-in: nothing of its batch is written).
+    with pytest.raises(AssertionError, match="mapped onto its offer"):
+        services.import_prepare(membership=m, name="c.zip", content=objects_2023(**{"23-005424b9": ("rdfs:label",
+                                {"fr": ["Escapade Nature (nouveau nom)"]})}))  # fmt: skip
+
+
+def test_a_type_the_base_learns_later_makes_the_same_record_compared_again(m):
+    from acvs.offer.models import OfferType
+
+    first = services.import_prepare(membership=m, name="a.zip", content=objects_2023())
+    services.import_commit(membership=m, run=first, exclude_refused=False)
+    assert not OfferType.objects.filter(code="LodgingBusiness").exists()  # schema:LodgingBusiness, unknown so far
+    OfferType.objects.create(code="LodgingBusiness", label="Hébergement (schema.org)")
+    again = services.import_prepare(membership=m, name="b.zip", content=objects_2023())
+    services.import_commit(membership=m, run=again, exclude_refused=False)
+    # The records that name it are compared in full and take it; the others stay unchanged.
+    updated = {line["offer"] for line in again.report if line["action"] == "updated"}
+    assert updated
+    assert updated == set(Offer.objects.filter(types__code="LodgingBusiness").values_list("pk", flat=True))
+    assert actions(again).count("unchanged") == 10 - len(updated)
+
+
+def test_a_record_twice_in_a_file_is_compared_in_full_the_second_time(m):
+    files = objects_2023_files()
+    name, content = next(iter(files.items()))
+    changed = json.loads(content) | {"rdfs:label": {"fr": ["Un autre nom"]}}
+    services.import_commit(membership=m, run=services.import_prepare(membership=m, name="a.json", content=content),
+                           exclude_refused=False)  # fmt: skip
+    offer = Offer.objects.get()
+    # The changed copy first, then the copy as imported: the second brings the offer back, it is not "unchanged".
+    both = json.dumps([changed, json.loads(content)]).encode()
+    run = services.import_prepare(membership=m, name="both.json", content=both)
+    services.import_commit(membership=m, run=run, exclude_refused=False)
+    assert actions(run) == ["updated", "updated"]
+    offer.refresh_from_db()
+    assert offer.name == json.loads(content)["rdfs:label"]["fr"][0]
+
+
 def test_one_refused_record_writes_nothing_unless_the_refused_are_left_out(m):
     content = objects_2023(
         **{

@@ -103,6 +103,15 @@ def test_keeping_the_office_s_value_settles_until_the_source_changes_again(m, ed
     assert edited.name == "Escapade (nom de l’office)"
 
 
+def test_a_conflict_left_unsettled_is_listed_again_by_the_same_file(m, edited):
+    content = renamed("Escapade Nature (nom de la source)")
+    (first,) = conflicts(run_of(m, content))
+    # The record is the same, but the office has not answered: it is compared again, and its conflict listed again.
+    assert ImportedRecord.objects.get(offer=edited).source_digest == ""
+    (again,) = conflicts(run_of(m, content))
+    assert (again["field"], again["incoming"]) == (first["field"], first["incoming"])
+
+
 def test_another_office_cannot_settle_a_conflict(client, m, edited, croix_valmer, agent):
     run = run_of(m, renamed("Nom source"))
     line = next(line["line"] for line in run.report if line.get("conflicts"))

@@ -7,6 +7,7 @@ exactly the commit's writes inside a transaction that is rolled back, so what it
 
 import datetime
 import decimal
+import hashlib
 import json
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -187,18 +188,43 @@ def _unwritten(line: dict) -> dict:
 
 
 class _Context:
-    """The types and communes a file names, read once, and the offers its records may be matched to."""
+    """The types and communes a file names, read once, the offers its records may be matched to, and the digests of
+    the records already imported as they were last applied."""
 
-    def __init__(self, types: dict, families: dict, communes: dict, decisions: dict, pool: matching.Pool):
+    def __init__(self, types: dict, families: dict, communes: dict, decisions: dict, pool: matching.Pool,
+                 digests: dict | None = None):  # fmt: skip
         self.types, self.families, self.communes = types, families, communes
         self.decisions = decisions  # the uncertain matches, as the office settled them
         self.pool = pool
+        self.digests = digests or {}  # source id → (digest, offer id, owner office id, its département id)
+        self.seen: set[str] = set()  # source ids met in this run: a second one is compared in full
 
     @classmethod
     def load(cls, records: list[dict], decisions: dict, source: str):
         types, families = cls.type_tables({code for r in records for code in r.get("types", [])})
         communes = Commune.objects.in_bulk({r.get("insee") for r in records if r.get("insee")})
-        return cls(types, families, communes, decisions, matching.Pool.load(source, records))
+        ids = [r["source_id"] for r in records if r.get("source_id") and not r.get("refused")]
+        digests = {}
+        for start in range(0, len(ids), DIGESTS_AT_ONCE):
+            known = ImportedRecord.objects.filter(source=source, source_id__in=ids[start : start + DIGESTS_AT_ONCE])
+            rows = known.exclude(source_digest="").values_list(
+                "source_id", "source_digest", "offer_id", "offer__owner_office_id", "offer__owner_office__department_id"
+            )
+            digests.update((row[0], row[1:]) for row in rows)
+        return cls(types, families, communes, decisions, matching.Pool.load(source, records), digests)
+
+    def unchanged(self, record: dict, digest: str, membership: Membership) -> int | None:
+        """The offer of a record imported before exactly as it is now (the same digest), that the importer may
+        change: nothing to compare, nothing to write. None when the record must be compared in full (new, changed,
+        met earlier in this run, a conflict still listed, or another office's offer: refused the usual way)."""
+        source_id = record["source_id"]
+        first = source_id not in self.seen
+        self.seen.add(source_id)
+        known = self.digests.get(source_id)
+        if not first or known is None or known[0] != digest:
+            return None
+        _, offer, owner, department = known
+        return offer if rules.can_write_for_office(membership, owner, department) else None
 
     @staticmethod
     def type_tables(codes) -> tuple[dict, dict]:
@@ -210,6 +236,28 @@ class _Context:
         known = {c for c in codes if c in self.types}
         broader = set().union(*(self.families[c] for c in known))
         return [self.types[c] for c in sorted(known - broader)]
+
+
+DIGESTS_AT_ONCE = 5000
+
+
+def _digest(record: dict, types: list[OfferType]) -> str:
+    """A hash of the record as mapped (its place in the file aside) and of the types ACVS knows it by (a type the
+    base learns later changes it): the same digest, the same record."""
+    form = {key: value for key, value in record.items() if key not in {"line", "file"}}
+    form["known_types"] = [t.code for t in types]
+    return hashlib.sha256(json.dumps(form, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _settled_digest(known: ImportedRecord, record: dict, digest: str) -> str:
+    """The digest to keep with the provenance: none while a value of the record is not the source's the provenance
+    holds (a conflict the office has not settled is listed again on the next import)."""
+    names = [*record["fields"], *TRACKED]
+    settled = all(known.values.get(name, {}).get("source") == _raw(record, name) for name in names)
+    sources = _source_children(record)  # the types, periods and prices as wholes, listed as conflicts too
+    settled = settled and all(known.values[name]["source"] == (sources[name] or "") for name in CHILDREN
+                              if name in known.values)  # fmt: skip
+    return digest if settled else ""
 
 
 def _line(record: dict, action: str, reason: str = "", offer: Offer | None = None) -> dict:
@@ -242,6 +290,9 @@ def _resolve(record: dict, membership: Membership, context: _Context, source: st
     commune = context.communes.get(record["insee"])
     if commune is None:
         return _line(record, "refused", _("Unknown commune (INSEE code “%(insee)s”, %(city)s).") % record)
+    digest = _digest(record, types)
+    if (same := context.unchanged(record, digest, membership)) is not None:
+        return {**_line(record, "unchanged"), "offer": same}  # as last applied: the offer stays as it is
     positioned = record["latitude"] is not None  # a former base may give none: the commune's centre then
     data = OfferData(
         fields={
@@ -283,9 +334,10 @@ def _resolve(record: dict, membership: Membership, context: _Context, source: st
                     source_updated=record["updated"],
                     extra=record.get("extra", {}),
                     values=_provenance(offer, record),
+                    source_digest=digest,
                 )
                 return _line(record, "created", offer=offer)
-            offer, conflicts = _update(known, record, membership, data)
+            offer, conflicts = _update(known, record, membership, data, digest)
             line = _line(record, "updated" if offer else "unchanged", offer=offer or known.offer)
             return {**line, "conflicts": conflicts} if conflicts else line
     except ValidationError as error:
@@ -425,7 +477,7 @@ def _differs(current, incoming: str, name: str) -> bool:
     return _plain(current).strip().lower() != incoming.strip().lower()
 
 
-def _update(known: ImportedRecord, record: dict, membership: Membership, data: OfferData) -> tuple:
+def _update(known: ImportedRecord, record: dict, membership: Membership, data: OfferData, digest: str) -> tuple:
     """Update the offer from the record; (None, conflicts) and nothing written when nothing would change.
 
     A field the office edited since the last import (its value is no longer the one the import stored) keeps the
@@ -477,17 +529,23 @@ def _update(known: ImportedRecord, record: dict, membership: Membership, data: O
             kept = {name: known.values[name] for name in edited}
             known.values = {**_provenance(offer, record), **kept}
             known.source_updated, known.extra = record["updated"], record.get("extra", {})
+            known.source_digest = _settled_digest(known, record, digest)
             known.save()
         elif renewed := {name: {**known.values[name], "source": sources[name] or ""} for name in CHILDREN
                          if name in known.values and name not in edited
                          and known.values[name]["source"] != (sources[name] or "")}:  # fmt: skip
             # The source's form of what the offer already holds (a provenance older than the conflicts on them).
             known.values = {**known.values, **renewed}
-            known.save(update_fields=["values"])
+            known.source_digest = _settled_digest(known, record, digest)
+            known.save(update_fields=["values", "source_digest"])
+        elif known.source_digest != (settled := _settled_digest(known, record, digest)):
+            known.source_digest = settled  # a record imported before digests were kept, or with a conflict listed
+            known.save(update_fields=["source_digest"])
         return None, conflicts
     kept = {name: known.values[name] for name in edited}  # the office's edits stay recognisable as such
     known.source_updated, known.extra = record["updated"], record.get("extra", {})
     known.values = {**_provenance(changed, record), **kept}
+    known.source_digest = _settled_digest(known, record, digest)
     known.save()
     return offer, conflicts
 

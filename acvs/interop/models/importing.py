@@ -126,6 +126,10 @@ class ImportedRecord(Provenance):
                               related_name="imported_from")  # fmt: skip
     # What the source says that ACVS has no field for (an Apidae object's private criteria, its links…).
     extra = models.JSONField(_("other source data"), default=dict, blank=True)
+    # A hash of the record as last applied, when nothing of it is left for the office to settle: the same record
+    # again is then "unchanged" at once, without mapping it onto the offer (empty: the whole comparison).
+    source_digest = models.CharField(_("digest of the source record"), max_length=64, blank=True, default="",
+                                     editable=False)  # fmt: skip
 
     class Meta:
         verbose_name = _("imported record")
