@@ -233,7 +233,8 @@ def test_an_offer_s_detail_with_etag_and_304(client, reader, hotel):
     again = client.get(url, headers=bearer(reader) | {"If-None-Match": first["ETag"]})
     assert again.status_code == 304
     assert not again.content
-    assert client.get(reverse("api:offer", args=[10**12]), headers=bearer(reader)).status_code == 404
+    missing = client.get(reverse("api:offer", args=[10**12]), headers=bearer(reader))
+    assert (missing.status_code, missing.json()) == (404, {"detail": "Pas trouvé."})
 
 
 @pytest.mark.parametrize(
