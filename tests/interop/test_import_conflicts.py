@@ -87,6 +87,18 @@ def test_a_field_changed_on_both_sides_is_a_conflict_the_office_settles(client, 
     assert not conflicts(run_of(m, renamed("Escapade Nature (nom de la source)")))
 
 
+def test_a_long_value_is_shown_whole_on_both_sides(client, manager, m, edited):
+    """A change at the end of a long text must be readable before choosing: the two sides are not cut."""
+    stem = "Escapade nature dans le Verdon, " * 4
+    Offer.objects.filter(pk=edited.pk).update(name=stem + "version de l’office")
+    run = run_of(m, renamed(stem + "version de la source"))
+    assert len(conflicts(run)) == 1
+    client.force_login(manager)
+    page = client.get(reverse("interop:import_run", args=[run.pk])).content.decode()
+    assert "version de l’office" in page
+    assert "version de la source" in page
+
+
 def test_keeping_the_office_s_value_settles_until_the_source_changes_again(m, edited):
     run = run_of(m, renamed("Nom source 1"))
     line = next(line["line"] for line in run.report if line.get("conflicts"))
