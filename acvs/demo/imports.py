@@ -7,7 +7,7 @@ import json
 
 from django.utils import timezone
 
-from acvs.interop.datatourisme.export import PREFETCH, json_ld
+from acvs.interop.datatourisme.export import PREFETCH, json_ld, poi_iri
 from acvs.interop.importing import services
 from acvs.interop.models import ImportRun
 from acvs.network.models import Membership, Office, User
@@ -25,8 +25,10 @@ def fill(offices: dict[str, Office], users: dict[str, list[User]]) -> int:
     published = Offer.objects.filter(status="published").prefetch_related(*PREFETCH).order_by("name")
     offers = list(published.filter(owner_office=office)[:8]) + list(published.filter(owner_office=elsewhere)[:1])
     graph = json.loads(json_ld(offers, SITE))
-    # The base's newer text for the first offer: its short description in French, with a new opening.
-    comment = next((item["rdfs:comment"] for item in graph["@graph"] if "rdfs:comment" in item), [])
+    # The base's newer text for Cavalaire's first offer with a short description: in French, with a new opening.
+    # (Found by its IRI: the graph's order varies from one process to the next.)
+    first = str(poi_iri(next(o for o in offers if o.owner_office_id == office.pk and o.short_description_fr), SITE))
+    comment = next((item.get("rdfs:comment", []) for item in graph["@graph"] if item["@id"] == first), [])
     for text in comment if isinstance(comment, list) else [comment]:
         if text["@language"] == "fr":
             text["@value"] = NEWER + text["@value"]
