@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from acvs.core import jobs
+from acvs.core import bulk, jobs
 from acvs.core.models import AuditEntry
 from acvs.desk import reference
 from acvs.desk.models import Theme
@@ -542,16 +542,14 @@ def _write(run: ContactImport, membership: Membership, groups: list[Group]) -> d
         if fields.get("commune_id"):
             fields["department_id"] = departments.get(fields["commune_id"])
         contacts.append(Contact(office_id=office, source=Source.IMPORT, **fields))
-    Contact.objects.bulk_create(contacts, batch_size=2000)
+    bulk.insert(Contact, contacts)
     for g, contact in zip(new, contacts, strict=True):
         g.contact = contact.pk
     _fill_blanks(office, [g for g in groups if not g.new], departments)
     emails = {v: g.contact for g in groups for line in g.lines for v in line.emails}
     held = _owners(ContactEmail, "email", office, set(emails))
-    ContactEmail.objects.bulk_create(
-        [ContactEmail(office_id=office, contact_id=c, email=v) for v, c in emails.items() if v not in held],
-        batch_size=2000,
-    )
+    bulk.insert(ContactEmail, [ContactEmail(office_id=office, contact_id=c, email=v) for v, c in emails.items()
+                               if v not in held])  # fmt: skip
     phones = {v: g.contact for g in groups for line in g.lines for v in line.phones}
     held = _owners(ContactPhone, "phone", office, set(phones))
     # Numbers already in E.164, written as they are: the phone field would parse each one twice.
@@ -576,7 +574,7 @@ def _write(run: ContactImport, membership: Membership, groups: list[Group]) -> d
                 events.append(event)
                 if pending:
                     to_confirm.append((event, line.emails[0], language))
-    ConsentEvent.objects.bulk_create(events, batch_size=2000)
+    ConsentEvent.objects.insert(events)
     # The person confirms what the source stated (double opt-in): the mails go once the import has committed.
     optin.ask_many(to_confirm, by=membership.user)
     _audit(run, membership, groups)
@@ -643,4 +641,4 @@ def _audit(run: ContactImport, membership: Membership, groups: list[Group]) -> N
                                   user=membership.user,
                                   office_id=run.office_id,
                                   changes=[{"field": "import", "label": label, "old": "", "new": text}]))  # fmt: skip
-    AuditEntry.objects.bulk_create(entries, batch_size=2000)
+    bulk.insert(AuditEntry, entries)

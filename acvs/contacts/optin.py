@@ -26,6 +26,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from acvs.booklet.sending import SendFailed, SendUncertain, smtp_send
+from acvs.core import bulk
 from acvs.core.tenancy import owner_office_id, scope_for
 from acvs.network import rules
 
@@ -98,12 +99,12 @@ def ask_many(pending: list[tuple[ConsentEvent, str, str]], *, by=None, chunk: in
     then sent by the worker in chunks once the transaction commits, so that a large file does not wait on SMTP."""
     from .tasks import confirmations_send  # the tasks module imports the importer, which imports this one
 
-    mails = ConfirmationMail.objects.bulk_create(
+    mails = bulk.insert(
+        ConfirmationMail,
         [
             ConfirmationMail(office_id=e.office_id, event=e, email=email, language=mail_language(language), by=by)
             for e, email, language in pending
         ],
-        batch_size=2000,
     )
     ids = [m.pk for m in mails]
     for start in range(0, len(ids), chunk):

@@ -4,6 +4,7 @@ from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 
+from acvs.core import bulk
 from acvs.core.tenancy import scoped_manager
 
 from .contact import Contact
@@ -46,8 +47,15 @@ class AppendOnlyQuerySet(models.QuerySet):
         return moved
 
     def bulk_create(self, objs, *args, **kwargs):
+        return self._refreshing(lambda: super(AppendOnlyQuerySet, self).bulk_create(objs, *args, **kwargs))
+
+    def insert(self, objs):
+        """Many events at once (an import): `core.bulk.insert`, the current consents kept as by `bulk_create`."""
+        return self._refreshing(lambda: bulk.insert(self.model, objs))
+
+    def _refreshing(self, write):
         with transaction.atomic():
-            created = super().bulk_create(objs, *args, **kwargs)
+            created = write()
             refresh_current({event.contact_id for event in created})
         return created
 
