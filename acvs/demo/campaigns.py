@@ -1,6 +1,7 @@
 """The demo's campaigns: for a few offices, a newsletter sent last spring (its recipients, a few refusals, the opens
 and clicks of the following days), one planned in the coming weeks and a draft; all to a segment of the contacts who
-accepted the newsletter."""
+accepted the newsletter. Each départemental committee sent one campaign to the contacts of its offices who accepted
+the network's communications (its page shows counts, never their names)."""
 
 import datetime
 import random
@@ -10,11 +11,12 @@ from django.utils import timezone
 
 from acvs.campaigns import selectors, tasks
 from acvs.campaigns.models import Block, Campaign, Event, Recipient
-from acvs.contacts.models import Segment
+from acvs.contacts.models import ConsentEvent, Purpose, Segment
 from acvs.network.models import Office
 from acvs.offer.models import Offer
 
 OFFICES = ("cavalaire", "greoux-les-bains", "barcelonnette")
+COMMITTEES = {"var-tourisme": "Le Var hors saison", "ahp-tourisme": "Les Alpes-de-Haute-Provence en automne"}
 SITE = "http://127.0.0.1:8000"
 BUTTON = "https://www.example.org/agenda"
 # Shares of the delivered messages opened, and of the opened ones followed by a click: a tourist office's usual rates.
@@ -56,10 +58,61 @@ def _reactions(rng: random.Random, campaign: Campaign, delivered: list[Recipient
     Event.objects.bulk_create(events)
 
 
+def _recipients(rng: random.Random, campaign: Campaign, at: datetime.datetime) -> list[Recipient]:
+    """Its audience as the worker would have listed it at sending time (today's, less those who consented later):
+    one in thirty refused by the receiving server, one in thirty come back later as a bounce."""
+    statuses = [Recipient.Status.SENT] * 28 + [Recipient.Status.FAILED, Recipient.Status.BOUNCED]
+    consented = ConsentEvent.objects.filter(purpose=campaign.purpose, given=True)
+    later = set(
+        consented.filter(at__gt=at).exclude(contact__in=consented.filter(at__lte=at).values("contact"))
+        .values_list("contact", flat=True)
+    )  # fmt: skip
+    rows = []
+    for contact, email, _language in selectors.audience(campaign).recipients:
+        if contact in later:
+            continue
+        status = rng.choice(statuses)
+        rows.append(
+            Recipient(
+                campaign=campaign, contact_id=contact, email=email, language="fr", status=status,
+                sent_at=None if status == Recipient.Status.FAILED else at,
+                error="" if status == Recipient.Status.SENT else "550 5.1.1 Adresse inconnue",
+            )
+        )  # fmt: skip
+    Recipient.objects.bulk_create(rows)
+    return [r for r in rows if r.status == Recipient.Status.SENT]
+
+
+def _committees(rng: random.Random, offices: dict[str, Office], users: dict[str, list]) -> int:
+    # Two months ago: most of the season's consents were given by then.
+    sent_at = (timezone.now() - datetime.timedelta(days=60)).replace(hour=9, minute=30, second=0, microsecond=0)
+    made = 0
+    for slug, name in COMMITTEES.items():
+        office = offices.get(slug)
+        if office is None:
+            continue
+        author = next((u for u in users.get(slug, []) if u.username.startswith("cdt.")), None)
+        offers = list(
+            Offer.objects.filter(owner_office__department=office.department_id, status="published").order_by("name")[:3]
+        )
+        sent = Campaign.objects.create(
+            office=office, name=name, subjects={"fr": name}, reach=Campaign.Reach.DEPARTMENT,
+            purpose=Purpose.NETWORK, status=Campaign.Status.SENT, scheduled_at=sent_at, started_at=sent_at,
+            finished_at=sent_at + datetime.timedelta(minutes=6), site_url=SITE, created_by=author,
+            cost=Decimal("1200.00"),
+        )  # fmt: skip
+        _blocks(sent, "Bonjour {name},", "Villages perchés, sentiers et tables de saison : partez quand les autres "
+                "rentrent.", offers)  # fmt: skip
+        _reactions(rng, sent, _recipients(rng, sent, sent_at), offers)
+        made += 1
+    return made
+
+
 def fill(rng: random.Random, offices: dict[str, Office], users: dict[str, list]) -> int:
     now = timezone.now()
-    spring = timezone.make_aware(datetime.datetime(timezone.localdate().year - 1, 4, 15, 10, 0))
-    made = 0
+    today = timezone.localdate()  # the last spring, within the season of requests
+    spring = timezone.make_aware(datetime.datetime(today.year - (today.month < 5), 4, 15, 10, 0))
+    made = _committees(rng, offices, users)
     for slug in OFFICES:
         office = offices.get(slug)
         if office is None:
@@ -77,25 +130,7 @@ def fill(rng: random.Random, offices: dict[str, Office], users: dict[str, list])
         )  # fmt: skip
         sent.segments.set([segment])
         _blocks(sent, "Bonjour {name},", "Les marchés et les sentiers rouvrent : voici nos idées de sorties.", offers)
-        # One in thirty refused by the receiving server, one in thirty come back later as a bounce.
-        statuses = [Recipient.Status.SENT] * 28 + [Recipient.Status.FAILED, Recipient.Status.BOUNCED]
-        rows = []
-        for contact, email, _language in selectors.audience(sent).recipients:
-            status = rng.choice(statuses)
-            error = "" if status == Recipient.Status.SENT else "550 5.1.1 Adresse inconnue"
-            rows.append(
-                Recipient(
-                    campaign=sent,
-                    contact_id=contact,
-                    email=email,
-                    language="fr",
-                    status=status,
-                    sent_at=None if status == Recipient.Status.FAILED else spring,
-                    error=error,
-                )
-            )
-        Recipient.objects.bulk_create(rows)  # fmt: skip
-        _reactions(rng, sent, [r for r in rows if r.status == Recipient.Status.SENT], offers)
+        _reactions(rng, sent, _recipients(rng, sent, spring), offers)
         planned = Campaign.objects.create(
             office=office, name="Fête de l’été", subjects={"fr": "L’été à {office_name} : le programme"},
             status=Campaign.Status.SCHEDULED, site_url=SITE, created_by=author,

@@ -2,7 +2,9 @@
 
 The written requests (email, web form, phone, letters) and a share of the counter ones leave an identity; some
 visitors come back, so a contact gathers one to four requests. Consents follow the boxes ticked at the time, with
-the counter form's wording. Everything is bulk-inserted: the whole network takes a few seconds.
+the counter form's wording; one newsletter subscriber in three also agreed, at the counter, to hear from the
+département and the network (the audience of their campaigns). Everything is bulk-inserted: the whole network
+takes a few seconds.
 """
 
 import random
@@ -12,6 +14,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.text import slugify
 
+from acvs.contacts.forms import CONSENT_WORDING
 from acvs.contacts.models import (
     ConsentEvent,
     ConsentMethod,
@@ -33,6 +36,7 @@ COUNTER_SHARE = 0.04  # counter visitors who leave an address
 RETURNING = 0.25  # a request from someone already known
 WITH_PHONE = {Channel.PHONE, Channel.COUNTER}
 NEWSLETTER, CONTACT = 0.35, 0.6
+NETWORK_EVERY = 3  # newsletter subscribers who also accept the network's communications: one in three
 
 
 def _phone(number: int) -> str:
@@ -134,6 +138,15 @@ def _contacts(office: Office, people: list[dict], wording: dict, totals) -> None
                             method=ConsentMethod.COUNTER, by_id=r.recorded_by_id, text=wording[name],
                         )
                     )  # fmt: skip
+        subscribed = next((e for e in reversed(consents) if e.contact is contact and e.purpose == Purpose.NEWSLETTER),
+                          None)  # fmt: skip
+        if subscribed is not None and subscribed.given and contact.pk % NETWORK_EVERY == 0:
+            consents.append(
+                ConsentEvent(
+                    office=office, contact=contact, purpose=Purpose.NETWORK, given=True, at=subscribed.at,
+                    method=ConsentMethod.COUNTER, by_id=subscribed.by_id, text=str(CONSENT_WORDING[Purpose.NETWORK]),
+                )
+            )  # fmt: skip
         interests.extend(through(contact_id=contact.pk, theme_id=pk) for pk in themes)
     ContactEmail.objects.bulk_create(emails, batch_size=1000)
     ContactPhone.objects.bulk_create(phones, batch_size=1000)
