@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import BooleanField, Count, IntegerField, Q, Value, Window, prefetch_related_objects
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Window, prefetch_related_objects
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
@@ -104,6 +104,25 @@ def _text_matches(text: str):
     return ids[0].union(*ids[1:])
 
 
+def _row_matches(text: str) -> Q:
+    """The same matches as `_text_matches`, tested on each contact in turn (the walk): the name, the commune, then
+    the contact's own addresses and numbers through their contact index, so that nothing is gathered beforehand."""
+    if "@" in text[1:]:
+        return Q(
+            Exists(ContactEmail._base_manager.filter(contact=OuterRef("pk"), email__startswith=text.strip().lower()))
+        )
+    found = (
+        Q(name__icontains=text)
+        | Q(commune__in=Commune.objects.filter(name__icontains=text).values("pk"))
+        | Q(Exists(ContactEmail._base_manager.filter(contact=OuterRef("pk"), email__icontains=text)))
+    )
+    digits = re.sub(r"\D", "", text)
+    if len(digits) >= 4:
+        phones = ContactPhone._base_manager.filter(contact=OuterRef("pk"), phone__contains=digits.lstrip("0"))
+        found |= Q(Exists(phones))
+    return found
+
+
 def _day_start(day) -> datetime.datetime:
     """Midnight of `day` (a date or its ISO text) in the current time zone: the list's dates are the agents' days."""
     if isinstance(day, str):
@@ -116,16 +135,13 @@ def search(criteria: dict, *, walk: bool = False):
     rows come without their commune nor département: `list_page` reads those for its page only (joined before the
     sort, they were read for every match).
 
-    `walk`, for a text with many matches: PostgreSQL turns `pk IN (matches)` into a join, which reads every contact
-    of the office and sorts the matches for a page of 25; under OR (with false) the matches stay a hashed subplan,
-    and the list is read in the order of the index (office, name) until the page is full. Only worth it when the
-    matches are many (`list_page` decides): for a rare text that order would read the whole office."""
+    `walk`, for a text with many matches: the list is read in the order of the index (office, name), each contact
+    tested in turn (`_row_matches`), until the page is full: a name in 7 % of 100,000 contacts reads some 400 of
+    them, where gathering its 14,000 matches out of the trigram indexes first took most of the time. Only worth it
+    when the matches are many (`list_page` decides): for a rare text that order would read the whole office."""
     found = contacts()
     if text := criteria.get("q"):
-        matches = Q(pk__in=_text_matches(text))
-        if walk:
-            matches |= Q(Value(False, output_field=BooleanField()))
-        found = found.filter(matches)
+        found = found.filter(_row_matches(text) if walk else Q(pk__in=_text_matches(text)))
     if interest := criteria.get("interest"):
         found = found.filter(interests=interest)
     if tag := criteria.get("tag"):

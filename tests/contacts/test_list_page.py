@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django_scopes import scopes_disabled
 
 from acvs.contacts import selectors
-from acvs.contacts.models import Contact
+from acvs.contacts.models import Contact, ContactEmail, ContactPhone
 from acvs.core.tenancy import scope_for
 from acvs.network.models import Commune
 from tests.conftest import membership
@@ -100,6 +100,28 @@ def test_beyond_the_cap_the_total_is_an_estimate_and_the_page_reads_only_its_row
         assert (page.paginator.count, page.paginator.num_pages) == (8, 2)
         page = page_of("martin", 9)
         assert (page.number, len(page.object_list)) == (2, 3)
+
+
+def test_the_walk_tests_each_contact_as_the_gathered_matches_do(agent, other_agent):
+    """`search(walk=True)` (each contact tested in turn, for a common text) finds what the union of indexed matches
+    finds: by name, commune, part of an address, a whole address, a phone's digits; never another office's."""
+    office, other = membership(agent).office, membership(other_agent).office
+    with scopes_disabled():
+        commune = Commune.objects.order_by("insee").first()
+        rows = people(office, 6, name="Anna Weber")
+        rows += people(office, 2, name="Paul Durand", commune=commune)
+        people(other, 4, name="Anna Weber")
+        for i, contact in enumerate(rows):
+            ContactEmail.objects.create(office=office, contact=contact, email=f"aweber.{i}@example.org")
+            ContactPhone.objects.create(office=office, contact=contact, phone=f"+3361200{i:04d}")
+        durand = people(office, 1, name="Louis Durand")[0]
+        ContactEmail.objects.create(office=office, contact=durand, email="louis@weber-gites.example.org")
+    with scope_for(office=office):
+        for text in ("weber", "WEBER", commune.name[:5], "aweber.3", "aweber.3@example", "06 12 00 00 05", "zzz"):
+            gathered = list(selectors.search({"q": text}).values_list("pk", flat=True))
+            walked = list(selectors.search({"q": text}, walk=True).values_list("pk", flat=True))
+            assert walked == gathered, text
+        assert len(selectors.search({"q": "weber"}, walk=True)) == 9  # six by name, three by address only
 
 
 def test_an_estimate_near_the_cap_is_checked_by_counting_up_to_it(agent, settings, monkeypatch):
