@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
 
 from acvs.contacts.models import ConsentEvent, ConsentMethod, Purpose
+from acvs.core import french
 from acvs.network import rules
 from acvs.network.models import Membership
 
@@ -224,12 +225,13 @@ def campaign_send_test(*, membership: Membership, campaign: Campaign, language: 
 
 # The recipients' own links (no log-in: the signed link is the right) ---------------------------------------------
 
+# Translators: in French, office arrives with its "de" (de l’Office…, du Syndicat…, de Var Tourisme).
 UNSUBSCRIBE_TEXT = gettext_lazy("I no longer wish to receive “%(purpose)s” from %(office)s.")
 
 
 def unsubscribe_text(recipient: Recipient) -> str:
     campaign = recipient.campaign
-    return UNSUBSCRIBE_TEXT % {"purpose": campaign.get_purpose_display(), "office": campaign.office.name}
+    return UNSUBSCRIBE_TEXT % {"purpose": campaign.get_purpose_display(), "office": french.of(campaign.office.name)}
 
 
 def unsubscribe(*, recipient: Recipient, text: str, origin: str) -> bool:

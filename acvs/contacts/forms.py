@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from acvs.core import french
 from acvs.core.forms import DateField, ModelMultipleChoiceField
 from acvs.desk import reference
 from acvs.desk.forms import DateInput
@@ -196,13 +197,16 @@ class EraseForm(forms.Form):
 
 
 def newsletter_wording(office) -> str:
-    return _("I agree to receive the newsletter of %(office)s by email. I can unsubscribe at any time.") % {
-        "office": office.name
-    }
+    # Translators: in French, office arrives with its "de" (de l’Office…, du Syndicat…, de Var Tourisme).
+    text = _("I agree to receive the newsletter of %(office)s by email. I can unsubscribe at any time.")
+    return text % {"office": french.of(office.name)}
 
 
 def request_wording(office) -> str:
-    return _("By sending my request, I agree to be contacted by %(office)s about it.") % {"office": office.name}
+    # Translators: in French, office arrives with its article (l’Office…, le Syndicat…, Var Tourisme).
+    return _("By sending my request, I agree to be contacted by %(office)s about it.") % {
+        "office": french.the(office.name)
+    }
 
 
 class PublicForm(forms.Form):

@@ -1,6 +1,7 @@
-"""French usage the formats of Django lack: "de"/"à" before a name, "le 1er octobre", "dim. 6 déc."
+"""French usage the formats of Django lack: "de"/"à"/the article before a name, "le 1er octobre", "dim. 6 déc."
 
-Prepositions before a proper name: "de" and "à" contract with the name's article.
+Prepositions before a proper name: "de" and "à" contract with the name's article; other words ("par", "pour", a
+sentence's start) take the name with its article (`the`).
 
 "Stock de documentation de l’Office de tourisme…", "du Syndicat d’initiative…", "à la Maison du tourisme…".
 Messages whose French translation needs them take the name already preceded by its preposition in French (and the
@@ -70,6 +71,14 @@ def to(name: str) -> str:
     if article == "le ":
         return f"au {name}"
     return f"à {article}{name}"
+
+
+def the(name: str) -> str:
+    """The name with its French article: "l’Office…", "le Syndicat…", "la Maison…", "Var Tourisme" (for "par", "pour"
+    or a sentence's start, with `capfirst`)."""
+    if not _french() or not name:
+        return name
+    return f"{_article(name)}{name}"
 
 
 # French typography: "dim. 6 déc." (lower case, abbreviations with their full stop, the Imprimerie nationale's).

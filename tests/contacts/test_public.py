@@ -77,15 +77,19 @@ def test_a_request_and_a_subscription_are_recorded_with_what_the_visitor_read(
     assert ConfirmationMail.objects.get().language == "en"
 
 
-def test_a_subscription_alone_makes_a_contact_without_a_request(client, url):
-    response = client.post(url, form(message="", country="FR", commune="83240"))
+def test_a_subscription_alone_makes_a_contact_without_a_request(client, url, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, form(message="", country="FR", commune="83240"))
     assert response.status_code == 302
     assert not VisitorRequest.objects.exists()
     contact = Contact.objects.get()
     assert (contact.commune.name, contact.department.code, contact.language) == ("Cavalaire-sur-Mer", "83", "fr")
     event = ConsentEvent.objects.get()
     assert event.pending
-    assert event.text.startswith("J’accepte de recevoir par courriel la lettre d’information")
+    # The office's name takes its article in French ("de l’Office", not "de Office").
+    assert event.text.startswith("J’accepte de recevoir par courriel la lettre d’information de l’Office de tourisme")
+    [message] = mail.outbox
+    assert "Vous avez demandé à l’Office de tourisme de Cavalaire de vous tenir informé·e." in message.body
 
 
 @pytest.mark.parametrize(

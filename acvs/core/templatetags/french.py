@@ -1,4 +1,5 @@
-"""`{{ office.name|of_name }}`, `{{ office.name|to_name }}`, `{{ date|day:"l j F Y" }}`: see acvs.core.french."""
+"""`{{ office.name|of_name }}`, `{{ office.name|to_name }}`, `{{ office.name|the_name }}`, `{{ date|day:"l j F Y" }}`:
+see acvs.core.french."""
 
 from django import template
 
@@ -15,6 +16,11 @@ def of_name(name):
 @register.filter
 def to_name(name):
     return french.to(str(name))
+
+
+@register.filter
+def the_name(name):
+    return french.the(str(name))
 
 
 @register.filter(expects_localtime=True)
