@@ -11,6 +11,11 @@ Lag of a request: from its commit to the first sample where its office's daily f
 recount of the raw rows, so the n-th request of an office is in the rollup once the figure reaches n). It keeps up
 when the backlog (marks and queued tasks) and the lag do not grow from the first half of the run to the second, and
 the rollup catches up with every request soon after the recording stops.
+
+Where the CPU went while recording (Linux /proc): the machine's busy CPU-seconds out of those available, the
+recorders' own (their Python: the service, the ORM), the worker's, and this database's PostgreSQL processes (those
+connected when the recording starts); the other jobs of the machine are the rest.
+Whether the recorders could offer the rate at all is read there: a machine busy ~100 % is short of CPU.
 """
 
 import datetime
@@ -73,6 +78,7 @@ def _record(database_url: str, pairs: list, rate: float, seconds: float, start, 
     out.put(("ready", None))
     start_at = start.get()
     time.sleep(max(0.0, start_at - time.time()))
+    cpu = time.process_time()
     n = 0
     while True:
         due = start_at + n / rate
@@ -101,7 +107,7 @@ def _record(database_url: str, pairs: list, rate: float, seconds: float, start, 
             request_create(membership=membership, data=data)
         commits.append((office_id, time.time()))
         n += 1
-    out.put((commits, late))
+    out.put((commits, {"late": late, "cpu_s": time.process_time() - cpu}))
 
 
 class Monitor(threading.Thread):
@@ -136,6 +142,35 @@ class Monitor(threading.Thread):
 
     def counted(self) -> dict[int, int]:
         return self.samples[-1][1] if self.samples else {}
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def backends() -> list[int]:
+    """The PostgreSQL server processes of this database (the recorders', the worker's, the monitor's)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+        return [pid for (pid,) in cursor.fetchall()]
+
+
+def machine_busy() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine so far, every CPU summed (Linux /proc/stat)."""
+    try:
+        ticks = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except OSError:
+        return 0.0, 0.0
+    idle = ticks[3] + ticks[4]  # idle, iowait
+    hz = os.sysconf("SC_CLK_TCK")
+    return (sum(ticks) - idle) / hz, sum(ticks) / hz
 
 
 def start_workers(database_url: str, count: int) -> list[subprocess.Popen]:
@@ -238,10 +273,16 @@ def run(args, offices: list) -> dict:
         start_at = time.time() + 0.5
         for _proc in procs:
             start.put(start_at)
+        time.sleep(max(0.0, start_at - time.time()))
+        workers_cpu, busy = [cpu_seconds(w.pid) for w in workers], machine_busy()
+        servers = {pid: cpu_seconds(pid) for pid in backends()}
         results = [out.get(timeout=args.record_seconds + 120) for _ in procs]
         failed = [error for recorded, error in results if recorded is None]
         if failed:
             raise RuntimeError(f"a recorder failed: {failed[0]}")
+        busy = [b - a for a, b in zip(busy, machine_busy(), strict=True)]
+        servers_cpu = sum(cpu_seconds(pid) - cpu for pid, cpu in servers.items())
+        workers_cpu = sum(cpu_seconds(w.pid) - cpu for w, cpu in zip(workers, workers_cpu, strict=True))
         for proc in procs:
             proc.join()
         stopped_at = time.time()
@@ -260,8 +301,25 @@ def run(args, offices: list) -> dict:
         monitor.stopped.set()
         monitor.join()
         stop_workers(workers)
-    late = sum(late for _recorded, late in results)
-    return summarise(args, commits, monitor.samples, before, start_at, stopped_at, caught_up, late, len(pairs))
+    late = sum(info["late"] for _recorded, info in results)
+    cpu = {
+        "recorders_cpu_s": round(sum(info["cpu_s"] for _recorded, info in results), 1),
+        "workers_cpu_s": round(workers_cpu, 1),
+        "postgresql_cpu_s": round(servers_cpu, 1),
+        "machine_busy_s": round(busy[0], 1),
+        "machine_cpu_s": round(busy[1], 1),
+    }
+    result = summarise(args, commits, monitor.samples, before, start_at, stopped_at, caught_up, late, len(pairs))
+    result.update(cpu)
+    per = 1000 / max(1, result["recorded"])
+    print(
+        f"  CPU while recording ({cpu['machine_cpu_s']:.0f} CPU-seconds available): machine busy "
+        f"{cpu['machine_busy_s']:.0f} s ({cpu['machine_busy_s'] / max(cpu['machine_cpu_s'], 1):.0%}); recorders "
+        f"{cpu['recorders_cpu_s']:.0f} s ({cpu['recorders_cpu_s'] * per:.1f} ms a request, their Python only), "
+        f"db_worker {cpu['workers_cpu_s']:.0f} s (its Python only), PostgreSQL for this database "
+        f"{cpu['postgresql_cpu_s']:.0f} s; the other jobs of the machine the rest"
+    )
+    return result
 
 
 def summarise(args, commits, samples, before, start_at, stopped_at, caught_up, late, offices) -> dict:

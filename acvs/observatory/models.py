@@ -117,7 +117,17 @@ class AreaFigure(models.Model):
     class Meta:
         verbose_name = _("figure of an area")
         verbose_name_plural = _("figures of areas")
-        indexes = [models.Index(fields=["department", "month", "dimension"], name="observatory_area_month")]
+        indexes = [
+            models.Index(fields=["department", "month", "dimension"], name="observatory_area_month"),
+            # The network compares its départements on four figures: without this index PostgreSQL scanned every
+            # area row (1.1 million at full scale, ~120 ms) to keep 9,600; the figures in the index, it reads them
+            # from the index alone (key columns, not INCLUDE: SQLite has no non-key columns and warns).
+            models.Index(
+                fields=["month", "department", "dimension", "key", "value"],
+                condition=unit_figures(),
+                name="observatory_area_unit",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.department or '-'} {self.month:%Y-%m} {self.dimension} {self.key}: {self.value}"

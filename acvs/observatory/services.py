@@ -3,12 +3,13 @@ brochures handed out, stay booklets made and opened).
 
 Writes of the counter mark the (office, day) they touch (`mark`, through core.activity, in their transaction);
 after they commit the task `refresh_figures` drains the marks: however many requests a busy hour brings, each
-(office, day) is rebuilt once per drain. `refresh(marks)` rebuilds the daily figures of those days, the monthly
-figures of their months and the areas' (département, network) sums of those months; `recount()` rebuilds
-everything. Both read each office's rows in that office's scope and write one office at a time under a lock on the
-office (then its département's, then the network's), so two workers refreshing never interleave. These locks are
-FOR NO KEY UPDATE: they exclude each other but not the foreign-key checks of the counter's writes (KEY SHARE), so
-that recording a request never waits for a refresh, nor deadlocks with a drain that holds several offices.
+(office, day) is rebuilt once per drain. `refresh(marks)` rebuilds the daily figures of those days and the monthly
+figures of their months, and adds what changed in those to the areas' (département, network) figures; `recount()`
+rebuilds everything, the areas summed again from the offices. Both read each office's rows in that office's scope
+and write one office at a time under a lock on the office (then its département's, then the network's), so two
+workers refreshing never interleave. These locks are FOR NO KEY UPDATE: they exclude each other but not the
+foreign-key checks of the counter's writes (KEY SHARE), so that recording a request never waits for a refresh, nor
+deadlocks with a drain that holds several offices.
 """
 
 import datetime
@@ -16,7 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from acvs.booklet.models import Booklet
@@ -146,6 +147,7 @@ def _insert(model, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
 
 
 FIGURE = ("dimension", "key", "value")
+MONTH = ("month", *FIGURE)
 
 
 def _write_days(office_id: int, days: set[datetime.date], counts: dict[tuple, int]) -> None:
@@ -154,9 +156,12 @@ def _write_days(office_id: int, days: set[datetime.date], counts: dict[tuple, in
     _insert(DailyFigure, ("office_id", "day", *FIGURE), rows)
 
 
-def _write_months(office_id: int, months: set[datetime.date]) -> None:
-    """A month's figures are the sum of its days' (read back from the daily table)."""
-    MonthlyFigure.objects.filter(office_id=office_id, month__in=months).delete()
+def _write_months(office_id: int, months: set[datetime.date]) -> dict[tuple, int]:
+    """A month's figures are the sum of its days' (read back from the daily table). Returns what changed:
+    {(month, dimension, key): new value − old value}, the figures not changed left out."""
+    old = MonthlyFigure.objects.filter(office_id=office_id, month__in=months)
+    change = Counter({(month, dimension, key): -value for month, dimension, key, value in old.values_list(*MONTH)})
+    old.delete()
     rows = []
     for month in sorted(months):
         sums = (
@@ -166,6 +171,9 @@ def _write_months(office_id: int, months: set[datetime.date]) -> None:
         )
         rows += [(office_id, month, dimension, key, total) for dimension, key, total in sums]
     _insert(MonthlyFigure, ("office_id", "month", *FIGURE), rows)
+    for _office, month, dimension, key, total in rows:
+        change[month, dimension, key] += total
+    return {figure: value for figure, value in change.items() if value}
 
 
 def _lock_network() -> None:
@@ -201,6 +209,50 @@ def _write_areas(department_ids: set[int], months: set[datetime.date]) -> None:
     _insert(AreaFigure, ("month", *FIGURE), sums)
 
 
+def _add_to_areas(changes: dict[tuple, int]) -> None:
+    """Add the changes of offices' monthly figures, {(département id, month, dimension, key): change}, to their
+    départements' figures and to the network's, rather than summing every office of those départements again: a
+    drain of 200 offices spread over 100 départements summed the whole month of the network (460,000 rows at 2,300
+    offices, ~3 s) to change a few thousand figures. The result is the same as `_write_areas` (the agreement tests
+    compare it with a full recount after each change); a figure that would fall below zero (the areas out of step,
+    e.g. after an office moved to another département without a recount) has its months summed again in full.
+
+    Locks as `_write_areas`: the départements' rows (in id order), then the network's, after the offices'."""
+    totals = Counter()
+    for (department_id, month, dimension, key), value in changes.items():
+        totals[department_id, month, dimension, key] += value
+        totals[None, month, dimension, key] += value
+    totals = {figure: value for figure, value in totals.items() if value}
+    if not totals:
+        return
+    departments = {department for department, *_figure in totals if department is not None}
+    months = {month for _department, month, _dimension, _key in totals}
+    list(Department.objects.select_for_update(no_key=True).filter(pk__in=departments).order_by("pk").values_list("pk"))
+    _lock_network()
+    rows = AreaFigure.objects.filter(
+        Q(department__in=departments) | Q(department=None),
+        month__in=months,
+        dimension__in={dimension for _department, _month, dimension, _key in totals},
+    ).values_list("pk", "department", *MONTH)
+    found, twice = {}, False
+    for pk, department, month, dimension, key, value in rows:
+        if (department, month, dimension, key) in totals:
+            twice |= (department, month, dimension, key) in found
+            found[department, month, dimension, key] = (pk, value)
+    values = {figure: found.get(figure, (None, 0))[1] + change for figure, change in totals.items()}
+    if twice or any(value < 0 for value in values.values()):
+        _write_areas(departments, months)
+        return
+    AreaFigure.objects.filter(pk__in=[pk for pk, _value in found.values()]).delete()
+    rows = (figure + (value,) for figure, value in sorted(values.items(), key=_area_order) if value)
+    _insert(AreaFigure, ("department_id", *MONTH), rows)
+
+
+def _area_order(item):
+    (department, month, dimension, key), _value = item
+    return (department or 0, month, dimension, key)
+
+
 def _runs(days: list[datetime.date]) -> Iterable[tuple[datetime.date, datetime.date]]:
     """Consecutive days as [start, end) ranges, so that a week of marks reads the raw rows once."""
     start = previous = days[0]
@@ -217,7 +269,7 @@ def refresh(marks: Iterable[tuple[int, datetime.date]]) -> int:
     by_office = defaultdict(set)
     for office_id, day in marks:
         by_office[office_id].add(day)
-    departments, all_months = set(), set()
+    changes = Counter()  # {(département id, month, dimension, key): change} of the offices' monthly figures
     with transaction.atomic():
         for office_id, days in sorted(by_office.items()):
             with scope_for(office=office_id):
@@ -230,13 +282,11 @@ def refresh(marks: Iterable[tuple[int, datetime.date]]) -> int:
                     counts.update(count_days(office_id, start, end))
                 months = {_first_of_month(day) for day in days}
                 _write_days(office_id, days, counts)
-                _write_months(office_id, months)
-            departments.add(department_id)
-            all_months |= months
-        # The areas once for all these offices (the network's rows sum every département: once per drain, not once
-        # per office), after the offices' locks, in the same transaction.
-        if departments:
-            _write_areas(departments, all_months)
+                for (month, dimension, key), change in _write_months(office_id, months).items():
+                    changes[department_id, month, dimension, key] += change
+        # The areas once for all these offices (not once per office), after the offices' locks, in the same
+        # transaction: what changed in their months added to their départements' figures and the network's.
+        _add_to_areas(changes)
     return sum(len(days) for days in by_office.values())
 
 
