@@ -87,3 +87,30 @@ def test_a_manager_imports_an_apidae_event_with_its_structure_and_a_match_to_rev
     shot(page, "import-apidae-committed.png", tmp_path)
     assert Offer.objects.count() == 2
     assert Offer.objects.get(imported_from__source_id="323154").provider.name == "Toto"
+
+
+def test_a_manager_imports_a_datatourisme_flux_then_the_same_flux_changes_nothing(page, manager, tmp_path):
+    """The flux zip checked and imported, then sent again: its objects are not even read (their dates in the
+    flux's index are those imported), every line says "unchanged" and links to its offer, nothing moves."""
+
+    def check_and_import():
+        page.goto("/interop/imports/")
+        page.get_by_label("Source").select_option("datatourisme")
+        page.get_by_label("Fichier").set_input_files(str(SAMPLES / "flux-2024-oaz-sample.zip"))
+        page.get_by_role("button", name="Vérifier le fichier").click()
+        expect(page.locator("#import-report")).to_contain_text("CHÂTEAU ET REMPARTS DE LA CITÉ")
+        expect(page.locator("#import-body")).to_contain_text("Rien n’a encore été enregistré")
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.locator("#commit-form button").click()
+        expect(page.locator("#commit-form")).to_have_count(0)
+
+    login(page, manager.username, PASSWORD)
+    check_and_import()
+    expect(page.locator("#import-counts")).to_contain_text("5 offres créées")
+    versions = dict(Offer.objects.values_list("pk", "version"))
+    check_and_import()
+    expect(page.locator("#import-counts")).to_contain_text("5 offres inchangées")
+    expect(page.locator("#import-counts")).to_contain_text("0 offre créée")
+    shot(page, "import-datatourisme-unchanged.png", tmp_path)
+    expect(page.get_by_role("link", name="CHÂTEAU ET REMPARTS DE LA CITÉ DE CARCASSONNE")).to_be_visible()
+    assert dict(Offer.objects.values_list("pk", "version")) == versions

@@ -42,10 +42,16 @@ class Connector:
     read: Callable[[str, bytes], list[tuple[str, object]]]  # (label of the record in the file, source object)
     map: Callable[[object], dict]  # the mapped record, or RecordRefused
     describe: Callable[[object], tuple[str, str]]  # (source id, name) of an object, to report a refused one
+    # `read` takes `unchanged`: {source id: its last update at the source} → the ids it may leave unread (a flux
+    # whose index dates its objects; see datatourisme.read).
+    skips_unchanged: bool = False
 
 
-def read_records(connector: Connector, name: str, content: bytes) -> list[dict]:
-    """Every record of an uploaded file, mapped; a refused record keeps its place, its id, name and reason."""
+def read_records(connector: Connector, name: str, content: bytes, unchanged=None) -> list[dict]:
+    """Every record of an uploaded file, mapped; a refused record keeps its place, its id, name and reason. With
+    `unchanged` (a connector that `skips_unchanged`), the objects it names are left unread."""
+    if unchanged is not None and connector.skips_unchanged:
+        return map_objects(connector, name, connector.read(name, content, unchanged=unchanged))
     return map_objects(connector, name, connector.read(name, content))
 
 
@@ -89,8 +95,9 @@ def load_json(name: str, content: bytes):
         ) from None
 
 
-def read_zip(content: bytes, keep: Callable[[str], bool]) -> dict[str, object]:
-    """The JSON files of an archive that `keep` accepts, by name, in name order; checked for size first."""
+def read_zip(content: bytes, keep: Callable[[str], bool], unread=None) -> dict[str, object]:
+    """The JSON files of an archive that `keep` accepts, by name, in name order; checked for size first. `unread`
+    (the archive and the names kept → {name: what stands for it}) leaves some files undecoded."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         members = [i for i in archive.infolist() if i.filename.endswith(".json") and not i.is_dir()]
@@ -99,7 +106,9 @@ def read_zip(content: bytes, keep: Callable[[str], bool]) -> dict[str, object]:
             raise FileRefused(_("The archive holds more than 100 MB of files."))
         if len(members) > MAX_RECORDS:
             raise FileRefused(_("The archive holds more than %(max)s records.") % {"max": MAX_RECORDS})
-        return {i.filename: load_json(i.filename, archive.read(i)) for i in sorted(members, key=lambda i: i.filename)}
+        stubs = unread(archive, [i.filename for i in members]) if unread else {}
+        return {i.filename: stubs[i.filename] if i.filename in stubs else load_json(i.filename, archive.read(i))
+                for i in sorted(members, key=lambda i: i.filename)}  # fmt: skip
     except (zipfile.BadZipFile, EOFError):
         raise FileRefused(_("The file is not a readable zip archive (truncated or damaged?).")) from None
 

@@ -8,6 +8,7 @@ reads either.
 """
 
 import functools
+from dataclasses import dataclass
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -36,17 +37,82 @@ ACVS_LABELS = "/datatourisme/labels/"
 DAYS = {"Monday": 0, "Tuesday": 1, "Wednesday": 2, "Thursday": 3, "Friday": 4, "Saturday": 5, "Sunday": 6}
 
 
-def read(name: str, content: bytes) -> list[tuple[str, object]]:
-    """The objects of an uploaded file: one object, a list of objects, an `@graph`, or a flux zip."""
+# The flux's hosts, newer then older: an object's @id is https://<host>/<producer>/<uuid>, its file in the flux
+# objects/<h>/<hh>/<producer>-<uuid>.json (so in every real flux of the shared samples, 2020 and 2024).
+HOSTS = ("data.datatourisme.fr", "data.datatourisme.gouv.fr")
+
+
+@dataclass(frozen=True)
+class Unread:
+    """An object of a flux left undecoded: the flux's index dates it as the provenance of its @id does."""
+
+    source_id: str
+    name: str
+    updated: str
+
+
+def read(name: str, content: bytes, unchanged=None) -> list[tuple[str, object]]:
+    """The objects of an uploaded file: one object, a list of objects, an `@graph`, or a flux zip.
+
+    A flux zip's `index.json` gives each object's file and `lastUpdateDatatourisme`: `unchanged` ({source id: that
+    date} → the source ids whose last import had the same date, with nothing left to settle) lets those objects stay
+    undecoded (an `Unread` each), so a daily flux decodes only what changed. An unread @id that a decoded object also
+    has (a record twice in the file) is decoded after all: the second must be compared in full."""
     if name.lower().endswith(".zip"):
-        files = read_zip(content, lambda path: path.rsplit("/", 1)[-1] not in {"index.json", "context.json"})
+        skipped: dict[str, str] = {}  # file → source id left unread
+
+        def unread(archive, names: list[str]) -> dict[str, Unread]:
+            entries = _index(archive, names) if unchanged is not None else {}
+            kept: set[str] = set()
+            for host in range(len(HOSTS)):  # the newer host, then the older for the objects still not found
+                dates = {ids[host]: updated for ids, updated, _label in entries.values() if not kept & set(ids)}
+                kept |= unchanged(dates) if dates else set()
+            stubs = {}
+            for file, (ids, updated, label) in entries.items():
+                if found := next((i for i in ids if i in kept), None):
+                    stubs[file] = Unread(found, label, updated)
+                    skipped[file] = found
+            return stubs
+
+        files = read_zip(content, lambda path: path.rsplit("/", 1)[-1] not in {"index.json", "context.json"}, unread)
         if not files:
             raise FileRefused(_("The archive holds no JSON record."))
+        decoded = {_source_id(obj) for obj in files.values() if not isinstance(obj, Unread)}
+        if again := {file for file, source_id in skipped.items() if source_id in decoded}:
+            files |= read_zip(content, lambda path: path in again)
         return list(files.items())
     objects = load_json(name, content)
     if isinstance(objects, dict) and "@graph" in objects:
         objects = _framed(as_list(objects["@graph"]))
     return numbered(name, objects if isinstance(objects, list) else [objects])
+
+
+def _index(archive, names: list[str]) -> dict[str, tuple[tuple[str, str], str, str]]:
+    """The flux's index as {file of the archive: ((its @id under either host), lastUpdateDatatourisme, label)}, for
+    the entries whose file is in the archive and named as the flux names them; {} without a readable index."""
+    index = next((n for n in archive.namelist() if n.rsplit("/", 1)[-1] == "index.json"), None)
+    if index is None or archive.getinfo(index).file_size > MAX_INDEX:
+        return {}
+    try:
+        entries = load_json(index, archive.read(index))
+    except FileRefused:
+        return {}
+    by_path = {n.split("objects/", 1)[1]: n for n in names if "objects/" in n}
+    found = {}
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, dict):
+            continue
+        file, updated = entry.get("file"), entry.get("lastUpdateDatatourisme")
+        if not isinstance(file, str) or not isinstance(updated, str) or not updated or file not in by_path:
+            continue
+        producer, _dash, key = file.rsplit("/", 1)[-1].removesuffix(".json").partition("-")
+        if producer and key:
+            found[by_path[file]] = (tuple(f"https://{host}/{producer}/{key}" for host in HOSTS), updated,
+                                    str(entry.get("label") or "")[:200])  # fmt: skip
+    return found
+
+
+MAX_INDEX = 20 * 1024 * 1024  # a larger index is not read (one of 20,000 objects, the most a file holds, has ~4 MB)
 
 
 def _framed(nodes: list) -> list:
@@ -109,10 +175,14 @@ def describe(obj) -> tuple[str, str]:
 
 
 def _source_id(obj) -> str:
+    if isinstance(obj, Unread):
+        return obj.source_id
     return str(obj.get("@id", "")) if isinstance(obj, dict) else ""
 
 
 def _name(obj) -> str:
+    if isinstance(obj, Unread):
+        return obj.name
     if not isinstance(obj, dict):
         return ""
     names = text(obj.get("rdfs:label"))
@@ -120,7 +190,10 @@ def _name(obj) -> str:
 
 
 def map_poi(obj) -> dict:
-    """One point of interest as the fields ACVS keeps; RecordRefused when it cannot become an offer."""
+    """One point of interest as the fields ACVS keeps; RecordRefused when it cannot become an offer. An object left
+    unread is its id, name and date, marked "unread" (the run takes it as unchanged, or refuses it)."""
+    if isinstance(obj, Unread):
+        return {"source_id": obj.source_id, "updated": obj.updated, "name": obj.name, "unread": True}
     if not isinstance(obj, dict):
         raise RecordRefused(_("The record is not a JSON object."))
     source_id, name = _source_id(obj), _name(obj)
@@ -248,4 +321,5 @@ CONNECTOR = Connector(
     read=read,
     map=map_poi,
     describe=describe,
+    skips_unchanged=True,
 )

@@ -11,7 +11,7 @@ import hashlib
 import json
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -44,7 +44,16 @@ def import_prepare(*, membership: Membership, name: str, content: bytes, source:
     for a small file, in the background (a job with progress) for a large one."""
     if not rules.can_import_offers(membership):
         raise PermissionDenied(_("Only the office’s managers and its administrators can import offers."))
-    records = read_records(connectors.get(source), name, content)
+    offers = {}  # source id of an object the file's index says is unchanged → its offer
+
+    def unchanged(dates: dict[str, str]) -> set[str]:
+        offers.update(_unread_unchanged(dates, source=source, membership=membership))
+        return set(offers)
+
+    records = read_records(connectors.get(source), name, content, unchanged=unchanged)
+    for record in records:
+        if record.get("unread"):
+            record["offer"] = offers[record["source_id"]]  # for the dry run; the commit checks it again
     run = ImportRun(
         office=membership.office, started_by=membership.user, source=source, filename=name[:200], records=records
     )
@@ -147,7 +156,7 @@ def _play(run: ImportRun, membership: Membership, *, commit: bool, exclude_refus
     report = []
     try:
         with transaction.atomic():
-            context = _Context.load(run.records, run.decisions, run.source)
+            context = _Context.load(run.records, run.decisions, run.source, membership, commit)
             for record in run.records:
                 report.append(_apply(record, membership, context, run.source))
             refused = any(line["action"] in BLOCKING for line in report)
@@ -162,7 +171,7 @@ def _play_batches(run: ImportRun, membership: Membership, *, commit: bool, exclu
     """`_play` batch by batch, each in its own transaction, so that the progress between them is seen (and a
     worker's transaction stays short): a batch with a refused record writes nothing unless the refused are left
     out. A dry run's batches do not see each other's writes."""
-    report, context = [], _Context.load(run.records, run.decisions, run.source)
+    report, context = [], _Context.load(run.records, run.decisions, run.source, membership, commit)
     for start in range(0, len(run.records), BATCH):
         lines = []
         try:
@@ -192,18 +201,19 @@ class _Context:
     the records already imported as they were last applied."""
 
     def __init__(self, types: dict, families: dict, communes: dict, decisions: dict, pool: matching.Pool,
-                 digests: dict | None = None):  # fmt: skip
+                 digests: dict | None = None, unread: dict | None = None):  # fmt: skip
         self.types, self.families, self.communes = types, families, communes
         self.decisions = decisions  # the uncertain matches, as the office settled them
         self.pool = pool
         self.digests = digests or {}  # source id → (digest, offer id, owner office id, its département id)
+        self.unread = unread or {}  # source id of an object left unread → its offer, when it is still unchanged
         self.seen: set[str] = set()  # source ids met in this run: a second one is compared in full
 
     @classmethod
-    def load(cls, records: list[dict], decisions: dict, source: str):
+    def load(cls, records: list[dict], decisions: dict, source: str, membership: Membership, commit: bool = True):
         types, families = cls.type_tables({code for r in records for code in r.get("types", [])})
         communes = Commune.objects.in_bulk({r.get("insee") for r in records if r.get("insee")})
-        ids = [r["source_id"] for r in records if r.get("source_id") and not r.get("refused")]
+        ids = [r["source_id"] for r in records if r.get("source_id") and not r.get("refused") and not r.get("unread")]
         digests = {}
         for start in range(0, len(ids), DIGESTS_AT_ONCE):
             known = ImportedRecord.objects.filter(source=source, source_id__in=ids[start : start + DIGESTS_AT_ONCE])
@@ -211,7 +221,23 @@ class _Context:
                 "source_id", "source_digest", "offer_id", "offer__owner_office_id", "offer__owner_office__department_id"
             )
             digests.update((row[0], row[1:]) for row in rows)
-        return cls(types, families, communes, decisions, matching.Pool.load(source, records), digests)
+        # The objects left unread: as the file's reading found them for the dry run (moments before: it writes
+        # nothing), checked again for the commit (the base may have changed since).
+        dates = {r["source_id"]: r["updated"] for r in records if r.get("unread")}
+        if not commit:
+            unread = {r["source_id"]: r["offer"] for r in records if r.get("unread") and r.get("offer")}
+        elif dates:
+            unread = _unread_unchanged(dates, source=source, membership=membership, types=False)
+        else:
+            unread = {}
+        return cls(types, families, communes, decisions, matching.Pool.load(source, records), digests, unread)
+
+    def unread_unchanged(self, record: dict) -> int | None:
+        """The offer of an object left unread, when it is still as last imported, met for the first time in the
+        run; None when it is not (changed in the base since the file was read: it cannot be compared)."""
+        first = record["source_id"] not in self.seen
+        self.seen.add(record["source_id"])
+        return self.unread.get(record["source_id"]) if first else None
 
     def unchanged(self, record: dict, digest: str, membership: Membership) -> int | None:
         """The offer of a record imported before exactly as it is now (the same digest), that the importer may
@@ -239,6 +265,43 @@ class _Context:
 
 
 DIGESTS_AT_ONCE = 5000
+
+
+def _unread_unchanged(dates: dict[str, str], *, source: str, membership: Membership, types: bool = True) -> dict:
+    """Of records known by their id and their date at the source ({source id: date}), those that need not be read:
+    {source id: its offer}. So when the provenance has the same date and a digest (the record was applied as it
+    is, nothing left for the office to settle), the importer may change the offer (another office's is refused
+    the usual way, which needs the record), and (`types`: when the file is read) the types the base knows for the
+    record's are still those it was given (a type the base learns later makes it read and compared in full, as the
+    digest does; the dry run and the commit check the rest again, not this)."""
+    fields = ["source_id", "source_updated", "offer_id", "offer__owner_office_id", "offer__owner_office__department_id"]
+    ids, rows = list(dates), []
+    for start in range(0, len(ids), DIGESTS_AT_ONCE):
+        known = _among(ImportedRecord.objects.filter(source=source), ids[start : start + DIGESTS_AT_ONCE])
+        rows += known.exclude(source_digest="").values_list(*fields, *(["values__types"] if types else []))
+    rows = [row for row in rows if row[1] and row[1] == dates[row[0]]]
+    rows = [row for row in rows if rules.can_write_for_office(membership, row[3], row[4])]
+    if not types:
+        return {row[0]: row[2] for row in rows}
+    given = {row[0]: row[5] if isinstance(row[5], dict) else {} for row in rows}  # {"source": codes, "stored": codes}
+    context = _Context(*_Context.type_tables({c for t in given.values() for c in str(t.get("source")).split()}), {},
+                       {}, None)  # fmt: skip
+    precise: dict[str, str] = {}  # the precise types of a set of classes, worked out once
+    unchanged = {}
+    for source_id, _updated, offer, *_rest in rows:
+        codes = str(given[source_id].get("source"))
+        if codes not in precise:
+            precise[codes] = " ".join(t.code for t in context.precise_types(codes.split()))
+        if precise[codes] == given[source_id].get("stored"):
+            unchanged[source_id] = offer
+    return unchanged
+
+
+def _among(queryset, ids: list[str]):
+    """`source_id__in=ids`, as one array parameter on PostgreSQL (thousands of placeholders cost more to send)."""
+    if connection.vendor == "postgresql":
+        return queryset.extra(where=[f"{queryset.model._meta.db_table}.source_id = ANY(%s)"], params=[ids])
+    return queryset.filter(source_id__in=ids)
 
 
 def _digest(record: dict, types: list[OfferType]) -> str:
@@ -276,6 +339,10 @@ def _apply(record: dict, membership: Membership, context: _Context, source: str)
 def _resolve(record: dict, membership: Membership, context: _Context, source: str) -> dict:
     if record.get("refused"):
         return _line(record, "refused", record["refused"])
+    if record.get("unread"):  # as last imported, the flux's index said: the offer stays as it is
+        if (same := context.unread_unchanged(record)) is not None:
+            return {**_line(record, "unchanged"), "offer": same}
+        return _line(record, "refused", _("Changed in the base since the file was read: upload the file again."))
     if record.get("kind") == "provider":
         return _resolve_provider(record, membership, context, source)
     if record.get("provider"):  # the provider of the source's structure, imported earlier or above in the file
