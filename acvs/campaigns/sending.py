@@ -67,6 +67,8 @@ HEARTBEAT_SECONDS = 1.0
 BATCH = 500  # rows claimed at once
 LOCK_SPACE = 0x6163  # PostgreSQL advisory locks: (this namespace, the campaign's id)
 BUSY_RETRY_SECONDS = 5  # a run that finds another one sending the campaign comes back after this
+PACE_SLEEP_MIN = 0.002  # shorter sleeps cost more than they wait: the schedule is held over several messages
+PACE_CATCH_UP = 0.05  # seconds of messages a late run may send at once to get back to its rate
 
 
 def send_test(campaign: Campaign, rendered: render.Rendered, to: str) -> None:
@@ -132,6 +134,7 @@ class Runner:
         self.campaign = campaign
         self.composer = composer
         self.interval = 1 / max(settings.ACVS_CAMPAIGN_RATE, 0.001)
+        self.due = time.monotonic()  # when the next message may go, at the throttled rate
         self.mailer = None
         self.smtp = None  # the smtplib connection when the mailer is Django's SMTP backend
         self.beat = 0.0
@@ -167,6 +170,15 @@ class Runner:
             self.smtp.sendmail(_envelope(sender, self.mailer), [_envelope(to, self.mailer)], data)
         else:
             self.mailer.send_messages([RawMessage(sender, to, data)])
+
+    def pace(self) -> None:
+        """Hold ACVS_CAMPAIGN_RATE over the run: one slot per message, slept to only when ahead of the schedule by
+        more than PACE_SLEEP_MIN, and a late run may catch up PACE_CATCH_UP at most. Sleeping what was left of each
+        message's slot overshot every short sleep: asked for 1,000/s, it gave 488/s (docs/performance-campaigns.md)."""
+        now = time.monotonic()
+        self.due = max(self.due, now - PACE_CATCH_UP) + self.interval
+        if self.due - now > PACE_SLEEP_MIN:
+            time.sleep(self.due - now)
 
     def still_wanted(self) -> bool:
         """A sign of life, and whether the agent paused or cancelled meanwhile (read once a second)."""
@@ -496,11 +508,9 @@ def _run(campaign_id: int) -> str:
                     for row in batch:
                         if not runner.still_wanted():
                             return "stopped by the agent"
-                        started = time.monotonic()
                         runner.send_one(row, names.get(row[1], ""), row[1] in measured)
                         last_pk = row[0]
-                        if runner.interval > 0.0005:
-                            time.sleep(max(runner.interval - (time.monotonic() - started), 0))
+                        runner.pace()
                     runner.settle()
         except ServerDown as error:
             return _pause(campaign, str(error))  # smtp_reason: "The mail server (host) could not be reached: …"
