@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from acvs.availability import services as availability_services
+from acvs.core import french
 from acvs.core.audit import audit_record
 from acvs.core.models import AuditEntry
 from acvs.network import rules
@@ -72,8 +73,9 @@ def _check_writes(token: ApiToken | None, offer: Offer | None = None) -> None:
         raise PermissionDenied(_("This token may only read: create a token with the write scope."))
     if offer is not None and offer.owner_office_id != token.office_id:
         raise PermissionDenied(
+            # Translators: in French, office arrives with its "à" (à l’Office…, au Syndicat…, à Var Tourisme).
             _("This offer belongs to %(office)s: a token writes only its own office's offers.")
-            % {"office": offer.owner_office.name}
+            % {"office": french.to(offer.owner_office.name)}
         )
 
 

@@ -54,7 +54,7 @@ def test_agent_of_another_office_cannot_change_an_offer(page, other_agent, agent
     offer = campsites[0]  # owned by Cavalaire
     login(page, "other", PASSWORD)
     page.goto(f"/offers/{offer.pk}/")
-    expect(page.locator("#read-only-notice")).to_contain_text("Office de tourisme de Cavalaire")
+    expect(page.locator("#read-only-notice")).to_contain_text("tenue à jour par l’Office de tourisme de Cavalaire.")
     expect(page.get_by_role("button", name="Modifier")).to_have_count(0)
     response = page.goto(f"/offers/{offer.pk}/edit/")
     assert response.status == 403

@@ -19,7 +19,7 @@ def test_the_office_and_language_switches_submit_when_changed(page, agent, croix
     Membership.objects.create(user=agent, office=croix_valmer, role=Role.AGENT)
     login(page, "agent", PASSWORD)
     page.locator("#office-switch").select_option(label="Office de tourisme de La Croix-Valmer")
-    expect(page.get_by_text("Vous agissez désormais pour Office de tourisme de La Croix-Valmer.")).to_be_visible()
+    expect(page.get_by_text("Vous agissez désormais pour l’Office de tourisme de La Croix-Valmer.")).to_be_visible()
     page.locator("#language-switch").select_option("en")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("button", name="Log out")).to_be_visible()

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from acvs.core import french
 from acvs.core.http import redirect_next, safe_next
 from acvs.core.paginator import paginate
 
@@ -119,7 +120,9 @@ def membership_deactivate(request, pk: int):
         else:
             messages.success(
                 request,
-                _("%(user)s no longer acts for %(office)s.") % {"user": target.user, "office": target.office},
+                # Translators: in French, office arrives with its article (l’Office…, le Syndicat…, Var Tourisme).
+                _("%(user)s no longer acts for %(office)s.")
+                % {"user": target.user, "office": french.the(target.office.name)},
             )
             return redirect_next(request, "network:user_detail", target.user_id)
     next_url = safe_next(request, request.GET.get("next"))
