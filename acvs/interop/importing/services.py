@@ -12,6 +12,7 @@ import json
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -300,7 +301,7 @@ def _unread_unchanged(dates: dict[str, str], *, source: str, membership: Members
 def _among(queryset, ids: list[str]):
     """`source_id__in=ids`, as one array parameter on PostgreSQL (thousands of placeholders cost more to send)."""
     if connection.vendor == "postgresql":
-        return queryset.extra(where=[f"{queryset.model._meta.db_table}.source_id = ANY(%s)"], params=[ids])
+        return queryset.filter(source_id__in=RawSQL("SELECT unnest(%s::text[])", [ids]))
     return queryset.filter(source_id__in=ids)
 
 
