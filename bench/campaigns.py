@@ -92,8 +92,8 @@ def free_port() -> int:
 def start_sink(port: int, nice: int = 0, kind: str = "aiosmtpd") -> subprocess.Popen:
     """aiosmtpd's Sink is one Python process, whose ceiling here (~1,000-1,200 messages/s) hid the senders' own
     rates; Postfix's smtp-sink, in C, discards as fast as a relay would accept."""
-    if kind == "smtp-sink":  # -c: count; -u: needed as root; backlog 100
-        command = ["smtp-sink", "-u", "nobody", f"127.0.0.1:{port}", "100"]
+    if kind == "smtp-sink":  # address, then the listen backlog; as root it must be told whom to run as (-u)
+        command = ["smtp-sink", *(["-u", "nobody"] if os.geteuid() == 0 else []), f"127.0.0.1:{port}", "100"]
     else:
         command = [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Sink"]
     sink = subprocess.Popen(command, preexec_fn=(lambda: os.nice(nice)) if nice else None)  # noqa: PLW1509
