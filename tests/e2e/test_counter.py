@@ -62,6 +62,9 @@ def open_counter(page, size=(1280, 800)):
     login(page, "agent", PASSWORD)
     page.get_by_role("link", name="Accueil", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Accueil")
+    # The heading shows before the deferred scripts run: a fill (one input event) before htmx binds the quick line
+    # would go unheard (a CI run on a busy machine waited 15 s for chips that were never asked for).
+    page.wait_for_load_state("load")
     return Agent(page)
 
 
