@@ -126,7 +126,7 @@ def test_main_pages_have_no_serious_accessibility_violation(page, agent, world):
 @pytest.mark.parametrize(
     ("url", "selector"),
     [
-        ("/", ".topbar a, .topbar button, .topbar select"),
+        ("/", ".topbar a, .topbar button, .topbar select, .topbar summary"),
         ("/offers/?q=camping", ".facets input[type=checkbox], .topbar a"),
         ("/agenda/", "main a"),
         ("booklet editor", "main button, main [role=button]"),

@@ -10,6 +10,7 @@ from acvs.offer.models import Offer
 from tests.booklet.conftest import booklet, offers  # noqa: F401 — fixtures
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import login
+from tests.e2e.test_counter import SHOTS
 from tests.factories import OfferFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -67,3 +68,24 @@ def test_an_htmx_action_refused_with_an_error_page_says_why(page, agent, cavalai
     assert answer.value.status == 404
     expect(page.locator("#request-error")).to_be_visible()
     expect(page.locator("#request-error")).to_contain_text("Cette page n’existe pas")
+
+
+def test_on_a_tablet_the_office_and_role_the_bar_hides_are_a_tap_away(new_context, agent):
+    """At 1024 px the counter's top bar gives up the office's name, the role and the log-out button for the menu;
+    tapping the user's name shows them (a tooltip, the former way, never shows on a touch screen)."""
+    page = new_context(viewport={"width": 1024, "height": 768}, has_touch=True).new_page()
+    login(page, "agent", PASSWORD)
+    page.goto("/desk/")
+    menu = page.locator(".topbar-who")
+    office = menu.get_by_text("Office de tourisme de Cavalaire")
+    expect(page.locator(".topbar-role")).to_be_hidden()
+    expect(office).to_be_hidden()
+    expect(page.get_by_role("button", name="Se déconnecter")).to_have_count(0)  # none visible
+    menu.locator("summary").tap()
+    expect(office).to_be_visible()
+    expect(menu.get_by_text("Agent d’accueil", exact=True)).to_be_visible()
+    if SHOTS:
+        page.wait_for_timeout(400)  # Pico's fade-in
+        page.screenshot(path=SHOTS / "tablet-menu.png")
+    menu.get_by_role("button", name="Se déconnecter").tap()
+    expect(page.get_by_role("button", name="Se connecter")).to_be_visible()
