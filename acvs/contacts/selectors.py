@@ -86,40 +86,46 @@ def _in_office(model):
     return model._base_manager.alias(office_key=Cast("office", IntegerField())).filter(office_key=office)
 
 
+def _email_start(text: str) -> str | None:
+    """An address typed with its @ is matched from its start (B-tree `contacts_email_office_prefix`)."""
+    return text.strip().lower() if "@" in text[1:] else None
+
+
+def _phone_digits(text: str) -> str | None:
+    """Numbers are stored as +33612…: a typed 06 12… is found by its digits after the leading 0 (4 digits at least)."""
+    digits = re.sub(r"\D", "", text)
+    return digits.lstrip("0") if len(digits) >= 4 else None
+
+
 def _text_matches(text: str):
     """The contacts whose name, commune, email or phone holds `text`, as a union of one indexed match per table (an
-    OR across tables made the database scan every contact). An address typed with its @ is matched from its start
-    (B-tree `contacts_email_office_prefix`); anything else anywhere in the text (trigram indexes on PostgreSQL)."""
-    if "@" in text[1:]:
-        return ContactEmail.objects.filter(email__startswith=text.strip().lower()).values("contact")
+    OR across tables made the database scan every contact); anything but an address's start is matched anywhere in
+    the text (trigram indexes on PostgreSQL)."""
+    if start := _email_start(text):
+        return ContactEmail.objects.filter(email__startswith=start).values("contact")
     ids = [
         _in_office(Contact).filter(name__icontains=text).values("pk"),
         contacts().filter(commune__in=Commune.objects.filter(name__icontains=text).values("pk")).values("pk"),
         _in_office(ContactEmail).filter(email__icontains=text).values("contact"),
     ]
-    digits = re.sub(r"\D", "", text)
-    if len(digits) >= 4:
-        # Numbers are stored as +33612…: a typed 06 12… is found by its digits after the leading 0.
-        ids.append(_in_office(ContactPhone).filter(phone__contains=digits.lstrip("0")).values("contact"))
+    if digits := _phone_digits(text):
+        ids.append(_in_office(ContactPhone).filter(phone__contains=digits).values("contact"))
     return ids[0].union(*ids[1:])
 
 
 def _row_matches(text: str) -> Q:
     """The same matches as `_text_matches`, tested on each contact in turn (the walk): the name, the commune, then
     the contact's own addresses and numbers through their contact index, so that nothing is gathered beforehand."""
-    if "@" in text[1:]:
-        return Q(
-            Exists(ContactEmail._base_manager.filter(contact=OuterRef("pk"), email__startswith=text.strip().lower()))
-        )
+    emails = ContactEmail._base_manager.filter(contact=OuterRef("pk"))
+    if start := _email_start(text):
+        return Q(Exists(emails.filter(email__startswith=start)))
     found = (
         Q(name__icontains=text)
         | Q(commune__in=Commune.objects.filter(name__icontains=text).values("pk"))
-        | Q(Exists(ContactEmail._base_manager.filter(contact=OuterRef("pk"), email__icontains=text)))
+        | Q(Exists(emails.filter(email__icontains=text)))
     )
-    digits = re.sub(r"\D", "", text)
-    if len(digits) >= 4:
-        phones = ContactPhone._base_manager.filter(contact=OuterRef("pk"), phone__contains=digits.lstrip("0"))
-        found |= Q(Exists(phones))
+    if digits := _phone_digits(text):
+        found |= Q(Exists(ContactPhone._base_manager.filter(contact=OuterRef("pk"), phone__contains=digits)))
     return found
 
 
