@@ -437,14 +437,24 @@ def campaign_run(campaign_id: int) -> str:
 
 @contextlib.contextmanager
 def _lower_priority():
-    """The sending's thread runs at a lower CPU priority (ACVS_CAMPAIGN_NICE more, Linux: per thread) while it sends,
-    so that on a machine shared with the web servers the pages keep the CPU first; put back afterwards when the
-    system allows it (lowering a nice value needs CAP_SYS_NICE: otherwise the worker's thread stays lower, which
-    suits background work). Measured by bench/campaigns.py --counter (docs/performance-campaigns.md)."""
-    step = settings.ACVS_CAMPAIGN_NICE
-    if step <= 0 or not hasattr(os, "setpriority"):
+    """The sending's thread runs at a lower CPU priority while it sends (Linux: per thread), so that on a machine
+    shared with the web servers the pages keep the CPU first; put back afterwards when the system allows it (raising
+    a priority needs CAP_SYS_NICE: otherwise the worker's thread stays lower, which suits background work).
+
+    Two levers: a nice increment (ACVS_CAMPAIGN_NICE), which only weighs the shares, and Linux's SCHED_IDLE policy
+    (ACVS_CAMPAIGN_IDLE), under which any page's process that wakes takes the CPU at once; the sending still gets a
+    small share of a saturated machine, ample for a relay's rate. Measured by bench/campaigns.py --counter
+    (docs/performance-campaigns.md)."""
+    with contextlib.ExitStack() as stack:
+        if settings.ACVS_CAMPAIGN_NICE > 0 and hasattr(os, "setpriority"):
+            stack.enter_context(_niced(settings.ACVS_CAMPAIGN_NICE))
+        if settings.ACVS_CAMPAIGN_IDLE and hasattr(os, "SCHED_IDLE"):
+            stack.enter_context(_idle_policy())
         yield
-        return
+
+
+@contextlib.contextmanager
+def _niced(step: int):
     thread = threading.get_native_id()
     try:
         before = os.getpriority(os.PRIO_PROCESS, thread)
@@ -457,6 +467,22 @@ def _lower_priority():
     finally:
         with contextlib.suppress(OSError):
             os.setpriority(os.PRIO_PROCESS, thread, before)
+
+
+@contextlib.contextmanager
+def _idle_policy():
+    thread = threading.get_native_id()
+    try:
+        before = os.sched_getscheduler(thread), os.sched_getparam(thread)
+        os.sched_setscheduler(thread, os.SCHED_IDLE, os.sched_param(0))
+    except OSError:
+        yield
+        return
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            os.sched_setscheduler(thread, *before)
 
 
 @contextlib.contextmanager
