@@ -381,7 +381,10 @@ def drain() -> int:
         )  # fmt: skip
 
 
-DRAIN_OFFICES = 200  # offices rebuilt per transaction: a batch takes ~10 ms each (docs/performance-observatory.md)
+# Offices rebuilt per batch (one transaction; ~10-80 ms each, docs/performance-observatory.md). Fewer than a busy
+# network has recording at once, so that the offices of the oldest marks are rebuilt (and committed) first rather than
+# waiting for every marked office, and so that a second worker finds offices the first does not hold.
+DRAIN_OFFICES = 50
 
 
 def _take_marks() -> list[tuple[int, int, datetime.date]]:
