@@ -118,6 +118,7 @@ class Monitor(threading.Thread):
         self.office_ids, self.day = office_ids, day
         self.samples: list[tuple[float, dict, int, int]] = []
         self.stopped = threading.Event()
+        self.error: str | None = None
 
     def run(self):
         from django.db import connection
@@ -137,6 +138,8 @@ class Monitor(threading.Thread):
                     queued = cursor.fetchone()[0]
                     self.samples.append((time.time(), figures, marks, queued))
                     self.stopped.wait(SAMPLE_S)
+        except Exception as exc:  # said at the end: a monitor that stopped would read as requests never counted
+            self.error = repr(exc)
         finally:
             connection.close()
 
@@ -174,18 +177,28 @@ def machine_busy() -> tuple[float, float]:
 
 
 def start_workers(database_url: str, count: int) -> list[subprocess.Popen]:
-    """`count` db_worker processes as the Procfile starts them (their log in the temporary directory)."""
-    env = {**os.environ, "DATABASE_URL": database_url}
+    """`count` db_worker processes as the Procfile starts them, logging at INFO (each task, each drain's batch:
+    marks taken, days rebuilt, seconds) into a file of the temporary directory, each line prefixed with its time."""
+    env = {**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1"}
     command = [sys.executable, "manage.py", "db_worker", "--no-reload", "--queue-name", "*", "--interval", "1"]
     workers = []
     for n in range(count):
         log = Path(tempfile.gettempdir()) / f"bench-observatory-worker-{n}.log"
         print(f"  db_worker {n}: its log in {log}")
-        with log.open("w") as stream:
-            workers.append(
-                subprocess.Popen(command, cwd=ROOT, env=env, stdout=stream, stderr=stream, start_new_session=True)
-            )
+        worker = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        threading.Thread(target=_timestamped, args=(worker.stdout, log), daemon=True).start()
+        workers.append(worker)
     return workers
+
+
+def _timestamped(stream, log: Path) -> None:
+    with log.open("w") as out:
+        for line in iter(stream.readline, b""):
+            now = datetime.datetime.now().strftime("%H:%M:%S.%f")[:-3]
+            out.write(f"{now} {line.decode(errors='replace')}")
+            out.flush()
 
 
 def stop_workers(workers: list[subprocess.Popen]) -> None:
@@ -197,6 +210,25 @@ def stop_workers(workers: list[subprocess.Popen]) -> None:
             worker.wait(30)
         except subprocess.TimeoutExpired:
             os.killpg(worker.pid, signal.SIGKILL)
+
+
+def explain_short(short: dict[int, int], monitor: Monitor) -> None:
+    """What was left when the rollup did not catch up: which offices, their marks, the tasks, the monitor's state."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT office_id, count(*), min(id), max(id) FROM observatory_dirtyday GROUP BY office_id ORDER BY 1"
+        )
+        marks = {office: (n, low, high) for office, n, low, high in cursor.fetchall()}
+        cursor.execute("SELECT status, count(*) FROM django_tasks_database_dbtaskresult GROUP BY status ORDER BY 1")
+        tasks = cursor.fetchall()
+    last = monitor.samples[-1][0] if monitor.samples else 0
+    print(f"  NOT caught up: {sum(short.values())} requests of {len(short)} offices not counted")
+    for office, n in sorted(short.items())[:20]:
+        print(f"    office {office}: {n} short; marks waiting (count, first id, last id): {marks.get(office)}")
+    print(f"  marks waiting in all: {sum(n for n, _l, _h in marks.values())}; tasks by status: {tasks}")
+    print(f"  monitor alive: {monitor.is_alive()}, error: {monitor.error}, last sample {time.time() - last:.1f} s ago")
 
 
 def lags(commits: list[tuple[int, float]], samples: list, before: dict[int, int]) -> list[tuple[float, float]]:
@@ -297,10 +329,16 @@ def run(args, offices: list) -> dict:
                 break
             time.sleep(SAMPLE_S)
         caught_up = time.time() - stopped_at
+        short = {o: before.get(o, 0) + n - counted.get(o, 0) for o, n in recorded.items()}
+        short = {o: n for o, n in short.items() if n > 0}
+        if short:
+            explain_short(short, monitor)
     finally:
         monitor.stopped.set()
         monitor.join()
         stop_workers(workers)
+    if monitor.error:
+        print(f"  the monitor stopped on an error: {monitor.error}")
     late = sum(info["late"] for _recorded, info in results)
     cpu = {
         "recorders_cpu_s": round(sum(info["cpu_s"] for _recorded, info in results), 1),

@@ -13,6 +13,8 @@ deadlocks with a drain that holds several offices.
 """
 
 import datetime
+import logging
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
@@ -30,6 +32,7 @@ from acvs.offer.models import Offer, Status
 from .models import AreaFigure, DailyFigure, Dimension, DirtyDay, DirtyDepartment, MonthlyFigure, OfferFigure
 
 BATCH = 2000
+logger = logging.getLogger(__name__)
 
 
 def party_key(is_group: bool, adults: int, children: int, group_size: int | None) -> str:
@@ -352,22 +355,60 @@ def _drain_waiting(task) -> bool:
 
 
 def drain() -> int:
-    """Rebuild the marked days (those no concurrent drain holds), removing their marks in the same transaction: a
-    failure leaves them marked; then the offers' figures of the marked départements. Returns the days rebuilt."""
+    """Rebuild the marked days, removing their marks in the same transaction (a failure leaves them marked); then
+    the offers' figures of the marked départements. Returns the days rebuilt.
+
+    Concurrent drains (`db_worker --workers 2`, or several workers) share the work by office, not by mark: each
+    batch takes the offices of the oldest marks that no other drain holds (their rows locked FOR NO KEY UPDATE
+    SKIP LOCKED, as `refresh` locks them), at most DRAIN_OFFICES, then the marks of those offices only. Taking marks
+    alone (SKIP LOCKED on the marks) let a second drain hold the newer marks of offices the first was rebuilding
+    and wait for its whole batch on their locks: the two ran one after the other, each holding marks the other
+    could not take."""
     rebuilt = 0
     while drain_offers():
         pass
     while True:
+        started = time.monotonic()
         with transaction.atomic(), all_offices("statistics"):
-            taken = list(
-                DirtyDay.objects.select_for_update(skip_locked=True)
-                .order_by("pk")
-                .values_list("pk", "office_id", "day")[:DRAIN_BATCH]
-            )
+            taken = _take_marks()
             if not taken:
                 return rebuilt
-            DirtyDay.objects.filter(pk__in=[pk for pk, _office, _day in taken]).delete()
-            rebuilt += refresh({(office_id, day) for _pk, office_id, day in taken})
+            days = refresh({(office_id, day) for _pk, office_id, day in taken})
+        rebuilt += days
+        logger.info(
+            "observatory drain: %d marks of %d offices, %d days rebuilt in %.2f s",
+            len(taken), len({office_id for _pk, office_id, _day in taken}), days, time.monotonic() - started,
+        )  # fmt: skip
+
+
+# Offices rebuilt per batch (one transaction; ~10-80 ms each, docs/performance-observatory.md). Fewer than a busy
+# network has recording at once, so that the offices of the oldest marks are rebuilt (and committed) first rather than
+# waiting for every marked office, and so that a second worker finds offices the first does not hold.
+DRAIN_OFFICES = 50
+
+
+def _take_marks() -> list[tuple[int, int, datetime.date]]:
+    """The marks of the offices this drain now holds, removed (in the caller's transaction): the offices of the
+    oldest marks first, those another drain holds skipped."""
+    oldest = DirtyDay.objects.order_by("pk").values_list("office_id", flat=True)[:DRAIN_BATCH]
+    candidates = list(dict.fromkeys(oldest))  # in the order of their oldest mark
+    held = []
+    for start in range(0, len(candidates), DRAIN_OFFICES):
+        if len(held) >= DRAIN_OFFICES:
+            break
+        # At most the offices still wanted are locked (LIMIT under FOR ... SKIP LOCKED stops locking there): a
+        # drain holds no office it will not rebuild in this batch.
+        free = Office.objects.select_for_update(no_key=True, skip_locked=True).filter(
+            pk__in=candidates[start : start + DRAIN_OFFICES]
+        )
+        held += free.order_by("pk").values_list("pk", flat=True)[: DRAIN_OFFICES - len(held)]
+    if not held:
+        return []
+    marks = DirtyDay.objects.filter(office_id__in=held)
+    taken = list(marks.select_for_update(skip_locked=True).order_by("pk").values_list("pk", "office_id", "day"))
+    if taken:
+        DirtyDay.objects.filter(pk__in=[pk for pk, _office, _day in taken]).delete()
+    return taken
 
 
 # The offer side of the fit ---------------------------------------------------------------------------------------

@@ -14,13 +14,13 @@ from django.utils import timezone
 
 from acvs.booklet import services as booklets
 from acvs.booklet.models import Booklet
-from acvs.core.tenancy import scope_for
+from acvs.core.tenancy import all_offices, scope_for
 from acvs.desk import advice, services
 from acvs.desk.models import VisitorCount, VisitorRequest
 from acvs.desk.services import RequestData
 from acvs.documentation import services as documentation
 from acvs.documentation.models import Document, Movement, MovementKind, Place
-from acvs.network.models import Role
+from acvs.network.models import Office, Role
 from acvs.observatory.models import AreaFigure, DailyFigure, Dimension, DirtyDay, MonthlyFigure
 from acvs.observatory.services import drain, lead_key, party_key, recount, refresh, stay_key
 from acvs.offer.models import OfferType
@@ -379,3 +379,43 @@ def test_recording_never_waits_for_a_refresh(transactional_db, cavalaire, agent)
         thread.join()
     refresh([(cavalaire.pk, day)])
     assert DailyFigure.objects.get(office=cavalaire, day=day, dimension=Dimension.REQUESTS).value == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL (SQLite has one writer)")
+def test_concurrent_drains_share_the_offices_rather_than_wait_for_each_other(transactional_db, cavalaire, croix_valmer):
+    """With several workers (`db_worker --workers 2`), a drain takes the offices no other drain holds: it rebuilds
+    them at once and leaves the marks of a held office to the next batch. It took the marks alone (SKIP LOCKED on
+    the marks), then waited on the office another drain was rebuilding, for that drain's whole batch."""
+    day = timezone.localdate()
+    for office in (cavalaire, croix_valmer):
+        raw_request(office, at(day, 9))
+    holding, release = threading.Event(), threading.Event()
+
+    def other_drain():  # rebuilding Cavalaire: its office locked, as refresh() locks it, until it commits
+        try:
+            with transaction.atomic():
+                Office.objects.select_for_update(no_key=True).filter(pk=cavalaire.pk).exists()
+                holding.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=other_drain)
+    thread.start()
+    try:
+        assert holding.wait(10)
+        with all_offices("statistics"):
+            DirtyDay.objects.bulk_create([DirtyDay(office=cavalaire, day=day), DirtyDay(office=croix_valmer, day=day)])
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '2s'")
+            assert drain() == 1  # La Croix-Valmer's day, without waiting for Cavalaire
+    finally:
+        release.set()
+        thread.join()
+    figures = DailyFigure.objects.filter(day=day, dimension=Dimension.REQUESTS)
+    assert dict(figures.values_list("office", "value")) == {croix_valmer.pk: 1}
+    assert list(DirtyDay.objects.values_list("office", flat=True)) == [cavalaire.pk]  # left for the next batch
+    assert drain() == 1
+    assert dict(figures.values_list("office", "value")) == {cavalaire.pk: 1, croix_valmer.pk: 1}
+    assert not DirtyDay.objects.exists()
