@@ -181,9 +181,11 @@ class Sql:
     def is_broad(self) -> bool:
         return self.pg and not self.in_area and self.estimate() > BROAD_FACTOR * self.cap
 
-    def run_page(self):
+    def run_page(self, *, broad: bool | None = None):
         keys, key_params = self._key_columns()
-        if self.is_broad():
+        if broad is None:
+            broad = self.is_broad()
+        if broad:
             if self.sort == "rank":  # the first 20 by RUM distance with their ties, then the total order
                 rank, rank_params = self.keys[0][1], self.keys[0][2]
                 page = f"""SELECT * FROM (
@@ -213,6 +215,8 @@ class Sql:
             rows = cursor.fetchall()
         if total is None:
             total = rows[0][-1] if rows else 0
+            if total > self.cap:  # more matches than the estimate said: the page from the ordered index, as the app
+                return self.run_page(broad=True)[0], self.cap, True
         return [row[0] for row in rows], min(total, self.cap), total > self.cap
 
     def run_facets(self):
@@ -299,6 +303,13 @@ def build_cases() -> list[Case]:
             "page",
             OfferQuery(text="plage", types=(nat,), commune=cavalaire, radius_km=10),
             Sql().status().radius(cavalaire.latitude, cavalaire.longitude, 10).types([nat]).text("plage"),
+        ),
+        Case(
+            "text_type",
+            "«plage» + Hébergement",
+            "page",
+            OfferQuery(text="plage", types=(acc,)),
+            Sql().status().types([acc]).text("plage"),
         ),
         Case("facets_text", "facets of «plage»", "facets", OfferQuery(text="plage"), Sql().status().text("plage")),
         Case("facets_type", "facets of Hébergement", "facets", OfferQuery(types=(acc,)), Sql().status().types([acc])),

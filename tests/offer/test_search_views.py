@@ -83,7 +83,7 @@ def test_a_total_above_the_cap_says_more_than(client, agent, offers, cavalaire, 
         cursor.execute("ANALYZE offer_offer" if connection.vendor == "postgresql" else "SELECT 1")
     body = client.get(reverse("offer:search"), {"order": "name"}).content.decode()
     assert "Plus de 2 offres" in body
-    # An estimate (4 offers expected > 1.5 x 2) on PostgreSQL, a count on SQLite.
+    # An estimate (4 offers expected > 1.2 x 2) on PostgreSQL, a count on SQLite.
     assert ("(estimation)" in body) is (connection.vendor == "postgresql")
     assert "Seules les 2 premières peuvent être parcourues" in body
     assert "Page 1 sur" not in body
