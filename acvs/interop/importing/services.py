@@ -279,21 +279,23 @@ def _unread_unchanged(dates: dict[str, str], *, source: str, membership: Members
     ids, rows = list(dates), []
     for start in range(0, len(ids), DIGESTS_AT_ONCE):
         known = _among(ImportedRecord.objects.filter(source=source), ids[start : start + DIGESTS_AT_ONCE])
-        rows += known.exclude(source_digest="").values_list(*fields, *(["values__types"] if types else []))
+        # values["types"] as its columns (source_types, stored_types): the provenance's JSON is not read.
+        rows += known.exclude(source_digest="").values_list(
+            *fields, *(["source_types", "stored_types"] if types else [])
+        )
     rows = [row for row in rows if row[1] and row[1] == dates[row[0]]]
     rows = [row for row in rows if rules.can_write_for_office(membership, row[3], row[4])]
     if not types:
         return {row[0]: row[2] for row in rows}
-    given = {row[0]: row[5] if isinstance(row[5], dict) else {} for row in rows}  # {"source": codes, "stored": codes}
-    context = _Context(*_Context.type_tables({c for t in given.values() for c in str(t.get("source")).split()}), {},
-                       {}, None)  # fmt: skip
+    context = _Context(*_Context.type_tables({c for row in rows for c in (row[5] or "").split()}), {}, {}, None)
     precise: dict[str, str] = {}  # the precise types of a set of classes, worked out once
     unchanged = {}
-    for source_id, _updated, offer, *_rest in rows:
-        codes = str(given[source_id].get("source"))
+    for source_id, _updated, offer, _owner, _department, codes, stored in rows:
+        if codes is None or stored is None:  # no types in the provenance: read and compared in full
+            continue
         if codes not in precise:
             precise[codes] = " ".join(t.code for t in context.precise_types(codes.split()))
-        if precise[codes] == given[source_id].get("stored"):
+        if precise[codes] == stored:
             unchanged[source_id] = offer
     return unchanged
 
