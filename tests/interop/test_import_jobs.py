@@ -81,3 +81,29 @@ def test_a_refused_record_in_the_background_writes_nothing_unless_left_out(
     run.refresh_from_db()
     assert run.status == ImportRun.Status.COMMITTED
     assert Offer.objects.count() == 9
+
+
+def test_the_background_commit_does_not_write_the_run_s_records_again(manager, django_capture_on_commit_callbacks):
+    """A flux file's records are megabytes of JSON: read once, stored when read, not written again by the commit (nor
+    read by its lock), and still there, unchanged, afterwards (conflicts are settled against them)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    m = membership(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.import_prepare(membership=m, name="flux.zip", content=flux_2024())
+    run.refresh_from_db()
+    records = run.records
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+        services.import_commit(membership=m, run=run, exclude_refused=False)
+    writes = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "interop_importrun"')]
+    assert writes
+    assert not [sql for sql in writes if '"records"' in sql]
+    if connection.features.has_select_for_update:  # SQLite locks the whole base instead
+        locks = [q["sql"] for q in queries if "FOR UPDATE" in q["sql"] and '"interop_importrun"' in q["sql"]]
+        assert locks
+        assert not [sql for sql in locks if '"interop_importrun"."records"' in sql]
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.COMMITTED
+    assert run.records == records
+    assert Offer.objects.count() == 5

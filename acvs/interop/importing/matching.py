@@ -91,8 +91,10 @@ class Pool:
     def load(cls, source: str, records: list[dict]) -> "Pool":
         from ..models import ImportedRecord, Source  # here: the models import nothing of the importing package
 
-        keys = {str(r.get("source_id", "")).split(":", 1)[0] for r in records if not r.get("refused")}
-        prefix = f"{next(iter(keys))}:" if source == Source.LEGACY and len(keys) == 1 else ""
+        prefix = ""
+        if source == Source.LEGACY:  # only a former base's records have a key (a flux's thousands are not looked at)
+            keys = {str(r.get("source_id", "")).split(":", 1)[0] for r in records if not r.get("refused")}
+            prefix = f"{next(iter(keys))}:" if len(keys) == 1 else ""
         vanished = {}
         if prefix:
             present = {r.get("source_id") for r in records}

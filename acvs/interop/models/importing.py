@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models.fields.json import KT
 from django.utils.translation import gettext_lazy as _
 
 from acvs.core.tenancy import scoped_manager
@@ -130,6 +131,12 @@ class ImportedRecord(Provenance):
     # again is then "unchanged" at once, without mapping it onto the offer (empty: the whole comparison).
     source_digest = models.CharField(_("digest of the source record"), max_length=64, blank=True, default="",
                                      editable=False)  # fmt: skip
+    # `values["types"]` as columns, written by the database itself (so bulk writes have them too): reading a flux
+    # checks the types of the objects it leaves unread without decoding each provenance's JSON.
+    source_types = models.GeneratedField(expression=KT("values__types__source"), output_field=models.TextField(),
+                                         db_persist=True)  # fmt: skip
+    stored_types = models.GeneratedField(expression=KT("values__types__stored"), output_field=models.TextField(),
+                                         db_persist=True)  # fmt: skip
 
     class Meta:
         verbose_name = _("imported record")
