@@ -29,7 +29,7 @@ from acvs.offer.services import OfferData, offer_create, offer_update, provider_
 from acvs.offer.snapshot import offer_snapshot, period_text, price_text
 
 from ..models import ImportedProvider, ImportedRecord, ImportRun, LegacySource, Source
-from . import connectors, legacy, matching
+from . import connectors, creating, legacy, matching
 from .base import FileRefused, map_objects, read_records
 
 SYNC_RECORDS = 100  # a larger file is checked and imported in the background, with a progress bar
@@ -158,8 +158,8 @@ def _play(run: ImportRun, membership: Membership, *, commit: bool, exclude_refus
     try:
         with transaction.atomic():
             context = _Context.load(run.records, run.decisions, run.source, membership, commit)
-            for record in run.records:
-                report.append(_apply(record, membership, context, run.source))
+            for start in range(0, len(run.records), BATCH):
+                report += creating.apply_all(run.records[start : start + BATCH], membership, context, run.source)
             refused = any(line["action"] in BLOCKING for line in report)
             if not commit or (refused and not exclude_refused):
                 raise _Rollback
@@ -177,8 +177,7 @@ def _play_batches(run: ImportRun, membership: Membership, *, commit: bool, exclu
         lines = []
         try:
             with transaction.atomic():
-                for record in run.records[start : start + BATCH]:
-                    lines.append(_apply(record, membership, context, run.source))
+                lines += creating.apply_all(run.records[start : start + BATCH], membership, context, run.source)
                 refused = any(line["action"] in BLOCKING for line in lines)
                 if not commit or (refused and not exclude_refused):
                     raise _Rollback
@@ -693,13 +692,13 @@ def _raw(record: dict, name: str) -> str:
     return _plain(record[name] if name in TRACKED else record["fields"].get(name))
 
 
-def _provenance(offer: Offer, record: dict) -> dict:
+def _provenance(offer: Offer, record: dict, stored: dict | None = None) -> dict:
     """Per field: the source's value and the offer's as the import stored it (an edit since shows as a difference);
-    the types, periods and prices as the source gave them and as stored."""
+    the types, periods and prices as the source gave them and as stored (`stored`: `_children(offer)` already)."""
     names = [*record["fields"], *TRACKED]
     values = {name: {"source": _raw(record, name), "stored": _plain(getattr(offer, name))} for name in names}
     sources = _source_children(record)
-    stored = _children(offer)
+    stored = stored if stored is not None else _children(offer)
     return values | {name: {"source": sources[name] or "", "stored": stored[name]} for name in CHILDREN}
 
 
