@@ -81,14 +81,14 @@ def _matchable(records: dict[int, dict], pool: matching.Pool) -> set[int]:
         return {i for i, r in records.items() if r["insee"] in found}
     # The clues of `_candidates` (a name at least PREFILTER alike, a renamed line's old offer, the same phone, email
     # or website), or looser: a website's key is matched unescaped.
-    sql, params = offers.values_list("pk", "name", "commune_id", *matching.CONTACTS).query.sql_with_params()
+    sql, params = offers.order_by().values("pk").query.sql_with_params()
     rows = [(i, r["name"], r["insee"], dict(matching.contact_keys(*(r["fields"].get(f) for f in matching.CONTACTS))))
             for i, r in records.items()]  # fmt: skip
     query = f"""
         SELECT DISTINCT r.i FROM unnest(%s::int[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[])
             AS r(i, name, insee, phone, email, website)
-        JOIN ({sql}) AS o (id, name, commune_id, phone, email, website) ON o.commune_id = r.insee
-        WHERE similarity(o.name, r.name) >= %s OR o.id = ANY(%s) OR o.phone = r.phone
+        JOIN {Offer._meta.db_table} AS o ON o.commune_id = r.insee AND o.id IN ({sql})
+        WHERE similarity(o.name, r.name) >= %s OR o.id = ANY(%s::bigint[]) OR o.phone = r.phone
             OR UPPER(o.email::text) = UPPER(r.email) OR UPPER(o.website::text) LIKE UPPER('%%' || r.website || '%%')
     """
     arrays = [[row[0] for row in rows], [row[1] for row in rows], [row[2] for row in rows]]
