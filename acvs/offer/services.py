@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,7 @@ from acvs.network.models import Commune, Membership, Office
 from . import thumbnails
 from .models import Offer, OfferPhoto, OpeningPeriod, Price, Provider
 from .search import indexing
+from .search.backends import backend
 from .snapshot import offer_snapshot
 
 
@@ -135,63 +137,79 @@ def _new_offer(membership: Membership, data: OfferData, owners: dict | None = No
 BULK_CHECKED = ("commune", "owner_office", "updated_by", "provider")
 
 
-@transaction.atomic
-def offers_create_bulk(*, membership: Membership, datas: list[OfferData]) -> list[Offer | ValidationError]:
-    """`offer_create` for many new offers at once (an import): for each `data`, the offer created, or the
-    ValidationError that refuses it (the others are written all the same; a refused one writes nothing).
+def offers_check_bulk(*, membership: Membership, datas: list[OfferData]) -> list[tuple | ValidationError]:
+    """What `offers_create_bulk` would do with `datas`, nothing written: for each, the offer with its periods and
+    prices as they would be written, or the ValidationError that refuses it (PermissionDenied for them all).
 
     Each offer is validated by the code `offer_create` runs (`_new_offer`, `_checked_rows`), without the queries
     `full_clean` makes per row: the foreign keys (commune, owner, author, provider) are checked here in one query each
     for the whole lot, with the message `full_clean` gives; the uuid is a new uuid4 (unique; the base's constraint
     stays); the check constraints (coordinates; a period's dates; a price's range) say again what the fields'
-    validators and `clean()` refuse with their own message. Then the offers, their types, labels, features, periods
-    and prices are written with `core.bulk.insert` (COPY on PostgreSQL), one history entry per offer with the same
-    snapshot, and the search index is scheduled once for them all."""
+    validators and `clean()` refuse, with their own message (a field in error is left out of the constraints)."""
     if not rules.can_create_offers(membership):
         raise PermissionDenied(_("Your role does not allow creating offers."))
     owners: dict = {}
-    results: list[Offer | ValidationError] = []
+    results: list = []
     for data in datas:
         try:
             results.append(_new_offer(membership, data, owners))
         except ValidationError as error:
             results.append(error)
     _check_keys(results)
-    rows: dict[int, tuple[list, list]] = {}
     for i, (data, offer) in enumerate(zip(datas, results, strict=True)):
         if isinstance(offer, Offer):
             try:
-                rows[i] = _checked_rows(offer, data, in_bulk=True)
+                results[i] = (offer, *_checked_rows(offer, data, in_bulk=True))
             except ValidationError as error:
                 results[i] = error
-    created = [(data, offer, rows[i]) for i, (data, offer) in enumerate(zip(datas, results, strict=True)) if i in rows]
-    bulk.insert(Offer, [offer for _data, offer, _rows in created])
+    return results
+
+
+@transaction.atomic
+def offers_create_bulk(*, membership: Membership, datas: list[OfferData]) -> list[Offer | ValidationError]:
+    """`offer_create` for many new offers at once (an import): for each `data`, the offer created, or the
+    ValidationError that refuses it (the others are written all the same; a refused one writes nothing).
+
+    Validated by `offers_check_bulk`; then the offers, their types, labels, features, periods and prices are written
+    with `core.bulk.insert` (COPY on PostgreSQL), one history entry per offer with the snapshot `offer_create` takes,
+    and each offer's search document built as `indexing.reindex` builds it (from the same values, in memory: the
+    re-indexing `offer_create` schedules would find it as it is)."""
+    checked = offers_check_bulk(membership=membership, datas=datas)
+    created = [(data, *found) for data, found in zip(datas, checked, strict=True) if isinstance(found, tuple)]
     through = {name: getattr(Offer, name).through for name in ("types", "labels", "features")}
     columns = {"types": "offertype_id", "labels": "label_id", "features": "feature_id"}
+    prefetch_related_objects(list({t.pk: t for data, *_rest in created for t in data.types}.values()), "ancestors")
+    for data, offer, offer_periods, offer_prices in created:
+        for name, model in through.items():  # a set, as `set()` makes it, in the order the base gives
+            items = sorted({item.pk: item for item in getattr(data, name)}.values(), key=lambda item: item.pk)
+            _prefetched(offer, name, _ordered(items, model._meta.get_field(columns[name]).related_model._meta.ordering))
+        _prefetched(offer, "periods", _ordered(offer_periods, ("start_date", "opens")))
+        _prefetched(offer, "prices", _ordered(offer_prices, ("min_amount",)))
+        cache = offer._prefetched_objects_cache
+        offer.search_document = indexing.document_of(offer, cache["types"], cache["labels"])
+    offers = bulk.insert(Offer, [offer for _data, offer, *_rows in created])
     periods, prices = [], []
     links = {name: [] for name in through}
-    for data, offer, (offer_periods, offer_prices) in created:
+    for _data, offer, offer_periods, offer_prices in created:
         for row in offer_periods + offer_prices:
             row.offer = offer  # now with its id
         periods += offer_periods
         prices += offer_prices
         for name in through:
-            items = {item.pk: item for item in getattr(data, name)}  # a set, as `set()` makes it
-            links[name] += [through[name](offer_id=offer.pk, **{columns[name]: pk}) for pk in items]
-            _prefetched(offer, name, sorted(items.values(), key=lambda item: item.pk))
-        _prefetched(offer, "periods", _ordered(offer_periods, ("start_date", "opens")))
-        _prefetched(offer, "prices", _ordered(offer_prices, ("min_amount",)))
+            links[name] += [through[name](offer_id=offer.pk, **{columns[name]: item.pk})
+                            for item in offer._prefetched_objects_cache[name]]  # fmt: skip
     for name, model in through.items():
         bulk.insert(model, links[name])
     bulk.insert(OpeningPeriod, periods)
     bulk.insert(Price, prices)
     kind = ContentType.objects.get_for_model(Offer)
-    bulk.insert(AuditEntry, [AuditEntry(content_type=kind, object_id=offer.pk, action=AuditEntry.Action.CREATE,
-                                        user=membership.user, office=membership.office,
-                                        changes=snapshot_diff({}, offer_snapshot(offer)))
-                             for _data, offer, _rows in created])  # fmt: skip
-    indexing.schedule([offer.pk for _data, offer, _rows in created])
-    return results
+    entries = [AuditEntry(content_type=kind, object_id=offer.pk, action=AuditEntry.Action.CREATE, user=membership.user,
+                          office=membership.office, changes=snapshot_diff({}, offer_snapshot(offer)))
+               for offer in offers]  # fmt: skip
+    bulk.insert(AuditEntry, entries)
+    backend().write_documents(offers)  # SQLite's text index; PostgreSQL derives its vector from the document
+    done = iter(offers)
+    return [next(done) if isinstance(found, tuple) else found for found in checked]
 
 
 def _check_keys(results: list) -> None:
@@ -212,7 +230,7 @@ def _check_keys(results: list) -> None:
                 results[i] = ValidationError({name: [error]})
 
 
-def _ordered(rows: list, names: tuple[str, ...]) -> list:
+def _ordered(rows: list, names) -> list:
     """Rows in their model's `ordering` as the database gives it (NULLs last on PostgreSQL, first on SQLite; ties in
     the order written)."""
     nulls_last = connection.vendor == "postgresql"
@@ -222,7 +240,7 @@ def _ordered(rows: list, names: tuple[str, ...]) -> list:
 
 def _prefetched(offer: Offer, name: str, items: list) -> None:
     """What `offer.<name>.all()` gives without a query, as `prefetch_related` leaves it (the snapshot reads it)."""
-    queryset = getattr(offer, name).model._default_manager.none()
+    queryset = QuerySet(Offer._meta.get_field(name).related_model)
     queryset._result_cache, queryset._prefetch_done = items, True
     if not hasattr(offer, "_prefetched_objects_cache"):
         offer._prefetched_objects_cache = {}

@@ -24,17 +24,27 @@ def m(manager):
 
 @pytest.fixture
 def created_in_bulk(monkeypatch):
-    """How many offers `offers_create_bulk` wrote (to know the bulk path ran)."""
-    counted = []
-    real = offer_services.offers_create_bulk
+    """The offers `offers_create_bulk` wrote, and in `.checked` those `offers_check_bulk` validated for a dry run
+    (to know the bulk path ran)."""
+    counted = Counted()
 
-    def counting(**kwargs):
-        results = real(**kwargs)
-        counted.extend(r for r in results if isinstance(r, Offer))
-        return results
+    def counting(real, into):
+        def call(**kwargs):
+            results = real(**kwargs)
+            into.extend(r for r in results if not isinstance(r, offer_services.ValidationError))
+            return results
 
-    monkeypatch.setattr(creating, "offers_create_bulk", counting)
+        return call
+
+    monkeypatch.setattr(creating, "offers_create_bulk", counting(offer_services.offers_create_bulk, counted))
+    monkeypatch.setattr(creating, "offers_check_bulk", counting(offer_services.offers_check_bulk, counted.checked))
     return counted
+
+
+class Counted(list):
+    def __init__(self):
+        super().__init__()
+        self.checked = []
 
 
 def one_at_a_time(monkeypatch):
@@ -100,21 +110,26 @@ def test_the_bulk_path_creates_what_one_record_at_a_time_created(
     AuditEntry.objects.all().delete()
 
     together = imported(m, content(), django_capture_on_commit_callbacks)
-    assert len(created_in_bulk) == 2 * len(expected)  # every record went the bulk path, in the dry run and the commit
+    assert len(created_in_bulk) == len(created_in_bulk.checked) == len(expected)  # all went the bulk path, both times
     assert report(together) == expected_report
     assert state() == expected
 
 
-def test_the_dry_run_announces_what_the_bulk_commit_does_and_writes_nothing(m, created_in_bulk):
-    run = services.import_prepare(membership=m, name="flux.zip", content=objects_2023())
-    assert created_in_bulk  # played, then rolled back
+def test_the_dry_run_announces_what_the_bulk_commit_does_and_writes_nothing(m, monkeypatch, created_in_bulk):
+    with monkeypatch.context() as patch:
+        one_at_a_time(patch)
+        single = services.import_prepare(membership=m, name="flux.zip", content=negative_capacity())
+    run = services.import_prepare(membership=m, name="flux.zip", content=negative_capacity())
+    assert len(created_in_bulk.checked) == 9  # validated without a write; the tenth refused
+    assert not created_in_bulk
     assert not Offer.objects.exists()
     assert not ImportedRecord.objects.exists()
     assert not AuditEntry.objects.exists()
-    announced = report(run)
-    services.import_commit(membership=m, run=run, exclude_refused=False)
-    assert report(run) == announced
-    assert Offer.objects.count() == 10
+    announced = [line[:4] for line in report(run)]  # a dry run's created line names no offer (it would be rolled back)
+    assert announced == [line[:4] for line in report(single)]
+    services.import_commit(membership=m, run=run, exclude_refused=True)
+    assert [line[:4] for line in report(run)] == announced
+    assert Offer.objects.count() == 9
 
 
 def negative_capacity() -> bytes:

@@ -25,18 +25,18 @@ from acvs.agenda.services import schedules_from_opening_periods
 from acvs.core import bulk
 from acvs.network.models import Membership
 from acvs.offer.models import Label, Offer, Price, Status
-from acvs.offer.services import OfferData, offers_create_bulk
+from acvs.offer.services import OfferData, offers_check_bulk, offers_create_bulk
 
 from ..models import ImportedRecord
 from . import matching
 
 
-def apply_all(records: list[dict], membership: Membership, context, source: str) -> list[dict]:
+def apply_all(records: list[dict], membership: Membership, context, source: str, commit: bool) -> list[dict]:
     """The report's lines of a batch of records, in their order: its new records created together, the others by
-    `services._apply`."""
+    `services._apply`. A dry run (not `commit`) validates the new records without writing them (see `_create_new`)."""
     from . import services  # here: services imports this module
 
-    created = _create_new(records, membership, context, source) if len(records) > 1 else {}
+    created = _create_new(records, membership, context, source, commit) if len(records) > 1 else {}
     return [created[i] if i in created else services._apply(r, membership, context, source)
             for i, r in enumerate(records)]  # fmt: skip
 
@@ -98,8 +98,14 @@ def _matchable(records: dict[int, dict], pool: matching.Pool) -> set[int]:
         return {row[0] for row in cursor.fetchall()}
 
 
-def _create_new(records: list[dict], membership: Membership, context, source: str) -> dict[int, dict]:
-    """The lines of the batch's new records, created together: {index: line}."""
+def _create_new(records: list[dict], membership: Membership, context, source: str, commit: bool) -> dict[int, dict]:
+    """The lines of the batch's new records, created together: {index: line}.
+
+    The dry run stops before the writes (`offers_check_bulk`, the validation `offers_create_bulk` runs first): its
+    lines are the commit's, refusals and reasons alike, the created ones without an offer id (the dry run's would name
+    a rolled-back row). Nothing the writes do is seen by the batch's other records: a created offer is claimed by its
+    provenance (no candidate for the matching), a source id is in one path only, and the writes refuse nothing (a
+    failing write is an error of the whole batch, as on the one-record path)."""
     from . import services  # here: services imports this module
 
     chosen = _new(records, context, source)
@@ -125,9 +131,13 @@ def _create_new(records: list[dict], membership: Membership, context, source: st
             owner_office=membership.office,
         ))  # fmt: skip
     try:
-        results = offers_create_bulk(membership=membership, datas=datas)
+        results = (offers_create_bulk if commit else offers_check_bulk)(membership=membership, datas=datas)
     except PermissionDenied as error:
         return {i: services._line(records[i], "refused", str(error)) for i in order}
+    if not commit:
+        return {i: services._line(records[i], "refused", " ".join(services._messages(result)))
+                if isinstance(result, ValidationError) else services._line(records[i], "created")
+                for i, result in zip(order, results, strict=True)}  # fmt: skip
     lines, provenances = {}, []
     for i, result in zip(order, results, strict=True):
         record = records[i]

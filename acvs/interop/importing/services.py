@@ -159,7 +159,8 @@ def _play(run: ImportRun, membership: Membership, *, commit: bool, exclude_refus
         with transaction.atomic():
             context = _Context.load(run.records, run.decisions, run.source, membership, commit)
             for start in range(0, len(run.records), BATCH):
-                report += creating.apply_all(run.records[start : start + BATCH], membership, context, run.source)
+                batch = run.records[start : start + BATCH]
+                report += creating.apply_all(batch, membership, context, run.source, commit)
             refused = any(line["action"] in BLOCKING for line in report)
             if not commit or (refused and not exclude_refused):
                 raise _Rollback
@@ -177,7 +178,7 @@ def _play_batches(run: ImportRun, membership: Membership, *, commit: bool, exclu
         lines = []
         try:
             with transaction.atomic():
-                lines += creating.apply_all(run.records[start : start + BATCH], membership, context, run.source)
+                lines += creating.apply_all(run.records[start : start + BATCH], membership, context, run.source, commit)
                 refused = any(line["action"] in BLOCKING for line in lines)
                 if not commit or (refused and not exclude_refused):
                     raise _Rollback
