@@ -3,6 +3,7 @@
 Every record goes through the offer services the screens use (`offer_create`, `offer_update`: rights, validation,
 history, search index), owned by the importing office where the ownership rule allows it. The dry run plays
 exactly the commit's writes inside a transaction that is rolled back, so what it announces is what the commit does.
+A batch's new records are created together (`creating`), validated by the same code, and not written by a dry run.
 """
 
 import datetime
