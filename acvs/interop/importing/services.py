@@ -3,6 +3,7 @@
 Every record goes through the offer services the screens use (`offer_create`, `offer_update`: rights, validation,
 history, search index), owned by the importing office where the ownership rule allows it. The dry run plays
 exactly the commit's writes inside a transaction that is rolled back, so what it announces is what the commit does.
+A batch's new records are created together (`creating`), validated by the same code, and not written by a dry run.
 """
 
 import datetime
@@ -29,7 +30,7 @@ from acvs.offer.services import OfferData, offer_create, offer_update, provider_
 from acvs.offer.snapshot import offer_snapshot, period_text, price_text
 
 from ..models import ImportedProvider, ImportedRecord, ImportRun, LegacySource, Source
-from . import connectors, legacy, matching
+from . import connectors, creating, legacy, matching
 from .base import FileRefused, map_objects, read_records
 
 SYNC_RECORDS = 100  # a larger file is checked and imported in the background, with a progress bar
@@ -159,8 +160,9 @@ def _play(run: ImportRun, membership: Membership, *, commit: bool, exclude_refus
     try:
         with transaction.atomic():
             context = _Context.load(run.records, run.decisions, run.source, membership, commit)
-            for record in run.records:
-                report.append(_apply(record, membership, context, run.source))
+            for start in range(0, len(run.records), BATCH):
+                batch = run.records[start : start + BATCH]
+                report += creating.apply_all(batch, membership, context, run.source, commit)
             refused = any(line["action"] in BLOCKING for line in report)
             if not commit or (refused and not exclude_refused):
                 raise _Rollback
@@ -178,8 +180,7 @@ def _play_batches(run: ImportRun, membership: Membership, *, commit: bool, exclu
         lines = []
         try:
             with transaction.atomic():
-                for record in run.records[start : start + BATCH]:
-                    lines.append(_apply(record, membership, context, run.source))
+                lines += creating.apply_all(run.records[start : start + BATCH], membership, context, run.source, commit)
                 refused = any(line["action"] in BLOCKING for line in lines)
                 if not commit or (refused and not exclude_refused):
                     raise _Rollback
@@ -709,13 +710,13 @@ def _raw(record: dict, name: str) -> str:
     return _plain(record[name] if name in TRACKED else record["fields"].get(name))
 
 
-def _provenance(offer: Offer, record: dict) -> dict:
+def _provenance(offer: Offer, record: dict, stored: dict | None = None) -> dict:
     """Per field: the source's value and the offer's as the import stored it (an edit since shows as a difference);
-    the types, periods and prices as the source gave them and as stored."""
+    the types, periods and prices as the source gave them and as stored (`stored`: `_children(offer)` already)."""
     names = [*record["fields"], *TRACKED]
     values = {name: {"source": _raw(record, name), "stored": _plain(getattr(offer, name))} for name in names}
     sources = _source_children(record)
-    stored = _children(offer)
+    stored = stored if stored is not None else _children(offer)
     return values | {name: {"source": sources[name] or "", "stored": stored[name]} for name in CHILDREN}
 
 

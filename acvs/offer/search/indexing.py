@@ -22,8 +22,13 @@ PENDING = "acvs_reindex_pending"  # attribute of a connection: the offers its tr
 def build_document(offer: Offer) -> str:
     """The text an offer is found by: name (twice, to weigh it), types with their families, place, provider,
     labels, French texts. Expects types__ancestors and labels prefetched, commune and provider selected."""
-    type_labels = {t.label_fr for t in offer.types.all()}
-    for t in offer.types.all():
+    return document_of(offer, offer.types.all(), offer.labels.all())
+
+
+def document_of(offer: Offer, types, labels) -> str:
+    """`build_document` with the offer's types and labels given (an offer not yet written: offers created in bulk)."""
+    type_labels = {t.label_fr for t in types}
+    for t in types:
         type_labels.update(a.label_fr for a in t.ancestors.all() if a.is_family)
     parts = [
         offer.name,
@@ -31,7 +36,7 @@ def build_document(offer: Offer) -> str:
         " ".join(sorted(type_labels)),
         offer.commune.name if offer.commune_id else "",
         offer.provider.name if offer.provider_id else "",
-        " ".join(label.name_fr for label in offer.labels.all()),
+        " ".join(label.name_fr for label in labels),
         offer.short_description_fr or "",
         offer.description_fr or "",
     ]
