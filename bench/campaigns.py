@@ -61,6 +61,8 @@ def parse_args(argv):
     parser.add_argument("--counter", action="store_true", help="time the counter's recording alone, then during it")
     parser.add_argument("--counter-clients", type=int, default=2, help="agents recording at the counter (2)")
     parser.add_argument("--counter-seconds", type=float, default=15.0, help="the counter alone, seconds (15)")
+    parser.add_argument("--counter-rate", type=float, default=0.0,
+                        help="requests a second per agent (default 0: each agent records without pause)")  # fmt: skip
     parser.add_argument(
         "--nice-sink",
         action="store_true",
@@ -223,7 +225,7 @@ def counter_setup(args):
 class CounterLoad:
     """The counter's agents (one process each, bench/counter.py's _agent), recording until stop()."""
 
-    def __init__(self, port: int, usernames: list[str]):
+    def __init__(self, port: int, usernames: list[str], rate: float = 0.0):
         import multiprocessing
 
         from bench import counter
@@ -233,7 +235,10 @@ class CounterLoad:
         self.deadline = ctx.Value("d", time.time() + 3600)
         self.results = ctx.Queue()
         self.agents = [
-            ctx.Process(target=counter._agent, args=(port, u, self.start_barrier, self.deadline, self.results))
+            ctx.Process(
+                target=counter._agent,
+                args=(port, u, self.start_barrier, self.deadline, self.results, 1 / rate if rate else 0.0),
+            )
             for u in usernames
         ]
         for agent in self.agents:
@@ -331,10 +336,10 @@ def main(argv=None) -> int:
         bare_before = bare_loop(port, messages)
         if args.counter:
             print(f"The counter alone ({args.counter_clients} agents, {args.counter_seconds:.0f} s) ...", flush=True)
-            load = CounterLoad(counter_port, usernames)
+            load = CounterLoad(counter_port, usernames, args.counter_rate)
             time.sleep(args.counter_seconds)
             counter_alone = load.stop()
-            load = CounterLoad(counter_port, usernames)
+            load = CounterLoad(counter_port, usernames, args.counter_rate)
         with scope_for(office=office):
             profiler = cProfile.Profile() if args.profile else None
             started = time.perf_counter()
@@ -353,7 +358,7 @@ def main(argv=None) -> int:
         ours = sent / elapsed
         bare_after = bare_loop(port, messages)
         if args.counter:
-            load = CounterLoad(counter_port, usernames)
+            load = CounterLoad(counter_port, usernames, args.counter_rate)
             time.sleep(args.counter_seconds)
             counter_after = load.stop()
             counter_alone = {key: (counter_alone[key] + counter_after[key]) / 2 for key in counter_alone}

@@ -187,8 +187,9 @@ class Client:
         assert self.request("GET", "/desk/").status == 200, "the counter page"
 
 
-def _agent(port: int, username: str, start, deadline, results) -> None:
-    """One agent in its own process (as real counters are separate browsers): log in, then record until the end."""
+def _agent(port: int, username: str, start, deadline, results, interval: float = 0.0) -> None:
+    """One agent in its own process (as real counters are separate browsers): log in, then record until the end,
+    without pause or one request every `interval` seconds."""
     client = Client(port)
     posts, errors = [], []
     try:
@@ -206,6 +207,8 @@ def _agent(port: int, username: str, start, deadline, results) -> None:
             errors.append(f"POST {response.status}")
             continue
         posts.append((t1 - t0) * 1000)
+        if interval:
+            time.sleep(max(0.0, t0 + interval - time.perf_counter()))
     client.conn.close()
     results.put((posts, errors))
 
