@@ -446,19 +446,28 @@ def _lower_priority():
     small share of a saturated machine, ample for a relay's rate. Measured by bench/campaigns.py --counter
     (docs/performance-campaigns.md)."""
     with contextlib.ExitStack() as stack:
+        thread = threading.get_native_id()
         if settings.ACVS_CAMPAIGN_NICE > 0 and hasattr(os, "setpriority"):
-            stack.enter_context(_niced(settings.ACVS_CAMPAIGN_NICE))
+            stack.enter_context(_lowered(
+                read=lambda: os.getpriority(os.PRIO_PROCESS, thread),
+                write=lambda nice: os.setpriority(os.PRIO_PROCESS, thread, nice),
+                low=lambda before: min(before + settings.ACVS_CAMPAIGN_NICE, 19),
+            ))  # fmt: skip
         if settings.ACVS_CAMPAIGN_IDLE and hasattr(os, "SCHED_IDLE"):
-            stack.enter_context(_idle_policy())
+            stack.enter_context(_lowered(
+                read=lambda: (os.sched_getscheduler(thread), os.sched_getparam(thread)),
+                write=lambda policy: os.sched_setscheduler(thread, *policy),
+                low=lambda _before: (os.SCHED_IDLE, os.sched_param(0)),
+            ))  # fmt: skip
         yield
 
 
 @contextlib.contextmanager
-def _niced(step: int):
-    thread = threading.get_native_id()
+def _lowered(*, read, write, low):
+    """Write `low(before)` for the block, then `before` back when the system allows it (else it stays lower)."""
     try:
-        before = os.getpriority(os.PRIO_PROCESS, thread)
-        os.setpriority(os.PRIO_PROCESS, thread, min(before + step, 19))
+        before = read()
+        write(low(before))
     except OSError:
         yield
         return
@@ -466,23 +475,7 @@ def _niced(step: int):
         yield
     finally:
         with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, thread, before)
-
-
-@contextlib.contextmanager
-def _idle_policy():
-    thread = threading.get_native_id()
-    try:
-        before = os.sched_getscheduler(thread), os.sched_getparam(thread)
-        os.sched_setscheduler(thread, os.SCHED_IDLE, os.sched_param(0))
-    except OSError:
-        yield
-        return
-    try:
-        yield
-    finally:
-        with contextlib.suppress(OSError):
-            os.sched_setscheduler(thread, *before)
+            write(before)
 
 
 @contextlib.contextmanager
