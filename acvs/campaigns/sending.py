@@ -59,7 +59,7 @@ from acvs.contacts.models import Contact
 from acvs.core.tenancy import all_offices, owner_office_id, scope_for
 from acvs.mailing import verp
 
-from . import compose, render, selectors, tracking
+from . import compose, pipelining, render, selectors, tracking
 from .models import Campaign, Recipient
 
 Status = Recipient.Status
@@ -167,7 +167,11 @@ class Runner:
 
     def transmit(self, sender: str, to: str, data: bytes) -> None:
         if self.smtp is not None:
-            self.smtp.sendmail(_envelope(sender, self.mailer), [_envelope(to, self.mailer)], data)
+            sender, to = _envelope(sender, self.mailer), _envelope(to, self.mailer)
+            if pipelining.offered(self.smtp):
+                pipelining.sendmail(self.smtp, sender, to, data)
+            else:
+                self.smtp.sendmail(sender, [to], data)
         else:
             self.mailer.send_messages([RawMessage(sender, to, data)])
 
@@ -250,6 +254,8 @@ class Runner:
         data = self.composer.message(pk=pk, email=address, name=name, language=language,
                                      message_id=self.message_id(pk), track=track)  # fmt: skip
         sender = verp.return_path("campaign", pk) or settings.DEFAULT_FROM_EMAIL
+        if self.smtp is not None and self.smtp.sock is None:
+            self.close()  # the server closed it after a refusal (421): a new connection, not an uncertain message
         if self.mailer is None:
             self.connect()  # ServerDown: the row, never handed over, goes back to the queue (release)
         self.hand_over(pk)

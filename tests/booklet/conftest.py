@@ -45,7 +45,8 @@ class Collector:
     """An aiosmtpd handler keeping every message it accepts.
 
     `refuse_rcpt` / `refuse` (e.g. "550 ...") answer RCPT / DATA with a refusal. With `hold`, a message is kept but
-    the answer to DATA waits until `release` is set: the sender is left not knowing whether it went through.
+    the answer to DATA waits until `release` is set: the sender is left not knowing whether it went through. It
+    offers PIPELINING, as the common relays do, unless `pipelining` is turned off.
     """
 
     def __init__(self):
@@ -54,6 +55,13 @@ class Collector:
         self.refuse_rcpt = None
         self.hold = False
         self.release = threading.Event()
+        self.pipelining = True
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        if self.pipelining:
+            responses.insert(-1, "250-PIPELINING")
+        return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.refuse_rcpt:

@@ -100,6 +100,39 @@ def test_a_temporary_refusal_is_tried_again_later(agent, campaign, smtp, setting
     assert received(smtp) == {"ann@example.org": 1}
 
 
+def test_a_server_closing_after_a_refusal_defers_that_message_and_the_next_goes_by_a_new_connection(
+    agent, campaign, smtp, settings, monkeypatch
+):
+    settings.ACVS_CAMPAIGN_RATE = 1000
+    for address in ("ann@example.org", "bob@example.org"):
+        person(agent, address.partition("@")[0], address)
+    plan(agent, campaign, seconds=1)
+    Campaign.objects.filter(pk=campaign.pk).update(scheduled_at=timezone.now())
+    refuse_first = smtp.handle_RCPT
+
+    async def handle_rcpt(server, session, envelope, address, options):
+        if address == "ann@example.org":
+            return "421 4.3.2 Shutting down"
+        return await refuse_first(server, session, envelope, address, options)
+
+    monkeypatch.setattr(smtp, "handle_RCPT", handle_rcpt)
+    assert sending.campaign_run(campaign.pk) == "some deferred"
+    rows = {r.email: (r.status, r.attempts) for r in Recipient.objects.all()}
+    assert rows == {"ann@example.org": (Status.QUEUED, 1), "bob@example.org": (Status.SENT, 1)}
+    assert received(smtp) == {"bob@example.org": 1}
+
+
+def test_a_server_without_pipelining_gets_the_campaign_too(agent, campaign, smtp, settings):
+    settings.ACVS_CAMPAIGN_RATE = 1000
+    smtp.pipelining = False
+    for address in ("ann@example.org", "bob@example.org"):
+        person(agent, address.partition("@")[0], address)
+    plan(agent, campaign, seconds=1)
+    Campaign.objects.filter(pk=campaign.pk).update(scheduled_at=timezone.now())
+    assert sending.campaign_run(campaign.pk) == "sent"
+    assert received(smtp) == {"ann@example.org": 1, "bob@example.org": 1}
+
+
 def test_a_dead_server_pauses_the_campaign_and_nothing_is_lost(agent, campaign, closed_smtp, settings):
     settings.ACVS_CAMPAIGN_RATE = 1000
     person(agent, "ann", "ann@example.org")
