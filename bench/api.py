@@ -23,7 +23,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/acvs_bench"
 TARGET_P95_MS = 100.0
-REGRESSION = 0.20
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -127,19 +126,11 @@ def measure(args) -> dict:
 
 
 def compare(results: dict, path: Path) -> bool:
-    baseline = json.loads(path.read_text(encoding="utf-8"))["results"]
-    regressed = False
-    print(f"\nCompared with {path}:")
-    for key, r in results.items():
-        old = baseline.get(key)
-        if not old:
-            print(f"  {key:<14} not in the baseline")
-            continue
-        delta = (r["p95"] - old["p95"]) / old["p95"] if old["p95"] else 0.0
-        worse = delta > REGRESSION
-        regressed |= worse
-        print(f"  {key:<14} p95 {old['p95']:7.1f} -> {r['p95']:7.1f} ms ({delta:+.0%}){'  REGRESSED' if worse else ''}")
-    return regressed
+    from bench import baseline  # importable once setup() put the project on the path
+
+    old = baseline.load(path)["results"]
+    return baseline.compared(path, [(key, old.get(key, {}).get("p95"), r["p95"], baseline.LOWER, "p95 {:7.1f} ms")
+                                    for key, r in results.items()])  # fmt: skip
 
 
 def main(argv=None) -> int:

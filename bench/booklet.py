@@ -25,12 +25,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # import acvs and bench as packages
 
+from bench import baseline  # noqa: E402
 from bench.search import quantiles, timed  # noqa: E402
 
 DEFAULT_URL = f"sqlite:///{ROOT / 'var' / 'bench-booklet.sqlite3'}"
 TARGET_PDF_MS = 1500.0
 TARGET_WEB_MS = 100.0
-REGRESSION = 0.20
 OFFICE_SLUG = "bench-booklet"
 COMMUNES = ["83036", "83048", "83101", "83119", "83068"]  # Cavalaire, La Croix-Valmer, Ramatuelle, Saint-Tropez...
 
@@ -230,18 +230,9 @@ def measure(args, booklet) -> dict:
 
 
 def compare(results: dict, path: Path) -> bool:
-    baseline = json.loads(path.read_text(encoding="utf-8"))["results"]
-    print(f"\nCompared with {path}:")
-    regressed = False
-    for key in ("pdf_p50", "pdf_p95", "web_p50", "web_p95"):
-        old, new = baseline.get(key), results[key]
-        if not old:
-            continue
-        delta = (new - old) / old
-        bad = delta > REGRESSION
-        regressed |= bad
-        print(f"  {key:<8} {old:8.1f} -> {new:8.1f} ms ({delta:+.0%})  {'REGRESSION' if bad else 'ok'}")
-    return regressed
+    old = baseline.load(path)["results"]
+    keys = ("pdf_p50", "pdf_p95", "web_p50", "web_p95")
+    return baseline.compared(path, [(key, old.get(key), results[key], baseline.LOWER, "{:8.1f} ms") for key in keys])
 
 
 def main(argv=None) -> int:

@@ -44,6 +44,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # import acvs and bench as packages
 
+from bench import baseline  # noqa: E402
 from bench.search import create_pg_database  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/acvs_campaigns_bench"
@@ -265,18 +266,9 @@ class CounterLoad:
 
 
 def compare(results: dict, path: Path) -> bool:
-    baseline = json.loads(path.read_text(encoding="utf-8"))["results"]
-    print(f"\nCompared with {path}:")
-    regressed = False
-    for key in ("campaign_per_s", "bare_per_s", "ratio"):
-        old, new = baseline.get(key), results[key]
-        if not old:
-            continue
-        delta = (new - old) / old
-        bad = key != "bare_per_s" and -delta > REGRESSION
-        regressed |= bad
-        print(f"  {key:<15} {old:,.2f} -> {new:,.2f} ({delta:+.0%})  {'REGRESSION' if bad else 'ok'}")
-    return regressed
+    old = baseline.load(path)["results"]
+    ways = {"campaign_per_s": baseline.HIGHER, "bare_per_s": baseline.SHOWN, "ratio": baseline.HIGHER}
+    return baseline.compared(path, [(key, old.get(key), results[key], way, "{:,.2f}") for key, way in ways.items()])
 
 
 def main(argv=None) -> int:

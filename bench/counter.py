@@ -32,12 +32,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # import acvs and bench as packages
 
+from bench import baseline  # noqa: E402
 from bench.search import create_pg_database, quantiles  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/acvs_bench_counter"
 TARGET_RATE = 200.0
 TARGET_P95_MS = 50.0
-REGRESSION = 0.20
 OFFICE_SLUG = "bench-counter"
 PASSWORD = "bench-counter-password-0123"
 PAYLOAD = {"origin_pick": "country:DE", "adults": 2, "children": 2, "language": "de", "outcome": "fully"}
@@ -241,18 +241,9 @@ def run_clients(port: int, usernames: list[str], duration: float) -> dict:
 
 
 def compare(results: dict, path: Path) -> bool:
-    baseline = json.loads(path.read_text(encoding="utf-8"))["results"]
-    print(f"\nCompared with {path}:")
-    regressed = False
-    for key, worse_when_lower in [("recorded_per_s", True), ("post_p50", False), ("post_p95", False)]:
-        old, new = baseline.get(key), results[key]
-        if not old:
-            continue
-        delta = (new - old) / old
-        bad = -delta > REGRESSION if worse_when_lower else delta > REGRESSION
-        regressed |= bad
-        print(f"  {key:<16} {old:.1f} -> {new:.1f} ({delta:+.0%})  {'REGRESSION' if bad else 'ok'}")
-    return regressed
+    old = baseline.load(path)["results"]
+    ways = {"recorded_per_s": baseline.HIGHER, "post_p50": baseline.LOWER, "post_p95": baseline.LOWER}
+    return baseline.compared(path, [(key, old.get(key), results[key], way, "{:.1f}") for key, way in ways.items()])
 
 
 def main(argv=None) -> int:

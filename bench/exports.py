@@ -23,10 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # import acvs and bench as packages
 
+from bench import baseline  # noqa: E402
 from bench.search import quantiles, timed  # noqa: E402
 
 DEFAULT_URL = f"sqlite:///{ROOT / 'var' / 'bench-exports.sqlite3'}"
-REGRESSION = 0.20
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -107,18 +107,9 @@ def measure(args) -> dict:
 
 
 def compare(results: dict, path: Path) -> bool:
-    baseline = json.loads(path.read_text(encoding="utf-8"))["results"]
-    print(f"\nCompared with {path}:")
-    regressed = False
-    for code, figures in results.items():
-        old = baseline.get(code, {}).get("p95")
-        if not old:
-            continue
-        delta = (figures["p95"] - old) / old
-        bad = delta > REGRESSION
-        regressed |= bad
-        print(f"  {code:<7} p95 {old:9.1f} -> {figures['p95']:9.1f} ms ({delta:+.0%})  {'REGRESSION' if bad else 'ok'}")
-    return regressed
+    old = baseline.load(path)["results"]
+    return baseline.compared(path, [(code, old.get(code, {}).get("p95"), figures["p95"], baseline.LOWER,
+                                     "p95 {:9.1f} ms") for code, figures in results.items()])  # fmt: skip
 
 
 def main(argv=None) -> int:

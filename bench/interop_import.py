@@ -44,13 +44,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # import acvs and bench as packages
 
+from bench import baseline  # noqa: E402
 from bench.search import create_pg_database  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/acvs_interop_import"
 TEMPLATES = Path("/work/shared/data/datatourisme-samples/flux-2020-centre-val-de-loire.zip")
 NATIONAL = 512_000
 TARGET_FIRST_S, TARGET_AGAIN_S = 300.0, 60.0
-REGRESSION = 0.20
 SYLLABLES = ["ba", "ce", "di", "fo", "gu", "la", "me", "ni", "po", "ru", "sa", "te", "vi", "zo", "ka", "lu", "mo",
              "ne", "ri", "to"]  # fmt: skip
 HEADS = ["Domaine", "Mas", "Bastide", "Auberge", "Atelier", "Jardin", "Chapelle", "Moulin", "Relais", "Maison"]
@@ -319,20 +319,9 @@ def report_phase(title: str, n: int, result: dict, target: float) -> dict:
 
 
 def compare(results: dict, path: Path) -> bool:
-    baseline = json.loads(path.read_text(encoding="utf-8"))["results"]
-    regressed = False
-    print(f"\nCompared with {path}:")
-    for key, r in results.items():
-        old = baseline.get(key)
-        if not old:
-            print(f"  {key:<8} not in the baseline")
-            continue
-        delta = (r["per_second"] - old["per_second"]) / old["per_second"] if old["per_second"] else 0.0
-        worse = delta < -REGRESSION
-        regressed |= worse
-        print(f"  {key:<8} {old['per_second']:8.1f} -> {r['per_second']:8.1f} records/s ({delta:+.0%})"
-              f"{'  REGRESSED' if worse else ''}")  # fmt: skip
-    return regressed
+    old = baseline.load(path)["results"]
+    return baseline.compared(path, [(key, old.get(key, {}).get("per_second"), r["per_second"], baseline.HIGHER,
+                                     "{:8.1f} records/s") for key, r in results.items()])  # fmt: skip
 
 
 def main(argv=None) -> int:

@@ -35,12 +35,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)
 
+from bench import baseline  # noqa: E402
 from bench.search import create_pg_database, quantiles  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/acvs_bench_observatory"
 TARGET_P95_MS = 500.0
 TARGET_FIT_P95_MS = 1000.0
-REGRESSION = 0.20
 PREFIX = "bench-obs-"
 # Keys per dimension, as a season of a real office has them (countries and départements are the long tails).
 KEYS = {
@@ -419,21 +419,14 @@ def measure(args, offices, months) -> dict:
 
 
 def compare(results: dict, path: Path) -> bool:
-    baseline = json.loads(path.read_text(encoding="utf-8"))
-    print(f"\nCompared with {path} ({baseline['meta']['figures']:,} figures, {baseline['meta']['date']}):")
-    regressed = False
+    saved = baseline.load(path)
+    rows = []
     for key, r in results.items():
-        old = baseline["results"].get(key)
         metric = {"refresh_day": "ms", "rollup": "lag_p95_s"}.get(key, "p95")
-        if not old or not old.get(metric):
-            continue
-        change = (r[metric] - old[metric]) / old[metric]
-        flag = ""
-        if change > REGRESSION:
-            flag, regressed = "REGRESSION", True
         unit = "s" if key == "rollup" else "ms"
-        print(f"  {key:<12} {metric} {old[metric]:8.1f} → {r[metric]:8.1f} {unit} ({change:+.0%}) {flag}")
-    return regressed
+        rows.append((f"{key} {metric}", saved["results"].get(key, {}).get(metric), r[metric], baseline.LOWER,
+                     f"{{:8.1f}} {unit}"))  # fmt: skip
+    return baseline.compared(path, rows, about=f"{saved['meta']['figures']:,} figures, {saved['meta']['date']}")
 
 
 def main(argv=None) -> int:
