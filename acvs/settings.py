@@ -269,8 +269,11 @@ if REDIS_URL:
 
 # Background work (booklet sending, thumbnails, long jobs) is queued in the database and run by `manage.py db_worker`,
 # which `make run` starts beside the web server. Both databases work: PostgreSQL hands tasks out with
-# SELECT ... FOR UPDATE SKIP LOCKED, SQLite with an exclusive transaction.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# SELECT ... FOR UPDATE SKIP LOCKED, SQLite with an exclusive transaction. Campaigns have their own queue and worker
+# (Procfile): the sending lowers its thread's CPU priority, which a worker not run as root cannot raise again, and
+# the other tasks (the figures' drains, imports) must not inherit it.
+TASK_QUEUES = ["default", "campaigns"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
 # Work queued or running with no sign of life for this long is shown as stalled and can be retried (a worker that
 # died mid-task leaves its task "running" for ever). Progress updates count as signs of life.
 ACVS_JOB_STALE_SECONDS = envint("ACVS_JOB_STALE_SECONDS", 120)

@@ -17,8 +17,10 @@ from django.conf import settings
 from django.db import connection
 from django_tasks_db.management.commands.db_worker import Worker
 
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}}
+IMMEDIATE_TASKS = {
+    "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": settings.TASK_QUEUES}
+}
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -90,7 +92,8 @@ class ProcessWorker:
         return env
 
     def start(self) -> "ProcessWorker":
-        command = [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.05"]
+        command = [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.05",
+                   "--queue-name", "*"]  # fmt: skip
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(command, cwd=ROOT, env=self.environment(), stdout=out, stderr=out)
         return self

@@ -9,7 +9,7 @@ from django.utils import timezone
 from . import sending
 
 
-@task()
+@task(queue_name="campaigns")  # its own worker (Procfile, settings.TASK_QUEUES): the sending lowers its thread
 def campaign_send(campaign_id: int) -> str:
     return sending.campaign_run(campaign_id)
 

@@ -213,3 +213,23 @@ def test_the_sending_runs_at_a_lower_cpu_priority_than_the_pages(campaign, monke
     settings.ACVS_CAMPAIGN_NICE, settings.ACVS_CAMPAIGN_IDLE = 0, False
     sending.campaign_run(campaign.pk)
     assert seen[-1] == now()
+
+
+def test_campaigns_go_to_a_worker_of_their_own(agent, campaign, settings, django_capture_on_commit_callbacks):
+    """The sending lowers its thread for good where the worker cannot raise it again (not root): the other tasks
+    (the figures' drains, imports) are run by a worker that never sends a campaign (Procfile, docs/deployment.md)."""
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.workers import DATABASE_TASKS
+
+    settings.TASKS = DATABASE_TASKS
+    person(agent, "ann", "ann@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        plan(agent, campaign, seconds=60)
+    assert set(DBTaskResult.objects.values_list("queue_name", flat=True)) == {"campaigns"}
+    processes = dict(
+        line.split(":", 1) for line in Path(django_settings.BASE_DIR, "Procfile").read_text().splitlines()
+        if line and not line.startswith("#")
+    )  # fmt: skip
+    assert "--queue-name campaigns" in processes["campaigns"]
+    assert "--exclude-queues campaigns" in processes["worker"]
