@@ -328,7 +328,7 @@ def _recipient(token: str):
 
 
 def _bad_link(request):
-    return render(request, "campaigns/bad_link.html", status=404)
+    return render(request, "campaigns/bad_link.html", {"lang": translation.get_language()}, status=404)
 
 
 @csrf_exempt  # RFC 8058: the mail program POSTs "List-Unsubscribe=One-Click" with no cookie, no token
@@ -353,7 +353,7 @@ def unsubscribe(request, token):
                 services.unsubscribe(recipient=recipient, text=text, origin=origin % {"name": recipient.campaign.name})
                 done = True
             context = {"recipient": recipient, "office": recipient.campaign.office, "text": text, "done": done,
-                       "token": token}  # fmt: skip
+                       "token": token, "lang": recipient.language}  # fmt: skip
             return render(request, "campaigns/unsubscribe.html", context)
 
 
@@ -383,5 +383,6 @@ def preferences(request, token):
                     saved = True
                 else:
                     status = 400
-            context = {"form": form, "office": recipient.campaign.office, "saved": saved, "token": token}
+            context = {"form": form, "office": recipient.campaign.office, "saved": saved, "token": token,
+                       "lang": recipient.language}  # fmt: skip
             return render(request, "campaigns/preferences.html", context, status=status)

@@ -28,6 +28,7 @@ SCREENSHOTS = os.environ.get("ACVS_SCREENSHOTS")  # a folder to keep the pages' 
 
 def test_agent_designs_targets_schedules_and_the_worker_sends(
     page,
+    new_context,
     agent,
     smtp,  # noqa: F811
     task_worker,
@@ -102,11 +103,23 @@ def test_agent_designs_targets_schedules_and_the_worker_sends(
     assert "© OT Cavalaire" in html
     assert Recipient.objects.filter(status=Recipient.Status.SENT).count() == 2
 
-    # The recipient's unsubscribe link, from the message.
+    # The recipient's unsubscribe link, from the message, on a phone and not logged in: the office's public page,
+    # none of the agents' menus.
     link = message["List-Unsubscribe"].strip("<>")
-    page.goto(link)
-    page.get_by_role("button", name="Se désinscrire").click()
-    expect(page.locator("#unsubscribed")).to_be_visible()
+    visitor = new_context(viewport={"width": 390, "height": 760}).new_page()
+    visitor.goto(link)
+    expect(visitor.locator("nav")).to_have_count(0)
+    expect(visitor.get_by_role("heading", level=1)).to_have_text("Office de tourisme de Cavalaire")
+    if SCREENSHOTS:
+        visitor.screenshot(path=os.path.join(SCREENSHOTS, "campaign-unsubscribe.png"), full_page=True)
+    visitor.get_by_role("button", name="Se désinscrire").click()
+    expect(visitor.locator("#unsubscribed")).to_be_visible()
+    if SCREENSHOTS:
+        visitor.screenshot(path=os.path.join(SCREENSHOTS, "campaign-unsubscribed.png"), full_page=True)
+    visitor.get_by_role("link", name="Choisir ce que vous recevez et dans quelle langue").click()
+    expect(visitor.locator("#preferences")).to_be_visible()
+    if SCREENSHOTS:
+        visitor.screenshot(path=os.path.join(SCREENSHOTS, "campaign-preferences.png"), full_page=True)
 
     # Opened (the pixel), then unsubscribed: the campaign's figures show them, as a table and a chart.
     pixel = re.search(r'<img src="([^"]+/campaigns/o/[^"]+)" width="1"', html).group(1)
