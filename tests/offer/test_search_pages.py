@@ -171,3 +171,22 @@ def test_a_text_with_a_type_is_counted_from_both_indexes(offers):
     assert "offer_offer_types" not in plan
     with read_only():
         assert search_page(OfferQuery(text="hôtel", types=hotels), 1, 2).paginator.count == 5
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_a_text_with_a_type_it_goes_with_is_broad_by_a_sample(offers, settings, monkeypatch):
+    """The planner takes a text and a type as independent: «hôtel» + Hébergement, 25,774 matches at 512,000 offers,
+    is expected at 6,382 and would be counted to the cap. The share of the type among the first matches of the text
+    corrects it: here every «hôtel» is a hotel, so the 5 expected of the text alone are all of Hébergement (over a
+    cap of 3: broad, not counted); none is a restaurant (counted)."""
+    settings.ACVS_SEARCH_TOTAL_CAP = 3
+    monkeypatch.setattr("acvs.offer.search.backends.postgres.TYPE_SAMPLE", 2)
+    monkeypatch.setattr(PostgresBackend, "estimate", lambda self, search: 2)  # the planner's, independent
+    analyze()
+    hotels, restaurants = (OfferType.objects.get(code=code).pk for code in ("Accommodation", "Restaurant"))
+    with read_only():
+        page = search_page(OfferQuery(text="hôtel", types=(hotels,), statuses=("published",)), 1, 2)
+        other = search_page(OfferQuery(text="hôtel", types=(restaurants,), statuses=("published",)), 1, 2)
+    assert (page.paginator.count, page.paginator.capped, page.paginator.estimated) == (3, True, True)
+    assert [o.name for o in page] == ["Hôtel 0", "Hôtel 1"]
+    assert (other.paginator.count, other.paginator.capped, other.paginator.estimated) == (0, False, False)
