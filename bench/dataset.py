@@ -375,7 +375,13 @@ def fill(n: int, seed: int) -> None:
                     for o in offers
                 ]
                 if pg:
-                    _copy("offer_offer", columns, rows)
+                    # The offers' type ids (offer_offer.search_types, migration 0011), as the re-indexing writes them.
+                    types_of = {}
+                    for offer_id, type_id in type_rows:
+                        types_of.setdefault(offer_id, []).append(type_id)
+                    for o, row in zip(offers, rows, strict=True):
+                        row.append(sorted(types_of.get(o["id"], ())))
+                    _copy("offer_offer", [*columns, "search_types"], rows)
                     _copy("offer_offer_types", ["offer_id", "offertype_id"], type_rows)
                     _copy("offer_offer_labels", ["offer_id", "label_id"], label_rows)
                     _copy("offer_offer_features", ["offer_id", "feature_id"], feature_rows)

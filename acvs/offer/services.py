@@ -208,6 +208,7 @@ def offers_create_bulk(*, membership: Membership, datas: list[OfferData]) -> lis
                for offer in offers]  # fmt: skip
     bulk.insert(AuditEntry, entries)
     backend().write_documents(offers)  # SQLite's text index; PostgreSQL derives its vector from the document
+    backend().write_types([offer.pk for offer in offers])  # PostgreSQL: the type ids a text with a type filters on
     done = iter(offers)
     return [next(done) if isinstance(found, tuple) else found for found in checked]
 

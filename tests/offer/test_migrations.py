@@ -31,5 +31,6 @@ def test_the_search_postings_are_gone_and_rum_orders_the_text(db):
         cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE 'offer_search_%%' ORDER BY 1")
         assert [(name, definition.split(" USING ")[1]) for name, definition in cursor.fetchall()] == [
             ("offer_search_rum", "rum (search_vector)"),  # rum_tsvector_ops, the default
+            ("offer_search_types", "gin (search_types)"),  # 0011: the offers' type ids
             ("offer_search_vector", "gin (search_vector)"),
         ]

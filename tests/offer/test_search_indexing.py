@@ -140,3 +140,36 @@ def test_a_commune_renamed_by_the_reference_data_is_found_by_its_new_name(
         call_command("load_reference", stdout=io.StringIO())  # the official name again
     assert found("ancienne") == set()
     assert "Cavalaire-sur-Mer" in Offer.objects.get(pk=offer.pk).search_document
+
+
+def test_a_text_with_a_type_follows_the_offer_s_types(cavalaire):
+    """A text search with a type reads the offer's types as the re-indexing left them (PostgreSQL: the column
+    offer_offer.search_types, which its GIN index combines with the text's): a new type is found once re-indexed,
+    the old one no longer, even when the document does not change (written for every re-indexed offer)."""
+    offer = OfferFactory(name="Les Flots bleus", owner_office=cavalaire, types=["Hotel"])
+    hotels, restaurants = (OfferType.objects.get(code=code).pk for code in ("Hotel", "Restaurant"))
+
+    def found_as(type_id):
+        return [o.pk for o in offers_search(OfferQuery(text="flots", types=(type_id,)))]
+
+    assert (found_as(hotels), found_as(restaurants)) == ([offer.pk], [])
+    offer.types.set([restaurants])
+    Offer.objects.filter(pk=offer.pk).update(search_document="Les Flots bleus")  # the document as if unchanged
+    indexing.reindex([offer.pk])
+    assert (found_as(hotels), found_as(restaurants)) == ([], [offer.pk])
+    if connections["default"].vendor == "postgresql":
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT search_types FROM offer_offer WHERE id = %s", [offer.pk])
+            assert cursor.fetchone()[0] == [restaurants]
+
+
+def test_offers_created_in_bulk_are_found_by_text_and_type(agent, cavalaire):
+    """Offers created in bulk (an import) get their search document and, on PostgreSQL, their type ids at once."""
+    hotel = OfferType.objects.get(code="Hotel")
+    commune = Commune.objects.get(insee="83036")
+    datas = [services.OfferData(fields={"name": f"Les Flots bleus {n}", "commune": commune, "status": "published",
+                                        "latitude": commune.latitude, "longitude": commune.longitude},
+                                types=[hotel]) for n in range(2)]  # fmt: skip
+    created = services.offers_create_bulk(membership=membership(agent), datas=datas)
+    assert all(isinstance(offer, Offer) for offer in created), created
+    assert {o.pk for o in offers_search(OfferQuery(text="flots", types=(hotel.pk,)))} == {o.pk for o in created}

@@ -67,7 +67,8 @@ class Search:
         return self.build(self.values)
 
     def build(self, values: dict[str, tuple]) -> QuerySet[Offer]:
-        qs = filtered(self.query, self.using, values)
+        types_condition = self.backend.types_condition if "text" in values else None
+        qs = filtered(self.query, self.using, values, types_condition)
         if "text" in values:
             qs = self.backend.match_text(qs, values["text"])
         return qs.order_by(*ORDERINGS[self.query.sort])

@@ -3,6 +3,7 @@
 import math
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Exists, F, FloatField, Func, OuterRef, Q, QuerySet, Value
@@ -62,9 +63,16 @@ def criteria(query: OfferQuery, using: str = "default") -> dict[str, tuple]:
     return values
 
 
-def filtered(query: OfferQuery, using: str = "default", values: dict[str, tuple] | None = None) -> QuerySet[Offer]:
+def filtered(
+    query: OfferQuery,
+    using: str = "default",
+    values: dict[str, tuple] | None = None,
+    types_condition: Callable[[tuple], Any] | None = None,
+) -> QuerySet[Offer]:
     """Offers matching every criterion but the text, annotated with `distance_km` around a centre. `values`: the
-    criteria's values (`criteria(query)` by default; compiled.py gives placeholders of the same shape)."""
+    criteria's values (`criteria(query)` by default; compiled.py gives placeholders of the same shape).
+    `types_condition`: the backend's condition for the sub-types (a text search on PostgreSQL: its offers' type
+    ids column, which a bitmap combines with the text index), instead of the link table's."""
     if values is None:
         values = criteria(query, using)
     # A plain QuerySet: the search neither filters nor orders on translated fields, and modeltranslation's
@@ -83,8 +91,11 @@ def filtered(query: OfferQuery, using: str = "default", values: dict[str, tuple]
         # which the search's choice between counting and estimating relies on, and each candidate offer is checked
         # by one index probe (a subquery of the closure took two: 6,000 more in the Var's territory; an array of it,
         # unknown to the planner, made a commune's page 10 times slower).
-        types = QuerySet(Offer.types.through, using=using)
-        where.append(Exists(types.filter(offer_id=OuterRef("pk"), offertype_id__in=values["subtypes"])))
+        if types_condition is not None:
+            where.append(types_condition(values["subtypes"]))
+        else:
+            types = QuerySet(Offer.types.through, using=using)
+            where.append(Exists(types.filter(offer_id=OuterRef("pk"), offertype_id__in=values["subtypes"])))
     if "centre" in values:
         qs = qs.annotate(distance_km=Haversine(*values["centre"]))
         south, north, west, east = values["box"]

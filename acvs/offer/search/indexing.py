@@ -69,6 +69,7 @@ def reindex(offer_ids: Iterable[int], *, using: str = "default") -> int:
                     stale.append(offer)
             Offer.objects.using(using).bulk_update(stale, ["search_document"])
             search.write_documents(stale)
+            search.write_types(locked)
             changed += len(stale)
     return changed
 

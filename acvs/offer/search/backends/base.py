@@ -62,6 +62,13 @@ class SearchBackend:
     def write_documents(self, offers: list[Offer]) -> None:
         """Store anything besides offer.search_document that the text index reads (SQLite's FTS5 rows)."""
 
+    def write_types(self, offer_ids: list[int]) -> None:
+        """Store anything the text search reads of these offers' types besides their links (PostgreSQL's
+        offer_offer.search_types), from the links as they are now."""
+
+    # The condition on the sub-types of a text search (a callable of their ids), instead of the link table's.
+    types_condition = None
+
     # --- narrow or broad ------------------------------------------------------------------------------------------
 
     def is_broad(self, search: "Search") -> bool:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import transaction
-from django.db.models import F, FloatField, QuerySet
+from django.db.models import BooleanField, F, FloatField, QuerySet
 from django.db.models.expressions import Col, Expression
 
 from ...models import Offer
@@ -24,11 +24,24 @@ if TYPE_CHECKING:
 PG_CONFIG = "acvs_french"
 # The offer table as the results' SQL names it at its top level (subqueries give their tables aliases).
 OFFER_TABLE = re.compile(r'FROM "offer_offer"(?=[\s)])')
-# A search is broad when the planner expects more than this many times the cap. Its estimate of a text with a type
-# is 1.16-1.21 times the real matches at 512,000 offers (independent statistics of the word and the types), so above
-# 1.2 times the cap there are about the cap or more; 1.5 left «plage» + Hébergement (13,161 expected, 10,917 real)
-# counted: reading the matches up to the cap took 42,000 table rows, 0.3-0.7 s (docs/performance.md).
-BROAD_FACTOR = 1.2
+# A search is broad when the planner expects more than this many times the cap. A text with a type filters on the
+# offers' type ids column (TypesOverlap), whose statistics give estimates within 1-11% of the real matches at 512,000
+# offers («plage» + Hébergement 11,521 / 10,917, + Restauration 6,713 / 6,067); a single word's are within 1-4%.
+# With the link table's EXISTS they were 1.16-1.21 times the real matches and the factor was 1.2; at 1.2 now,
+# «plage» + Hébergement would be counted (11,521 expected) and then read again in RUM order (docs/performance.md).
+BROAD_FACTOR = 1.0
+# The type ids of offers, from their links, written where they changed (an unchanged row is not written again).
+TYPES_UPDATE = """
+    UPDATE offer_offer o SET search_types = t.ids
+      FROM (SELECT o2.id, ARRAY(SELECT ot.offertype_id FROM offer_offer_types ot WHERE ot.offer_id = o2.id
+                                 ORDER BY ot.offertype_id) AS ids
+              FROM offer_offer o2 WHERE o2.id = ANY(%s)) t
+     WHERE o.id = t.id AND o.search_types IS DISTINCT FROM t.ids"""
+# Matches of a text read to estimate the share of a type among them (sampled_estimate): a few hundred table pages.
+TYPE_SAMPLE = 300
+# ...when the planner expects more than this share of the cap (below, counting costs little, and an estimate is
+# rarely wrong by five times).
+SAMPLE_FLOOR = 0.2
 # A facet sample reads at least this many offers (a few hundred table pages).
 MIN_SAMPLE_ROWS = 2_000
 
@@ -80,6 +93,33 @@ class RumDistance(Expression):
         return f"({vector_sql} <=> {query_sql})", [*vector_params, *query_params]
 
 
+class TypesOverlap(Expression):
+    """`offer_offer.search_types && ARRAY[ids]`: the offer has one of these types (the column, kept by the
+    re-indexing, holds its type ids; migration 0011). Its GIN index combines with the text's in a bitmap (BitmapAnd),
+    so counting a text with a broad type reads from the table the real matches only, not every match of the word."""
+
+    output_field = BooleanField()
+
+    def __init__(self, type_ids, document=None):
+        super().__init__()
+        self.type_ids = tuple(type_ids)
+        self.document = document if document is not None else F("search_document")
+
+    def get_source_expressions(self):
+        return [self.document]
+
+    def set_source_expressions(self, exprs):
+        (self.document,) = exprs
+
+    def as_sql(self, compiler, connection):
+        col = self.document
+        if not isinstance(col, Col) or col.target.column != "search_document":
+            raise ValueError("TypesOverlap works on the offer table's search_document column only")
+        placeholders = ", ".join("%s" for _ in self.type_ids)
+        column = f"{compiler.quote_name(col.alias)}.{connection.ops.quote_name('search_types')}"
+        return f"{column} && ARRAY[{placeholders}]::bigint[]", list(self.type_ids)
+
+
 class PostgresBackend(SearchBackend):
     vendor = "postgresql"
     materialized = "MATERIALIZED "
@@ -90,6 +130,15 @@ class PostgresBackend(SearchBackend):
 
     def text_values(self, text: str) -> tuple:
         return (text,)
+
+    def types_condition(self, type_ids) -> TypesOverlap:
+        return TypesOverlap(type_ids)
+
+    def write_types(self, offer_ids: list[int]) -> None:
+        if not offer_ids:
+            return
+        with self.connection.cursor() as cursor:
+            cursor.execute(TYPES_UPDATE, [list(offer_ids)])
 
     def match_text(self, qs: QuerySet[Offer], values: tuple) -> QuerySet[Offer]:
         (text,) = values
@@ -115,7 +164,43 @@ class PostgresBackend(SearchBackend):
         """Broad when the planner expects over the cap (BROAD_FACTOR times): a single word's estimate comes from the
         frequencies ANALYZE sampled and is within a few percent at these sizes. A search it underestimates is
         counted (the narrow path finds out and still answers right)."""
-        return self.estimate(search) > BROAD_FACTOR * settings.ACVS_SEARCH_TOTAL_CAP
+        cap = settings.ACVS_SEARCH_TOTAL_CAP
+        expected = self.estimate(search)
+        if expected > BROAD_FACTOR * cap:
+            return True
+        return expected > SAMPLE_FLOOR * cap and self.sampled_estimate(search) > BROAD_FACTOR * cap
+
+    def sampled_estimate(self, search: "Search") -> int:
+        """The matches of a text with a type, as the planner expects the text's times the share of the type among
+        the first TYPE_SAMPLE matches of the text (in table order): 0 when not sampled. The planner takes the word
+        and the type as independent, which they seldom are (hotels are accommodation: «hôtel» + Hébergement has
+        25,774 matches, the planner expects 6,382), and counting them up to the cap then costs 0.1-0.2 s at
+        512,000 offers where the page alone, read in RUM order, costs 15-35 ms. Only for a text with types (and
+        statuses), whose text alone is expected over the cap: otherwise its matches are counted at no great cost."""
+        values = search.values
+        if not {"text", "subtypes"} <= set(values) or not set(values) <= {"text", "subtypes", "statuses"}:
+            return 0
+        statuses = list(values.get("statuses", ()))
+        where = "status = ANY(%s) AND " if statuses else ""
+        text = f"SELECT search_types FROM offer_offer WHERE {where}search_vector @@ websearch_to_tsquery(%s, %s)"
+        params = [*([statuses] if statuses else []), PG_CONFIG, values["text"][0]]
+        key = ("sampled", text, tuple(map(str, params)), values["subtypes"])
+        if key not in self.estimates:
+            with self.connection.cursor() as cursor:
+                cursor.execute(f"EXPLAIN (FORMAT JSON) {text}", params)
+                plan = cursor.fetchone()[0]
+                expected = int((json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"])
+                self.estimates[key] = 0
+                if expected > BROAD_FACTOR * settings.ACVS_SEARCH_TOTAL_CAP:
+                    cursor.execute(
+                        f"""SELECT count(*), count(*) FILTER (WHERE search_types && %s::bigint[])
+                              FROM ({text} LIMIT {TYPE_SAMPLE}) sample""",
+                        [list(values["subtypes"]), *params],
+                    )
+                    sampled, typed = cursor.fetchone()
+                    if sampled == TYPE_SAMPLE:  # fewer: the text has fewer matches than sampled, all counted
+                        self.estimates[key] = expected * typed // sampled
+        return self.estimates[key]
 
     def ordered_page(self, search: "Search", start: int, stop: int, rows: OfferRows) -> list[Offer]:
         """By relevance, RUM gives the matches in distance order only. Many offers share a distance (a word found
