@@ -18,23 +18,17 @@ FORWARD = [
 BACKWARD = ["DROP INDEX IF EXISTS offer_search_types", "ALTER TABLE offer_offer DROP COLUMN IF EXISTS search_types"]
 
 
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    with schema_editor.connection.cursor() as cursor:
-        for sql in FORWARD:
-            cursor.execute(sql)
+def on_postgresql(statements):
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            with schema_editor.connection.cursor() as cursor:
+                for sql in statements:
+                    cursor.execute(sql)
 
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    with schema_editor.connection.cursor() as cursor:
-        for sql in BACKWARD:
-            cursor.execute(sql)
+    return run
 
 
 class Migration(migrations.Migration):
     dependencies = [("offer", "0010_offer_updated_at")]
 
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [migrations.RunPython(on_postgresql(FORWARD), on_postgresql(BACKWARD))]

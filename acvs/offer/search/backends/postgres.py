@@ -8,9 +8,10 @@ import re
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import transaction
-from django.db.models import BooleanField, F, FloatField, QuerySet
+from django.db.models import BigIntegerField, BooleanField, F, FloatField, QuerySet
 from django.db.models.expressions import Col, Expression
 
 from ...models import Offer
@@ -46,17 +47,14 @@ SAMPLE_FLOOR = 0.2
 MIN_SAMPLE_ROWS = 2_000
 
 
-class StoredVector(Expression):
-    """offer_offer.search_vector under whatever alias the query gives the offer table (subqueries relabel it).
+class StoredColumn(Expression):
+    """A column of offer_offer the model does not declare (PostgreSQL only: the generated search_vector, the
+    search_types the re-indexing keeps), under whatever alias the query gives the offer table (subqueries relabel
+    it): named next to search_document, which the model declares."""
 
-    The model does not declare the column (a generated column, PostgreSQL only): this expression names it next to
-    search_document, which it is generated from.
-    """
-
-    output_field = SearchVectorField()
-
-    def __init__(self, document=None):
-        super().__init__()
+    def __init__(self, column: str, output_field, document=None):
+        super().__init__(output_field=output_field)
+        self.column = column
         self.document = document if document is not None else F("search_document")
 
     def get_source_expressions(self):
@@ -68,8 +66,12 @@ class StoredVector(Expression):
     def as_sql(self, compiler, connection):
         col = self.document
         if not isinstance(col, Col) or col.target.column != "search_document":
-            raise ValueError("StoredVector works on the offer table's search_document column only")
-        return f"{compiler.quote_name(col.alias)}.{connection.ops.quote_name('search_vector')}", []
+            raise ValueError(f"{self.column} is read beside the offer table's search_document column only")
+        return f"{compiler.quote_name(col.alias)}.{connection.ops.quote_name(self.column)}", []
+
+
+def stored_vector() -> StoredColumn:
+    return StoredColumn("search_vector", SearchVectorField())
 
 
 class RumDistance(Expression):
@@ -100,24 +102,21 @@ class TypesOverlap(Expression):
 
     output_field = BooleanField()
 
-    def __init__(self, type_ids, document=None):
+    def __init__(self, type_ids, types=None):
         super().__init__()
         self.type_ids = tuple(type_ids)
-        self.document = document if document is not None else F("search_document")
+        self.types = types if types is not None else StoredColumn("search_types", ArrayField(BigIntegerField()))
 
     def get_source_expressions(self):
-        return [self.document]
+        return [self.types]
 
     def set_source_expressions(self, exprs):
-        (self.document,) = exprs
+        (self.types,) = exprs
 
     def as_sql(self, compiler, connection):
-        col = self.document
-        if not isinstance(col, Col) or col.target.column != "search_document":
-            raise ValueError("TypesOverlap works on the offer table's search_document column only")
+        column, params = compiler.compile(self.types)
         placeholders = ", ".join("%s" for _ in self.type_ids)
-        column = f"{compiler.quote_name(col.alias)}.{connection.ops.quote_name('search_types')}"
-        return f"{column} && ARRAY[{placeholders}]::bigint[]", list(self.type_ids)
+        return f"{column} && ARRAY[{placeholders}]::bigint[]", [*params, *self.type_ids]
 
 
 class PostgresBackend(SearchBackend):
@@ -144,7 +143,7 @@ class PostgresBackend(SearchBackend):
         (text,) = values
         query = SearchQuery(text, config=PG_CONFIG, search_type="websearch")
         # alias, not annotate: the vector is a filter, never a value to send back with each row.
-        return qs.alias(fts=StoredVector()).filter(fts=query).annotate(rank=RumDistance(StoredVector(), query))
+        return qs.alias(fts=stored_vector()).filter(fts=query).annotate(rank=RumDistance(stored_vector(), query))
 
     def estimate(self, search: "Search") -> int:
         """The planner's estimate of the matches (its statistics: the words' frequencies, the types' offers...)."""
