@@ -12,9 +12,13 @@ from django.db import connection, models
 BATCH = 2000
 
 
-def insert(model: type[models.Model], objs: list[models.Model]) -> list[models.Model]:
-    """Insert `objs` (new instances of `model`); their primary keys are set on return."""
+def insert(model: type[models.Model], objs: list[models.Model], extra: dict | None = None) -> list[models.Model]:
+    """Insert `objs` (new instances of `model`); their primary keys are set on return. `extra` (PostgreSQL only):
+    {column the model does not declare: its value for an object}, written in the same rows."""
+    extra = extra or {}
     if connection.vendor != "postgresql" or not objs:
+        if extra and objs:
+            raise ValueError("columns the model does not declare are written by COPY, on PostgreSQL only")
         return model._default_manager.bulk_create(objs, batch_size=BATCH)
     opts = model._meta
     fields = [f for f in opts.concrete_fields if f.generated is False]
@@ -27,10 +31,11 @@ def insert(model: type[models.Model], objs: list[models.Model]) -> list[models.M
             )
             for obj, (pk,) in zip(unset, cursor.fetchall(), strict=True):
                 obj.pk = pk
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        columns = ", ".join(connection.ops.quote_name(c) for c in [*(f.column for f in fields), *extra])
         with cursor.copy(f"COPY {connection.ops.quote_name(opts.db_table)} ({columns}) FROM STDIN") as copy:
             for obj in objs:
-                copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
+                row = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+                copy.write_row(row + [value(obj) for value in extra.values()])
     for obj in objs:
         obj._state.adding, obj._state.db = False, connection.alias
     return objs

@@ -187,7 +187,8 @@ def offers_create_bulk(*, membership: Membership, datas: list[OfferData]) -> lis
         _prefetched(offer, "prices", _ordered(offer_prices, ("min_amount",)))
         cache = offer._prefetched_objects_cache
         offer.search_document = indexing.document_of(offer, cache["types"], cache["labels"])
-    offers = bulk.insert(Offer, [offer for _data, offer, *_rows in created])
+    search = backend()
+    offers = bulk.insert(Offer, [offer for _data, offer, *_rows in created], extra=search.new_columns())
     periods, prices = [], []
     links = {name: [] for name in through}
     for _data, offer, offer_periods, offer_prices in created:
@@ -207,8 +208,7 @@ def offers_create_bulk(*, membership: Membership, datas: list[OfferData]) -> lis
                           office=membership.office, changes=snapshot_diff({}, offer_snapshot(offer)))
                for offer in offers]  # fmt: skip
     bulk.insert(AuditEntry, entries)
-    backend().write_documents(offers)  # SQLite's text index; PostgreSQL derives its vector from the document
-    backend().write_types([offer.pk for offer in offers])  # PostgreSQL: the type ids a text with a type filters on
+    search.write_documents(offers)  # SQLite's text index; PostgreSQL derives its vector from the document
     done = iter(offers)
     return [next(done) if isinstance(found, tuple) else found for found in checked]
 

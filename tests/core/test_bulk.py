@@ -43,3 +43,25 @@ def test_a_row_saved_afterwards_gets_an_id_of_its_own():
 
 def test_nothing_to_insert_is_nothing():
     assert bulk.insert(AuditEntry, []) == []
+
+
+def test_a_column_the_model_does_not_declare_is_written_with_the_rows_on_postgresql_only(cavalaire):
+    from django.db import connection
+
+    from acvs.network.models import Commune
+    from acvs.offer.models import Offer
+
+    commune = Commune.objects.get(insee="83036")
+    offers = [Offer(name=f"Les Mimosas {n}", commune=commune, latitude=commune.latitude, longitude=commune.longitude,
+                    owner_office=cavalaire) for n in range(2)]  # fmt: skip
+    extra = {"search_types": lambda offer: [offer.pk]}
+    if connection.vendor != "postgresql":
+        with pytest.raises(ValueError, match="PostgreSQL only"):
+            bulk.insert(Offer, offers, extra=extra)
+        return
+    bulk.insert(Offer, offers, extra=extra)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, search_types FROM offer_offer WHERE id = ANY(%s) ORDER BY id", [[o.pk for o in offers]]
+        )
+        assert cursor.fetchall() == sorted((o.pk, [o.pk]) for o in offers)

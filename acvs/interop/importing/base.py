@@ -16,6 +16,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import orjson
 from django.utils.translation import gettext as _
 
 # Read and mapped in the request (plain JSON, fast); past services.SYNC_RECORDS, checked and imported in the background.
@@ -84,6 +85,12 @@ def _refused(connector: Connector, obj, reason: str) -> dict:
 
 
 def load_json(name: str, content: bytes):
+    """The JSON of a file: orjson's decoding (a flux's objects, some 3 times faster), or what the standard library
+    makes of what orjson refuses (a UTF-8 BOM, UTF-16, NaN) and its reason when it refuses it too."""
+    try:
+        return orjson.loads(content)
+    except orjson.JSONDecodeError:
+        pass
     try:
         return json.loads(content)
     except UnicodeDecodeError:

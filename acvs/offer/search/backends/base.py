@@ -62,6 +62,11 @@ class SearchBackend:
     def write_documents(self, offers: list[Offer]) -> None:
         """Store anything besides offer.search_document that the text index reads (SQLite's FTS5 rows)."""
 
+    def new_columns(self) -> dict:
+        """What a new offer's row carries besides the model's fields (`core.bulk.insert`'s `extra`): PostgreSQL's
+        search_types, from the offer's types as prefetched (the row is then not written a second time)."""
+        return {}
+
     def write_types(self, offer_ids: list[int]) -> None:
         """Store anything the text search reads of these offers' types besides their links (PostgreSQL's
         offer_offer.search_types), from the links as they are now."""

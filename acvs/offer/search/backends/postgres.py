@@ -133,6 +133,9 @@ class PostgresBackend(SearchBackend):
     def types_condition(self, type_ids) -> TypesOverlap:
         return TypesOverlap(type_ids)
 
+    def new_columns(self) -> dict:
+        return {"search_types": lambda offer: sorted(t.pk for t in offer.types.all())}  # as TYPES_UPDATE orders them
+
     def write_types(self, offer_ids: list[int]) -> None:
         if not offer_ids:
             return
