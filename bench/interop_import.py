@@ -374,7 +374,7 @@ def main(argv=None) -> int:
             assert fingerprint() == before, "the unchanged re-import changed offers"
         if profiler:
             stats = pstats.Stats(profiler).strip_dirs().sort_stats(os.environ.get("BENCH_SORT", "cumulative"))
-            stats.print_stats(25)
+            stats.print_stats(int(os.environ.get("BENCH_LINES", 25)))
     print(f"  {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, load average"
           f" {os.getloadavg()[0]:.2f}")  # fmt: skip
     meta = {"pois": args.pois, "per_file": args.per_file, "files": len(files), "area": args.area,
