@@ -66,6 +66,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--area", choices=["var", "france"], default="var", help="communes: Var and 04, or France")
     parser.add_argument("--existing", type=int, default=0, help="synthetic offers in the base first (default 0)")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--workers", type=int, default=1,
+                        help="files imported at once by so many processes, as so many task workers take one file's"
+                             " job each (default 1)")  # fmt: skip
     parser.add_argument("--profile", action="store_true", help="cProfile each phase, print the 25 hottest")
     parser.add_argument(
         "--seeded",
@@ -81,6 +84,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         parser.error("this benchmark needs PostgreSQL")
+    if args.workers < 1 or (args.profile and args.workers > 1):
+        parser.error("--workers must be at least 1, and 1 with --profile")
     if not 0 <= args.per_file <= 20_000:
         parser.error("--per-file must be between 0 (as many as fit) and 20000 (the importer's limit)")
     return args
@@ -281,6 +286,24 @@ def import_files(files: list[bytes], office, user, profiler) -> dict:
     return {"times": times, "actions": actions}
 
 
+def import_at_once(files: list[bytes], office, user, workers: int) -> dict:
+    """`import_files` in `workers` processes, each given every workers-th file, as task workers each take the next
+    file's job: the time is the wall clock's, the lines' actions the sum."""
+    import multiprocessing
+
+    from django.db import connections
+
+    connections.close_all()  # each process opens its own
+    start = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        shares = pool.starmap(import_files, [(files[k::workers], office, user, None) for k in range(workers)])
+    actions = {}
+    for share in shares:
+        for action, n in share["actions"].items():
+            actions[action] = actions.get(action, 0) + n
+    return {"times": {f"{workers} workers": time.perf_counter() - start}, "actions": actions}
+
+
 def _first_refusal(report: list[dict]):
     return next((line for line in report if line["action"] in {"refused", "review"}), None)
 
@@ -362,7 +385,10 @@ def main(argv=None) -> int:
     for key, title, target in phases[1:] if args.again_only or args.seeded else phases:
         profiler = cProfile.Profile() if args.profile else None
         before = fingerprint()
-        result = import_files(files, office, user, profiler)
+        if args.workers > 1:
+            result = import_at_once(files, office, user, args.workers)
+        else:
+            result = import_files(files, office, user, profiler)
         results[key] = report_phase(title, args.pois, result, target)
         refused = result["actions"].get("refused", 0)  # a real object's value a field refuses (a negative capacity)
         if key == "first":
@@ -375,9 +401,11 @@ def main(argv=None) -> int:
         if profiler:
             stats = pstats.Stats(profiler).strip_dirs().sort_stats(os.environ.get("BENCH_SORT", "cumulative"))
             stats.print_stats(int(os.environ.get("BENCH_LINES", 25)))
+            if os.environ.get("BENCH_PSTATS"):
+                stats.dump_stats(f"{os.environ['BENCH_PSTATS']}-{key}")
     print(f"  {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, load average"
           f" {os.getloadavg()[0]:.2f}")  # fmt: skip
-    meta = {"pois": args.pois, "per_file": args.per_file, "files": len(files), "area": args.area,
+    meta = {"pois": args.pois, "per_file": args.per_file, "files": len(files), "area": args.area, "workers": args.workers,
             "existing": args.existing, "seeded": args.seeded,
             "date": datetime.now(UTC).isoformat(), "load": round(os.getloadavg()[0], 2)}  # fmt: skip
     if args.save_baseline:

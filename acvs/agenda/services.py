@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from acvs.core import bulk
 from acvs.core.audit import audit_record
 from acvs.core.models import AuditEntry
 from acvs.network import rules
@@ -42,7 +43,7 @@ def materialise(schedules: Iterable[EventSchedule]) -> int:
                     places_left=left, places_updated_at=at,
                 )
             )  # fmt: skip
-    EventOccurrence.objects.bulk_create(rows, batch_size=1000)
+    bulk.insert(EventOccurrence, rows)  # COPY on PostgreSQL: an import's events give tens of thousands
     return len(rows)
 
 
@@ -173,6 +174,6 @@ def schedules_from_opening_periods(offer_ids: Iterable[int]) -> int:
         except ValidationError:
             continue
         schedules.append(schedule)
-    created = EventSchedule.objects.bulk_create(schedules, batch_size=1000)
+    created = bulk.insert(EventSchedule, schedules)
     materialise(created)
     return len(created)

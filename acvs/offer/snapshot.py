@@ -1,6 +1,9 @@
 """A readable picture of an offer, compared before and after a change to fill the history."""
 
+import functools
+
 from django.utils.formats import number_format
+from django.utils.translation import get_language
 
 from acvs.core import french
 
@@ -44,27 +47,22 @@ def price_text(p) -> str:
     return f"{p.label}: {amount} € {p.get_unit_display()}"
 
 
+@functools.cache
+def _labels(language: str | None) -> dict[str, str]:
+    """The snapshot's field labels in a language (an import takes thousands of snapshots)."""
+    names = [*SCALAR_FIELDS, "types", "labels", "features"]
+    labels = {name: str(Offer._meta.get_field(name).verbose_name) for name in names}
+    for name in ("periods", "prices"):
+        labels[name] = str(Offer._meta.get_field(name).related_model._meta.verbose_name_plural)
+    return labels
+
+
 def offer_snapshot(offer: Offer) -> dict[str, tuple[str, str]]:
     """{field: (label, displayed value)}; collections are rendered one item per line."""
-    snap = {name: (str(Offer._meta.get_field(name).verbose_name), _display(offer, name)) for name in SCALAR_FIELDS}
-    snap["types"] = (
-        str(Offer._meta.get_field("types").verbose_name),
-        "\n".join(sorted(str(t) for t in offer.types.all())),
-    )
-    snap["labels"] = (
-        str(Offer._meta.get_field("labels").verbose_name),
-        "\n".join(sorted(str(x) for x in offer.labels.all())),
-    )
-    snap["features"] = (
-        str(Offer._meta.get_field("features").verbose_name),
-        "\n".join(sorted(str(x) for x in offer.features.all())),
-    )
-    snap["periods"] = (
-        str(offer.periods.model._meta.verbose_name_plural),
-        "\n".join(period_text(p) for p in offer.periods.all()),
-    )
-    snap["prices"] = (
-        str(offer.prices.model._meta.verbose_name_plural),
-        "\n".join(price_text(p) for p in offer.prices.all()),
-    )
+    labels = _labels(get_language())
+    snap = {name: (labels[name], _display(offer, name)) for name in SCALAR_FIELDS}
+    for name in ("types", "labels", "features"):
+        snap[name] = (labels[name], "\n".join(sorted(str(x) for x in getattr(offer, name).all())))
+    snap["periods"] = (labels["periods"], "\n".join(period_text(p) for p in offer.periods.all()))
+    snap["prices"] = (labels["prices"], "\n".join(price_text(p) for p in offer.prices.all()))
     return snap
