@@ -405,8 +405,8 @@ def main(argv=None) -> int:
                 stats.dump_stats(f"{os.environ['BENCH_PSTATS']}-{key}")
     print(f"  {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, load average"
           f" {os.getloadavg()[0]:.2f}")  # fmt: skip
-    meta = {"pois": args.pois, "per_file": args.per_file, "files": len(files), "area": args.area, "workers": args.workers,
-            "existing": args.existing, "seeded": args.seeded,
+    meta = {"pois": args.pois, "per_file": args.per_file, "files": len(files), "area": args.area,
+            "workers": args.workers, "existing": args.existing, "seeded": args.seeded,
             "date": datetime.now(UTC).isoformat(), "load": round(os.getloadavg()[0], 2)}  # fmt: skip
     if args.save_baseline:
         Path(args.save_baseline).write_text(json.dumps({"meta": meta, "results": results}, indent=2) + "\n")
