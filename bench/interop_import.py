@@ -4,6 +4,9 @@ the background worker imports them (dry run, then commit), then the same unchang
     uv run python bench/interop_import.py                                # 5,000 points of interest, Var and 04
     uv run python bench/interop_import.py --pois 20000 --area france
     uv run python bench/interop_import.py --pois 5000 --profile          # cProfile of each phase, 25 hottest
+    BENCH_SORT=tottime BENCH_LINES=60 BENCH_PSTATS=/tmp/p uv run python bench/interop_import.py --profile
+                                                                         # own time, 60 lines, stats in /tmp/p-first
+    uv run python bench/interop_import.py --pois 20000 --per-file 5000 --workers 2   # 4 files, 2 at once
     uv run python bench/interop_import.py --save-baseline bench/baseline-interop-import.json
     uv run python bench/interop_import.py --compare bench/baseline-interop-import.json
 
