@@ -16,8 +16,10 @@ def insert(model: type[models.Model], objs: list[models.Model], extra: dict | No
     """Insert `objs` (new instances of `model`); their primary keys are set on return. `extra` (PostgreSQL only):
     {column the model does not declare: its value for an object}, written in the same rows."""
     extra = extra or {}
-    if connection.vendor != "postgresql" or not objs:
-        if extra and objs:
+    if not objs:
+        return objs
+    if connection.vendor != "postgresql":
+        if extra:
             raise ValueError("columns the model does not declare are written by COPY, on PostgreSQL only")
         return model._default_manager.bulk_create(objs, batch_size=BATCH)
     opts = model._meta

@@ -264,6 +264,16 @@ def test_a_broken_file_is_refused_with_its_reason(client, manager, name, content
     assert not ImportRun.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "content",
+    ['\ufeff{"@id": "x"}'.encode(), '{"@id": "x"}'.encode("utf-16"), b'{"@id": "x", "n": NaN}'],
+    ids=["utf-8-bom", "utf-16", "nan"],
+)
+def test_json_the_fast_decoder_refuses_is_still_read(content):
+    """orjson refuses these; the standard library reads them, as before orjson."""
+    assert base.load_json("poi.json", content)["@id"] == "x"
+
+
 def test_another_office_cannot_see_nor_confirm_an_import(client, manager, croix_valmer, agent):
     run = services.import_prepare(membership=membership(manager), name="a.zip", content=flux_2024())
     client.force_login(make_user("othermanager", croix_valmer, Role.MANAGER))
